@@ -1,0 +1,163 @@
+// The admin API (`/admin/...`, no auth: a loopback test tool) and the equivalent in-process
+// helpers. Both share one implementation so tests and scripts see identical behaviour.
+import { ApiException, apiError } from "./errors";
+import type { EmulatorCore } from "./core";
+import { validateFaultSpec } from "./faults";
+import { validateRateLimit } from "./ratelimit";
+import { validateSeed } from "./seed";
+import type { ProcessorRecord } from "./store";
+import type { FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
+import { isPlainObject } from "./validation";
+
+export type ProcessorSnapshot = ProcessorRecord & { observedState: string };
+
+export interface EmulatorAdmin {
+  injectFault(spec: FaultSpec): string;
+  clearFaults(): void;
+  faults(): Array<FaultSpec & { id: string; remaining: number }>;
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+  seed(doc: SeedDocument): void;
+  failProcessor(groupId: string, workspaceName: string, processorName: string): void;
+  setProcessorState(groupId: string, workspaceName: string, processorName: string, state: string): void;
+  getProcessor(groupId: string, workspaceName: string, processorName: string): ProcessorSnapshot | undefined;
+  setTransitionMs(ms: number): void;
+  setRateLimit(cfg: RateLimitConfig | false): void;
+  reset(): void;
+  /** Resolves once every state change so far is on disk (no-op in memory). */
+  flush(): Promise<void>;
+}
+
+function badRequest(detail: string): never {
+  throw new ApiException(apiError(400, "VALIDATION_ERROR", detail));
+}
+
+export function createAdmin(core: EmulatorCore): EmulatorAdmin {
+  const persist = () => {
+    // In-process helpers are synchronous; persistence failures are reported, not thrown later.
+    core.persist().catch((e: unknown) => process.emitWarning(`atlas-streams-emulator: persisting failed: ${String(e)}`));
+  };
+  return {
+    injectFault(spec) {
+      const errs = validateFaultSpec(spec);
+      if (errs.length) badRequest(`Invalid fault: ${errs.join("; ")}`);
+      return core.faults.add(spec);
+    },
+    clearFaults: () => core.faults.clear(),
+    faults: () => core.faults.list(),
+    requests: () => core.log.entries(),
+    clearRequests: () => core.log.clear(),
+    seed(doc) {
+      try {
+        core.store.applySeed(validateSeed(doc));
+      } catch (e) {
+        badRequest((e as Error).message);
+      }
+      persist();
+    },
+    failProcessor(g, w, p) {
+      core.store.failProcessor(g, w, p);
+      persist();
+    },
+    setProcessorState(g, w, p, state) {
+      if (typeof state !== "string" || !state) badRequest("state must be a non-empty string");
+      core.store.setProcessorState(g, w, p, state);
+      persist();
+    },
+    getProcessor(g, w, p) {
+      const sp = core.store.projects.get(g)?.workspaces.get(w)?.processors.get(p);
+      return sp ? core.store.copy(sp) : undefined;
+    },
+    setTransitionMs(ms) {
+      if (!(typeof ms === "number" && ms >= 0)) badRequest("transitionMs must be a number >= 0");
+      core.store.transitionMs = ms;
+    },
+    setRateLimit(cfg) {
+      const v = validateRateLimit(cfg);
+      if (v === undefined) badRequest("rateLimit must be false or {capacity >= 1, refillPerSecond >= 0}");
+      core.limiter.configure(v);
+    },
+    reset() {
+      core.faults.clear();
+      core.log.clear();
+      core.limiter.reset();
+    },
+    flush: () => (core.writer ? core.persist() : Promise.resolve()),
+  };
+}
+
+export interface AdminResponse {
+  status: number;
+  body?: unknown;
+}
+
+/** Routes an admin HTTP request. `path` is decoded per segment by the caller's rules. */
+export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, method: string, rawPath: string, body: unknown): Promise<AdminResponse> {
+  const segs = rawPath.split("/").slice(2).map((s) => decodeURIComponent(s));
+  const route = segs.join("/");
+  const need = (...allowed: string[]) => {
+    if (!allowed.includes(method)) throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Use ${allowed.join(" or ")} for ${rawPath}.`), { Allow: allowed.join(", ") });
+  };
+  const obj = (): Record<string, unknown> => {
+    if (!isPlainObject(body)) badRequest("The request body must be a JSON object.");
+    return body;
+  };
+  switch (route) {
+    case "faults":
+      need("GET", "POST", "DELETE");
+      if (method === "GET") return { status: 200, body: { faults: admin.faults() } };
+      if (method === "DELETE") {
+        admin.clearFaults();
+        return { status: 200, body: { cleared: true } };
+      }
+      return { status: 201, body: { id: admin.injectFault(obj() as unknown as FaultSpec) } };
+    case "requests":
+      need("GET", "DELETE");
+      if (method === "DELETE") {
+        admin.clearRequests();
+        return { status: 200, body: { cleared: true } };
+      }
+      return { status: 200, body: { requests: admin.requests() } };
+    case "seed":
+      need("POST");
+      admin.seed(obj() as SeedDocument);
+      await core.persist();
+      return { status: 200, body: { ok: true } };
+    case "settings": {
+      need("PUT");
+      const b = obj();
+      if (b.transitionMs !== undefined) admin.setTransitionMs(b.transitionMs as number);
+      if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | false);
+      return { status: 200, body: { transitionMs: core.store.transitionMs, rateLimit: core.limiter.enabled } };
+    }
+    case "state":
+      need("GET");
+      return { status: 200, body: core.store.publicState() };
+    case "reset":
+      need("POST");
+      admin.reset();
+      return { status: 200, body: { ok: true } };
+  }
+  if (segs[0] === "processors" && segs.length === 5) {
+    const [, g, w, p, action] = segs as [string, string, string, string, string];
+    if (action === "fail") {
+      need("POST");
+      admin.failProcessor(g, w, p);
+      await core.persist();
+      return { status: 200, body: admin.getProcessor(g, w, p) };
+    }
+    if (action === "state") {
+      need("PUT");
+      admin.setProcessorState(g, w, p, obj().state as string);
+      await core.persist();
+      return { status: 200, body: admin.getProcessor(g, w, p) };
+    }
+  }
+  if (segs[0] === "processors" && segs.length === 4) {
+    need("GET");
+    const sp = admin.getProcessor(segs[1]!, segs[2]!, segs[3]!);
+    if (!sp) throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `No processor ${segs[3]} in ${segs[1]}/${segs[2]}.`));
+    return { status: 200, body: sp };
+  }
+  throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${rawPath}.`));
+}

@@ -1,0 +1,146 @@
+// Handlers for the Atlas operations: turn a matched route, query and parsed body into a status
+// and a body shaped like the spec's schemas. State changes go through the Store.
+import { fail, invalidField } from "./errors";
+import type { RouteParams } from "./routes";
+import type { ProcessorRecord, Store, WorkspaceRecord } from "./store";
+import { parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
+import type { EndpointKey } from "./versioning";
+
+export interface ApiRequest {
+  key: EndpointKey;
+  params: RouteParams;
+  query: URLSearchParams;
+  body: unknown;
+  /** e.g. http://127.0.0.1:8080, used for `links`. */
+  baseUrl: string;
+  rawPath: string;
+}
+
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+  /** True when the state changed (so persistence must run). */
+  mutated?: boolean;
+}
+
+export function parseBooleanParam(q: URLSearchParams, name: string, dflt: boolean): boolean {
+  const v = q.get(name);
+  if (v === null) return dflt;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return invalidField(name, "must be true or false", "INVALID_QUERY_PARAMETER");
+}
+
+function intParam(q: URLSearchParams, name: string, dflt: number, min: number, max: number): number {
+  const v = q.get(name);
+  if (v === null) return dflt;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    return invalidField(name, `must be an integer between ${min} and ${max}`, "INVALID_QUERY_PARAMETER");
+  }
+  return Number(v);
+}
+
+function paginate<T>(req: ApiRequest, items: T[], view: (t: T) => unknown, withCount: boolean): Record<string, unknown> {
+  const itemsPerPage = intParam(req.query, "itemsPerPage", 100, 1, 500);
+  const pageNum = intParam(req.query, "pageNum", 1, 1, Number.MAX_SAFE_INTEGER);
+  const includeCount = withCount ? parseBooleanParam(req.query, "includeCount", true) : true;
+  const start = (pageNum - 1) * itemsPerPage;
+  const page = items.slice(start, start + itemsPerPage);
+  const href = (n: number) => `${req.baseUrl}${req.rawPath}?pageNum=${n}&itemsPerPage=${itemsPerPage}`;
+  const links = [];
+  if (pageNum > 1) links.push({ href: href(pageNum - 1), rel: "previous" });
+  links.push({ href: href(pageNum), rel: "self" });
+  if (start + itemsPerPage < items.length) links.push({ href: href(pageNum + 1), rel: "next" });
+  const out: Record<string, unknown> = { links, results: page.map(view) };
+  if (includeCount) out.totalCount = items.length;
+  return out;
+}
+
+export function processorView(store: Store, sp: ProcessorRecord, selfHref: string): Record<string, unknown> {
+  // Field order follows the spec's StreamsProcessorWithStats; the pipeline is returned as stored.
+  const out: Record<string, unknown> = {
+    _id: sp._id,
+    name: sp.name,
+    pipeline: structuredClone(sp.pipeline),
+    state: store.observedState(sp),
+  };
+  if (sp.options) out.options = structuredClone(sp.options);
+  // The spec types each stats entry as an object; the emulator runs no data, so it is empty.
+  out.stats = {};
+  out.tier = sp.tier;
+  out.failoverEnabled = sp.failoverEnabled;
+  out.eligibleForFailover = false;
+  out.links = [{ href: selfHref, rel: "self" }];
+  return out;
+}
+
+function processorHref(req: ApiRequest, name: string): string {
+  const p = req.params;
+  return `${req.baseUrl}/api/atlas/v2/groups/${p.groupId}/streams/${encodeURIComponent(p.tenantName!)}/processor/${encodeURIComponent(name)}`;
+}
+
+function workspaceView(req: ApiRequest, groupId: string, ws: WorkspaceRecord, includeConnections: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    _id: ws._id,
+    dataProcessRegion: { cloudProvider: ws.cloudProvider, region: ws.region },
+    groupId,
+    hostnames: [`atlas-stream-${ws._id}-emulator.${ws.region.toLowerCase().replace(/_/g, "-")}.a.query.mongodb.net`],
+    name: ws.name,
+    streamConfig: { tier: ws.tier },
+  };
+  if (includeConnections) out.connections = ws.connections.map((c) => ({ name: c.name, type: c.type, state: "READY" }));
+  out.links = [{ href: `${req.baseUrl}/api/atlas/v2/groups/${groupId}/streams/${encodeURIComponent(ws.name)}`, rel: "self" }];
+  return out;
+}
+
+export function handleApi(store: Store, req: ApiRequest): ApiResult {
+  const { groupId, tenantName, processorName } = req.params;
+  const t = tenantName!;
+  const n = processorName!;
+  switch (req.key) {
+    case "listWorkspaces":
+      return { status: 200, body: paginate(req, store.listWorkspaces(groupId), (w) => workspaceView(req, groupId, w, false), false) };
+    case "createWorkspace": {
+      const ws = store.createWorkspace(groupId, parseCreateWorkspace(req.body));
+      return { status: 200, body: workspaceView(req, groupId, ws, true), mutated: true };
+    }
+    case "getWorkspace": {
+      const include = parseBooleanParam(req.query, "includeConnections", false);
+      return { status: 200, body: workspaceView(req, groupId, store.workspace(groupId, t), include) };
+    }
+    case "listProcessors":
+      return { status: 200, body: paginate(req, store.listProcessors(groupId, t), (sp) => processorView(store, sp, processorHref(req, sp.name)), true) };
+    case "createProcessor": {
+      store.workspace(groupId, t); // 404 for an unknown workspace before judging the body
+      const sp = store.createProcessor(groupId, t, parseCreateProcessor(req.body));
+      const v = processorView(store, sp, processorHref(req, sp.name));
+      // `StreamsProcessor` has no stats; keep the fields it declares plus the state.
+      delete v.stats;
+      delete v.eligibleForFailover;
+      return { status: 200, body: v, mutated: true };
+    }
+    case "getProcessor":
+      return { status: 200, body: processorView(store, store.processor(groupId, t, n), processorHref(req, n)) };
+    case "modifyProcessor": {
+      store.processor(groupId, t, n);
+      const sp = store.modifyProcessor(groupId, t, n, parseModifyProcessor(req.body));
+      return { status: 200, body: processorView(store, sp, processorHref(req, sp.name)), mutated: true };
+    }
+    case "deleteProcessor":
+      store.deleteProcessor(groupId, t, n);
+      return { status: 204, mutated: true };
+    case "startProcessor":
+      store.startProcessor(groupId, t, n);
+      return { status: 200, body: {}, mutated: true };
+    case "startProcessorWith": {
+      store.processor(groupId, t, n);
+      store.startProcessor(groupId, t, n, parseStartWith(req.body));
+      return { status: 200, body: {}, mutated: true };
+    }
+    case "stopProcessor":
+      store.stopProcessor(groupId, t, n);
+      return { status: 200, body: {}, mutated: true };
+    default:
+      return fail(500, "UNEXPECTED_ERROR", "Unhandled route.");
+  }
+}

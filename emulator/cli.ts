@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `atlas-streams-emulator`: runs the emulator until SIGINT/SIGTERM.
+import { startEmulator, type EmulatorOptions } from "./index";
+import { parseRateLimit } from "./ratelimit";
+
+const USAGE = `Usage: atlas-streams-emulator [options]
+
+  --port N                 port to listen on (default 8080; 0 = ephemeral)
+  --host HOST              interface to bind (default 127.0.0.1)
+  --seed FILE              seed document (default: the shipped emulator/seeds/default.json)
+  --data-file FILE         persist state to FILE (atomic writes); loaded on start if it exists
+  --transition-ms N        how long start/stop/create stay transitional (default 500)
+  --rate-limit CAP/REFILL  per-credential token bucket, e.g. 100/10 (default: off)
+  --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
+  --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
+  --quiet                  print only the listening line
+  --help                   show this help
+`;
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): EmulatorOptions | "help" {
+  const opts: EmulatorOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
+  const int = (flag: string, v: string | undefined, max = Number.MAX_SAFE_INTEGER): number => {
+    if (v === undefined || !/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${flag} needs a non-negative integer`);
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    const eq = raw.indexOf("=");
+    const flag = raw.startsWith("--") && eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = raw.startsWith("--") && eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case "--help":
+      case "-h":
+        return "help";
+      case "--port":
+        opts.port = int(flag, value(), 65535);
+        break;
+      case "--host":
+        opts.host = value();
+        break;
+      case "--seed":
+        opts.seed = value();
+        break;
+      case "--data-file":
+        opts.dataFile = value();
+        break;
+      case "--transition-ms":
+        opts.transitionMs = int(flag, value());
+        break;
+      case "--nonce-ttl-ms":
+        opts.nonceTtlMs = int(flag, value());
+        break;
+      case "--token-ttl-seconds":
+        opts.tokenTtlSeconds = int(flag, value());
+        break;
+      case "--rate-limit": {
+        const v = value();
+        const rl = v === "off" ? false : parseRateLimit(v);
+        if (rl === undefined) throw new UsageError("--rate-limit needs CAPACITY/REFILL_PER_SECOND, e.g. 100/10");
+        opts.rateLimit = rl;
+        break;
+      }
+      case "--quiet":
+        opts.quiet = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument: ${raw}`);
+    }
+  }
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts: EmulatorOptions | "help";
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`atlas-streams-emulator: ${e.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (opts === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let emulator;
+  try {
+    emulator = await startEmulator(opts);
+  } catch (e) {
+    process.stderr.write(`atlas-streams-emulator: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`Atlas Streams emulator listening on ${emulator.url}\n`);
+  if (!opts.quiet) {
+    process.stdout.write(
+      `  seed: ${typeof opts.seed === "string" ? opts.seed : "default"}; data file: ${opts.dataFile ?? "none (in memory)"}; transition: ${opts.transitionMs} ms; rate limit: ${
+        opts.rateLimit ? `${opts.rateLimit.capacity}/${opts.rateLimit.refillPerSecond}` : "off"
+      }\n  admin API: ${emulator.url}/admin/state\n`,
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!opts.quiet) process.stdout.write(`Received ${signal}, shutting down\n`);
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+if (require.main === module) void main();

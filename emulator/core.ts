@@ -1,0 +1,45 @@
+// Wires the pure components together: one instance per running emulator. Holds no sockets.
+import { Authenticator } from "./auth";
+import { DigestAuthority } from "./digest";
+import { FaultRegistry } from "./faults";
+import { TokenStore } from "./oauth";
+import { AtomicWriter } from "./persistence";
+import { RateLimiter } from "./ratelimit";
+import { RequestLog } from "./requestlog";
+import { Store } from "./store";
+import type { RateLimitConfig } from "./types";
+
+export interface CoreOptions {
+  transitionMs: number;
+  rateLimit: RateLimitConfig | false;
+  nonceTtlMs: number;
+  tokenTtlSeconds: number;
+  dataFile?: string;
+  now?: () => number;
+}
+
+export class EmulatorCore {
+  readonly store: Store;
+  readonly digest: DigestAuthority;
+  readonly tokens: TokenStore;
+  readonly limiter: RateLimiter;
+  readonly faults = new FaultRegistry();
+  readonly log = new RequestLog(10_000);
+  readonly auth: Authenticator;
+  readonly writer: AtomicWriter | undefined;
+
+  constructor(options: CoreOptions) {
+    const now = options.now ?? Date.now;
+    this.store = new Store(options.transitionMs, now);
+    this.digest = new DigestAuthority({ nonceTtlMs: options.nonceTtlMs, now });
+    this.tokens = new TokenStore(options.tokenTtlSeconds, now);
+    this.limiter = new RateLimiter(options.rateLimit, now);
+    this.auth = new Authenticator(this.store, this.digest, this.tokens);
+    this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => this.store.snapshot()) : undefined;
+  }
+
+  /** Persists the state if a data file is configured; resolves when it is on disk. */
+  persist(): Promise<void> {
+    return this.writer ? this.writer.save() : Promise.resolve();
+  }
+}

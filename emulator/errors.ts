@@ -1,0 +1,96 @@
+// Atlas answers every failure with an `ApiError` JSON body. This module is the single place that
+// builds those bodies, so that every path (API, OAuth, faults, crashes) shares one shape.
+import { STATUS_CODES } from "node:http";
+
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
+export interface ApiErrorBody {
+  error: number;
+  errorCode: string;
+  detail?: string;
+  reason?: string;
+  parameters?: unknown[];
+  badRequestDetail?: { fields: FieldViolation[] };
+}
+
+/** Thrown by handlers and the store; the server turns it into a response. */
+export class ApiException extends Error {
+  constructor(
+    readonly body: ApiErrorBody,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${body.error} ${body.errorCode}: ${body.detail ?? ""}`);
+  }
+  get status(): number {
+    return this.body.error;
+  }
+}
+
+export function reasonFor(status: number): string {
+  return STATUS_CODES[status] ?? "Error";
+}
+
+export function apiError(
+  status: number,
+  errorCode: string,
+  detail: string,
+  extra: Partial<Pick<ApiErrorBody, "parameters" | "badRequestDetail">> = {},
+): ApiErrorBody {
+  // Key order mirrors what Atlas sends (detail, error, errorCode, parameters, reason) loosely;
+  // clients must not depend on it.
+  const body: ApiErrorBody = { detail, error: status, errorCode, reason: reasonFor(status) };
+  if (extra.parameters) body.parameters = extra.parameters;
+  if (extra.badRequestDetail) body.badRequestDetail = extra.badRequestDetail;
+  return body;
+}
+
+export function fail(
+  status: number,
+  errorCode: string,
+  detail: string,
+  extra: Partial<Pick<ApiErrorBody, "parameters" | "badRequestDetail">> = {},
+  headers: Record<string, string> = {},
+): never {
+  throw new ApiException(apiError(status, errorCode, detail, extra), headers);
+}
+
+/** Default body for an injected status fault, or any status we have no specific error for. */
+export function defaultErrorForStatus(status: number): ApiErrorBody {
+  const codes: Record<number, string> = {
+    400: "VALIDATION_ERROR",
+    401: "UNAUTHORIZED",
+    403: "USER_UNAUTHORIZED",
+    404: "RESOURCE_NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "INVALID_VERSION_DATE",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "RATE_LIMITED",
+    500: "UNEXPECTED_ERROR",
+    502: "BAD_GATEWAY",
+    503: "SERVICE_UNAVAILABLE",
+    504: "GATEWAY_TIMEOUT",
+  };
+  const code = codes[status] ?? (status >= 500 ? "UNEXPECTED_ERROR" : "ERROR");
+  return apiError(status, code, `Injected or generic ${status} ${reasonFor(status)}.`);
+}
+
+/** 400 with `badRequestDetail` naming the offending field (Atlas' validation shape). */
+export function invalidField(field: string, description: string, errorCode = "INVALID_ATTRIBUTE"): never {
+  fail(400, errorCode, `Invalid attribute ${field} specified: ${description}`, {
+    badRequestDetail: { fields: [{ field, description }] },
+  });
+}
+
+/** The documented Atlas shape for processor-level problems. */
+export function processorProblem(name: string, message: string, status = 400): never {
+  fail(
+    status,
+    "STREAM_PROCESSOR_GENERIC_ERROR",
+    `Streams Processor with this name (${name}) had a problem occur: ${message}`,
+    { parameters: [name, message] },
+  );
+}

@@ -1,0 +1,71 @@
+// Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
+// for the next N matching requests. Pure bookkeeping; the server performs the fault.
+import { randomBytes } from "node:crypto";
+import type { FaultKind, FaultSpec } from "./types";
+
+const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "hang"];
+
+export interface ActiveFault {
+  id: string;
+  spec: FaultSpec;
+  remaining: number;
+  matcher: RegExp;
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${escaped.join(".*")}$`);
+}
+
+/** Returns a list of problems; empty means valid. */
+export function validateFaultSpec(v: unknown): string[] {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return ["body must be a JSON object"];
+  const s = v as Record<string, unknown>;
+  const errs: string[] = [];
+  if (typeof s.method !== "string" || !s.method) errs.push("method must be a non-empty string");
+  if (typeof s.path !== "string" || !s.path) errs.push("path must be a non-empty string");
+  if (!KINDS.includes(s.kind as FaultKind)) errs.push(`kind must be one of ${KINDS.join(", ")}`);
+  if (s.times !== undefined && !(Number.isInteger(s.times) && (s.times as number) >= 1)) errs.push("times must be an integer >= 1");
+  if ((s.kind === "status" || s.kind === "status-after-apply") && !(Number.isInteger(s.status) && (s.status as number) >= 100 && (s.status as number) <= 599)) {
+    errs.push("status must be an HTTP status code (100-599)");
+  }
+  if (s.kind === "latency" && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) errs.push("latencyMs must be a number >= 0");
+  if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
+  if (s.headers !== undefined) {
+    if (typeof s.headers !== "object" || s.headers === null || Array.isArray(s.headers)) errs.push("headers must be an object of strings");
+    else for (const [k, hv] of Object.entries(s.headers)) if (typeof hv !== "string") errs.push(`headers.${k} must be a string`);
+  }
+  return errs;
+}
+
+export class FaultRegistry {
+  private faults: ActiveFault[] = [];
+
+  add(spec: FaultSpec): string {
+    const id = `fault-${randomBytes(6).toString("hex")}`;
+    this.faults.push({ id, spec: { ...spec }, remaining: spec.times ?? 1, matcher: globToRegExp(spec.path) });
+    return id;
+  }
+
+  list(): Array<FaultSpec & { id: string; remaining: number }> {
+    return this.faults.map((f) => ({ ...f.spec, id: f.id, remaining: f.remaining }));
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Consumes one use of the first matching fault (oldest first). */
+  take(method: string, path: string): ActiveFault | undefined {
+    if (this.faults.length === 0) return undefined; // hot path: nothing to do
+    const m = method.toUpperCase();
+    const idx = this.faults.findIndex(
+      (f) => (f.spec.method === "*" || f.spec.method.toUpperCase() === m) && f.matcher.test(path),
+    );
+    if (idx < 0) return undefined;
+    const f = this.faults[idx]!;
+    f.remaining -= 1;
+    if (f.remaining <= 0) this.faults.splice(idx, 1);
+    return f;
+  }
+}

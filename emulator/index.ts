@@ -1,0 +1,95 @@
+// Programmatic entry point: `startEmulator(options)` for tests, scripts and the CLI.
+import type { AddressInfo } from "node:net";
+import type { EmulatorAdmin } from "./admin";
+import { EmulatorCore } from "./core";
+import { loadDataFile } from "./persistence";
+import { defaultSeedPath, loadSeedFile, validateSeed } from "./seed";
+import { EmulatorServer } from "./server";
+import type { RateLimitConfig, SeedDocument } from "./types";
+
+export type { EmulatorAdmin, ProcessorSnapshot } from "./admin";
+export type {
+  FaultKind,
+  FaultSpec,
+  RateLimitConfig,
+  RequestLogEntry,
+  AuthScheme,
+  RoleAssignment,
+  SeedApiKey,
+  SeedConnection,
+  SeedDocument,
+  SeedProcessor,
+  SeedProject,
+  SeedServiceAccount,
+  SeedWorkspace,
+} from "./types";
+export type { ApiErrorBody } from "./errors";
+export { defaultSeedPath } from "./seed";
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  /** Path or document; default: the shipped `emulator/seeds/default.json`; `{}` for empty. */
+  seed?: string | SeedDocument;
+  /** Persistence file; absent = in memory. When it exists it wins over the seed. */
+  dataFile?: string;
+  /** How long start/stop/create stay transitional. Default 0 (the CLI defaults to 500). */
+  transitionMs?: number;
+  rateLimit?: RateLimitConfig | false;
+  /** Digest nonce lifetime (default 300000 ms); an expired nonce answers 401 with stale=true. */
+  nonceTtlMs?: number;
+  /** OAuth access-token lifetime (default 3600 s). */
+  tokenTtlSeconds?: number;
+  quiet?: boolean;
+}
+
+export interface RunningEmulator {
+  /** e.g. "http://127.0.0.1:PORT" */
+  url: string;
+  close(): Promise<void>;
+  admin: EmulatorAdmin;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const core = new EmulatorCore({
+    transitionMs: options.transitionMs ?? 0,
+    rateLimit: options.rateLimit ?? false,
+    nonceTtlMs: options.nonceTtlMs ?? 300_000,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    ...(options.dataFile ? { dataFile: options.dataFile } : {}),
+  });
+
+  // The data file, when present, is the truth; the seed only initialises a fresh one.
+  const persisted = options.dataFile ? loadDataFile(options.dataFile) : undefined;
+  if (persisted) core.store.applySeed(persisted);
+  else {
+    const seed = options.seed ?? defaultSeedPath();
+    core.store.applySeed(typeof seed === "string" ? loadSeedFile(seed) : validateSeed(seed));
+    if (options.dataFile) await core.persist();
+  }
+
+  const server = new EmulatorServer(core);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.http.once("error", reject);
+    server.http.listen(options.port ?? 0, host, () => {
+      server.http.off("error", reject);
+      resolve();
+    });
+  });
+  const addr = server.http.address() as AddressInfo;
+  const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  const url = `http://${shownHost}:${addr.port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    admin: server.admin,
+    close() {
+      closed ??= (async () => {
+        await server.close();
+        await core.writer?.flush();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,192 @@
+// Request-body validation for the Atlas operations. Each failure names the offending field in
+// `badRequestDetail`, as Atlas does, so clients can surface precise messages.
+import { invalidField } from "./errors";
+
+export const TIERS = ["SP2", "SP5", "SP10", "SP30", "SP50"] as const;
+export const CLOUD_PROVIDERS = ["AWS", "GCP", "AZURE", "TENANT", "SERVERLESS"] as const;
+
+type Obj = Record<string, unknown>;
+
+export function isPlainObject(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function requireObject(body: unknown, what = "body"): Obj {
+  if (!isPlainObject(body)) invalidField(what, "must be a JSON object", "VALIDATION_ERROR");
+  return body;
+}
+
+/** Atlas rejects attributes it does not know; read-only ones (`_id`, `links`) are ignored. */
+function rejectUnknown(body: Obj, allowed: readonly string[], ignored: readonly string[] = ["_id", "links"]): void {
+  for (const k of Object.keys(body)) {
+    if (!allowed.includes(k) && !ignored.includes(k)) invalidField(k, "is not a recognised attribute");
+  }
+}
+
+function optString(body: Obj, key: string, prefix = ""): string | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") invalidField(prefix + key, "must be a string");
+  return v;
+}
+
+function optBoolean(body: Obj, key: string, prefix = ""): boolean | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "boolean") invalidField(prefix + key, "must be a boolean");
+  return v;
+}
+
+function optEnum<T extends string>(body: Obj, key: string, values: readonly T[], prefix = ""): T | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || !values.includes(v as T)) invalidField(prefix + key, `must be one of ${values.join(", ")}`);
+  return v as T;
+}
+
+function pipeline(v: unknown, field = "pipeline"): unknown[] {
+  if (!Array.isArray(v)) invalidField(field, "must be an array of pipeline stages");
+  if (v.length === 0) invalidField(field, "must contain at least one stage");
+  v.forEach((stage, i) => {
+    if (!isPlainObject(stage) || Object.keys(stage).length === 0) invalidField(`${field}[${i}]`, "must be a non-empty object");
+  });
+  // The pipeline is stored as parsed: JSON.parse keeps key insertion order, and we never sort.
+  return v;
+}
+
+function dlq(v: unknown, field: string): Obj {
+  const d = requireObject(v, field);
+  rejectUnknownIn(d, ["connectionName", "db", "coll"], field);
+  for (const k of ["connectionName", "db", "coll"]) optString(d, k, `${field}.`);
+  return d;
+}
+
+function rejectUnknownIn(body: Obj, allowed: readonly string[], prefix: string): void {
+  for (const k of Object.keys(body)) if (!allowed.includes(k) && k !== "links") invalidField(`${prefix}.${k}`, "is not a recognised attribute");
+}
+
+export interface ProcessorInput {
+  name: string;
+  pipeline: unknown[];
+  options?: Obj;
+  tier?: string;
+  failoverEnabled?: boolean;
+}
+
+function name(v: unknown, field = "name"): string {
+  if (typeof v !== "string") invalidField(field, "must be a string");
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) invalidField(field, "must be 1-64 characters of letters, digits, '_' or '-'");
+  return v;
+}
+
+function processorOptions(v: unknown, allowed: readonly string[]): Obj {
+  const o = requireObject(v, "options");
+  rejectUnknownIn(o, allowed, "options");
+  if (o.dlq !== undefined) dlq(o.dlq, "options.dlq");
+  if (o.resumeFromCheckpoint !== undefined) optBoolean(o, "resumeFromCheckpoint", "options.");
+  return o;
+}
+
+/** `StreamsProcessor` (create). */
+export function parseCreateProcessor(body: unknown): ProcessorInput {
+  const b = requireObject(body);
+  rejectUnknown(b, ["name", "pipeline", "options", "tier", "failoverEnabled"]);
+  if (b.name === undefined) invalidField("name", "is required", "MISSING_ATTRIBUTE");
+  if (b.pipeline === undefined) invalidField("pipeline", "is required", "MISSING_ATTRIBUTE");
+  const input: ProcessorInput = { name: name(b.name), pipeline: pipeline(b.pipeline) };
+  if (b.options !== undefined) input.options = processorOptions(b.options, ["dlq"]);
+  const tier = optEnum(b, "tier", TIERS);
+  if (tier) input.tier = tier;
+  const fo = optBoolean(b, "failoverEnabled");
+  if (fo !== undefined) input.failoverEnabled = fo;
+  return input;
+}
+
+/** `StreamsModifyStreamProcessor` (modify): every field optional. */
+export function parseModifyProcessor(body: unknown): Partial<ProcessorInput> & { resumeFromCheckpoint?: boolean } {
+  const b = requireObject(body);
+  rejectUnknown(b, ["name", "pipeline", "options", "tier", "failoverEnabled"]);
+  const out: Partial<ProcessorInput> & { resumeFromCheckpoint?: boolean } = {};
+  if (b.name !== undefined) out.name = name(b.name);
+  if (b.pipeline !== undefined) out.pipeline = pipeline(b.pipeline);
+  if (b.options !== undefined) {
+    const o = processorOptions(b.options, ["dlq", "resumeFromCheckpoint"]);
+    if (o.dlq !== undefined) out.options = { dlq: o.dlq };
+    if (typeof o.resumeFromCheckpoint === "boolean") out.resumeFromCheckpoint = o.resumeFromCheckpoint;
+  }
+  const tier = optEnum(b, "tier", TIERS);
+  if (tier) out.tier = tier;
+  const fo = optBoolean(b, "failoverEnabled");
+  if (fo !== undefined) out.failoverEnabled = fo;
+  return out;
+}
+
+export interface StartWithInput {
+  resumeFromCheckpoint?: boolean;
+  startAtOperationTime?: string;
+  tier?: string;
+  failover?: Obj;
+}
+
+/** `StreamsStartStreamProcessorWith`; the body is optional (an empty body means no options). */
+export function parseStartWith(body: unknown): StartWithInput {
+  if (body === undefined) return {};
+  const b = requireObject(body);
+  rejectUnknown(b, ["resumeFromCheckpoint", "startAtOperationTime", "tier", "failover"]);
+  const out: StartWithInput = {};
+  const r = optBoolean(b, "resumeFromCheckpoint");
+  if (r !== undefined) out.resumeFromCheckpoint = r;
+  const t = optString(b, "startAtOperationTime");
+  if (t !== undefined) {
+    // ISO 8601 date-time (RFC 3339 profile, as `format: date-time` means).
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(t) || Number.isNaN(Date.parse(t))) {
+      invalidField("startAtOperationTime", "must be an ISO 8601 date-time");
+    }
+    out.startAtOperationTime = t;
+  }
+  const tier = optEnum(b, "tier", TIERS);
+  if (tier) out.tier = tier;
+  if (b.failover !== undefined) {
+    const f = requireObject(b.failover, "failover");
+    rejectUnknownIn(f, ["region", "mode", "dryRun", "clearCheckpoint"], "failover");
+    if (typeof f.region !== "string" || !f.region) invalidField("failover.region", "is required and must be a string");
+    optEnum(f, "mode", ["GRACEFUL", "FORCED"], "failover.");
+    optBoolean(f, "dryRun", "failover.");
+    optBoolean(f, "clearCheckpoint", "failover.");
+    out.failover = f;
+  }
+  return out;
+}
+
+export interface WorkspaceInput {
+  name: string;
+  cloudProvider: string;
+  region: string;
+  tier?: string;
+  sampleSolar: boolean;
+}
+
+/** `StreamsTenant` (create workspace). */
+export function parseCreateWorkspace(body: unknown): WorkspaceInput {
+  const b = requireObject(body);
+  rejectUnknown(b, ["name", "dataProcessRegion", "streamConfig", "sampleConnections", "failoverRegions"], ["_id", "links", "groupId", "hostnames", "connections"]);
+  if (b.name === undefined) invalidField("name", "is required", "MISSING_ATTRIBUTE");
+  const n = name(b.name);
+  if (b.dataProcessRegion === undefined) invalidField("dataProcessRegion", "is required", "MISSING_ATTRIBUTE");
+  const r = requireObject(b.dataProcessRegion, "dataProcessRegion");
+  const cloudProvider = optEnum(r, "cloudProvider", CLOUD_PROVIDERS, "dataProcessRegion.");
+  if (!cloudProvider) invalidField("dataProcessRegion.cloudProvider", "is required", "MISSING_ATTRIBUTE");
+  if (typeof r.region !== "string" || !r.region) invalidField("dataProcessRegion.region", "is required and must be a string");
+  const out: WorkspaceInput = { name: n, cloudProvider, region: r.region, sampleSolar: false };
+  if (b.streamConfig !== undefined && b.streamConfig !== null) {
+    const sc = requireObject(b.streamConfig, "streamConfig");
+    const tier = optEnum(sc, "tier", TIERS, "streamConfig.");
+    optEnum(sc, "maxTierSize", TIERS, "streamConfig.");
+    if (tier) out.tier = tier;
+  }
+  if (b.sampleConnections !== undefined) {
+    const s = requireObject(b.sampleConnections, "sampleConnections");
+    out.sampleSolar = optBoolean(s, "solar", "sampleConnections.") ?? false;
+  }
+  return out;
+}
