@@ -1,0 +1,242 @@
+/**
+ * The HTTP transport to the Atlas Admin API: one axios instance per endpoint-and-credential,
+ * reused across calls, with a per-attempt timeout, axios-retry configured deliberately
+ * (see retry.ts), per-attempt authentication (auth.ts), versioned media types and optional
+ * `envelope=true` unwrapping. Errors leave as AtlasApiError / AtlasNetworkError built from
+ * method, path, status and Atlas's body; an AxiosError never escapes (it carries credentials).
+ */
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import axiosRetry from "axios-retry";
+import { createHash } from "crypto";
+import { createAuthenticator, type Authenticator } from "./auth";
+import { CallContext } from "./call-context";
+import { AtlasApiError, AtlasNetworkError, redact } from "./errors";
+import { isTransient, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
+import { clientKey, secretsOf, type ConnectionSettings } from "./settings";
+
+export interface ApiCall {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path with every segment already percent-encoded. */
+  path: string;
+  /** The media-type date for Accept (and Content-Type when there is a body). */
+  version: string;
+  body?: unknown;
+  /** Whether transient failures may be retried at all (issue 3: GET, :start, :stop). */
+  retryable: boolean;
+  /**
+   * For actions that are not naturally idempotent: called after a 5xx, reset or timeout, before
+   * sending again. Resolves true when a fresh read shows the action already took effect; then
+   * the call ends as applied instead of sending it a second time.
+   */
+  tookEffect?: () => Promise<boolean>;
+  /** Builds the 404 hint (which of project, workspace or processor is missing). */
+  explainNotFound?: () => Promise<string>;
+  /** Extra hint for 401/403 (the roles the operation needs). */
+  authHint?: string;
+}
+
+export interface ApiResult {
+  status: number;
+  data: unknown;
+  /** True when the call got no clear answer but a fresh read showed that it took effect. */
+  appliedAfterFailure: boolean;
+  attempts: number;
+}
+
+type Log = (line: string) => void;
+
+export class AtlasHttpClient {
+  private readonly http: AxiosInstance;
+  private readonly auth: Authenticator;
+  private readonly secrets: string[];
+  private readonly basePath: string;
+  /** Requests sent, for the benchmark and the tests. */
+  requests = 0;
+
+  constructor(
+    readonly settings: ConnectionSettings,
+    private readonly log: Log = (line) => console.log(line),
+  ) {
+    const { options } = settings;
+    this.secrets = secretsOf(settings.credentials);
+    this.basePath = new URL(settings.baseUrl).pathname.replace(/\/+$/, "");
+    this.auth = createAuthenticator(settings.baseUrl, settings.credentials, options);
+    this.http = axios.create({
+      baseURL: settings.baseUrl,
+      timeout: options.requestTimeoutMs,
+      // Let axios treat only 2xx as success; everything else flows through axios-retry.
+      validateStatus: (s) => s >= 200 && s < 300,
+      maxRedirects: 0, // never follow a redirect with credentials
+      transitional: { clarifyTimeoutError: true }, // timeouts as ETIMEDOUT, distinct from aborts
+    });
+    this.http.interceptors.request.use(async (config) => {
+      const call = config.atlasCall;
+      if (call) call.attempts += 1;
+      this.requests += 1;
+      // The Digest `uri` is the request-target exactly as sent: the base URL's path, then ours.
+      const uri = this.basePath + String(config.url ?? "");
+      const header = await this.auth.header(String(config.method ?? "get").toUpperCase(), uri);
+      if (header) config.headers.set("Authorization", header);
+      else config.headers.delete("Authorization");
+      return config;
+    });
+    if (options.envelope) {
+      // Registered before axios-retry so an enveloped 500 is retried like a real one.
+      this.http.interceptors.response.use((res) => unwrapEnvelope(res));
+    }
+    axiosRetry(this.http, {
+      retries: options.maxRetries,
+      shouldResetTimeout: true, // the timeout is per attempt; the budget bounds the whole call
+      retryCondition: async (error) => this.shouldRetry(error),
+      retryDelay: (_count, error) => error.config?.atlasCall?.nextDelayMs ?? 0,
+    });
+  }
+
+  /** Token requests and Digest challenges so far. */
+  authStats(): { tokenRequests: number; digestChallenges: number; requests: number } {
+    return { ...this.auth.stats(), requests: this.requests };
+  }
+
+  private async shouldRetry(error: AxiosError): Promise<boolean> {
+    const call = error.config?.atlasCall;
+    const api = (error.config as { atlasApi?: ApiCall } | undefined)?.atlasApi;
+    if (!call || !api || !api.retryable) return false;
+    const status = error.response?.status;
+    const facts = { status, code: status === undefined ? error.code : undefined };
+    if (!isTransient(facts)) return false;
+    const retriesSoFar = call.attempts - 1;
+    const delay = retryDelayMs(retriesSoFar + 1, parseRetryAfter(error.response?.headers?.["retry-after"]), this.settings.options);
+    if (!withinBudget(retriesSoFar, this.settings.options.maxRetries, Date.now() - call.startedAt, delay, this.settings.options.retryBudgetMs)) return false;
+    // A 429 means "not done"; anything else may have been applied before the answer was lost.
+    if (api.tookEffect && status !== 429) {
+      if (await api.tookEffect()) {
+        call.applied = true;
+        this.log(`[atlas] ${api.method} ${api.path}: got ${status ?? facts.code}, but a fresh read shows it took effect; not sending it again`);
+        return false;
+      }
+    }
+    call.nextDelayMs = delay;
+    this.log(`[atlas] ${api.method} ${api.path}: ${status !== undefined ? `HTTP ${status}` : facts.code}; retry ${retriesSoFar + 1} in ${delay} ms`);
+    return true;
+  }
+
+  /** Sends one API call with retries and re-authentication; throws AtlasApiError/AtlasNetworkError. */
+  async call(api: ApiCall): Promise<ApiResult> {
+    const call = new CallContext();
+    const url = api.path + (this.settings.options.envelope ? (api.path.includes("?") ? "&" : "?") + "envelope=true" : "");
+    const mediaType = `application/vnd.atlas.${api.version}+json`;
+    let firstUnauthorized = true;
+    let authRounds = 0;
+    for (;;) {
+      try {
+        const res = await this.http.request({
+          method: api.method,
+          url,
+          data: api.body === undefined ? undefined : JSON.stringify(api.body),
+          headers: api.body === undefined ? { Accept: mediaType } : { Accept: mediaType, "Content-Type": mediaType },
+          atlasCall: call,
+          atlasApi: api,
+          transformResponse: [(text: unknown) => parseJson(text)],
+        } as Parameters<AxiosInstance["request"]>[0] & { atlasApi: ApiCall });
+        return { status: res.status, data: res.data, appliedAfterFailure: false, attempts: call.attempts };
+      } catch (e) {
+        if (call.applied) return { status: 0, data: undefined, appliedAfterFailure: true, attempts: call.attempts };
+        if (axios.isAxiosError(e) && e.response?.status === 401) {
+          const sent = e.config?.headers?.Authorization;
+          const retry = this.auth.retryAfterUnauthorized(e.response.headers?.["www-authenticate"], firstUnauthorized, typeof sent === "string" ? sent : undefined);
+          firstUnauthorized = false;
+          // The first 401 of a call (no or an old challenge, an expired token) and a stale
+          // Digest nonce earn one more attempt each; three rounds at most.
+          if (retry && ++authRounds <= 3) continue;
+        }
+        throw await this.toError(e, api, call);
+      }
+    }
+  }
+
+  private async toError(e: unknown, api: ApiCall, call: CallContext): Promise<Error> {
+    if (!axios.isAxiosError(e)) {
+      // Our own errors (e.g. a token request that failed) pass; anything else is re-described
+      // without its object graph, which may hold request headers.
+      if (e instanceof AtlasApiError || e instanceof AtlasNetworkError) return e;
+      return new Error(`Atlas API ${api.method} ${api.path} failed: ${redact(e instanceof Error ? e.message : String(e), this.secrets)}`);
+    }
+    if (!e.response) {
+      return new AtlasNetworkError({ method: api.method, path: api.path, code: e.code ?? "ERR_NETWORK", baseUrl: this.settings.baseUrl, attempts: call.attempts });
+    }
+    const status = e.response.status;
+    const body = (e.response.data ?? {}) as Record<string, unknown>;
+    const errorCode = typeof body.errorCode === "string" ? body.errorCode : undefined;
+    const detailRaw = typeof body.detail === "string" ? body.detail : typeof body.reason === "string" ? body.reason : undefined;
+    let hint: string | undefined;
+    if (status === 401) {
+      hint = this.auth.scheme === "none"
+        ? "No Atlas credentials were found: set mongodbatlas:clientId and mongodbatlas:clientSecret (service account), mongodbatlas:publicKey and mongodbatlas:privateKey (API key) or mongodbatlas:accessToken in stack config (with --secret), or the MONGODB_ATLAS_* environment variables."
+        : `Atlas refused the ${describeScheme(this.auth.scheme)} from ${this.settings.credentials?.source}: check that it is correct, not expired or revoked, and that this machine's IP is on the key's access list. ${api.authHint ?? ""}`.trim();
+    } else if (status === 403) {
+      hint = `The credential lacks permission for this operation. ${api.authHint ?? ""}`.trim();
+    } else if (status === 404 && api.explainNotFound) {
+      hint = await api.explainNotFound().catch(() => undefined);
+    } else if (status === 429) {
+      hint = "Atlas rate-limited the requests and the retry budget ran out: run again later or with lower parallelism (pulumi up --parallel).";
+    } else if (status >= 500) {
+      hint = "Atlas failed on its side and retries did not help: try again later; if it persists, check https://status.mongodb.com.";
+    }
+    return new AtlasApiError({
+      method: api.method,
+      path: api.path,
+      status,
+      errorCode,
+      detail: detailRaw === undefined ? undefined : redact(detailRaw, this.secrets),
+      hint,
+      attempts: call.attempts,
+    });
+  }
+}
+
+function describeScheme(s: Authenticator["scheme"]): string {
+  return s === "serviceAccount" ? "service account" : s === "apiKey" ? "API key" : "access token";
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== "string" || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { detail: text.slice(0, 300) };
+  }
+}
+
+/**
+ * `envelope=true`: Atlas answers 200 and puts the status in the body — `{status, content}` for
+ * single results, `status` beside `results` for lists (shared/reference/atlas-streams-api.md).
+ * Restores the real status so errors are handled (and retried) as without the envelope.
+ */
+export function unwrapEnvelope(res: AxiosResponse): AxiosResponse {
+  const body = res.data as Record<string, unknown> | undefined;
+  if (!body || typeof body !== "object" || typeof body.status !== "number") return res;
+  const { status, content, ...rest } = body;
+  const inner = content !== undefined ? content : rest;
+  const unwrapped: AxiosResponse = { ...res, status, data: inner };
+  if (status >= 200 && status < 300) return unwrapped;
+  throw new AxiosError(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, res.config, res.request, unwrapped);
+}
+
+/**
+ * One client per endpoint-and-credential for the life of the process, so the OAuth token and
+ * the Digest nonce are shared by concurrent operations. The cache hangs off `globalThis` under
+ * a registered symbol, not a module-level variable: closure serialization would otherwise copy
+ * whatever the variable held into `__provider` (shared/reference/pulumi-dynamic-providers.md).
+ */
+export function sharedClient(settings: ConnectionSettings): AtlasHttpClient {
+  const slot = Symbol.for("pulumi-atlas-stream-processor/clients");
+  const g = globalThis as unknown as Record<symbol, Map<string, AtlasHttpClient> | undefined>;
+  const cache = (g[slot] ??= new Map<string, AtlasHttpClient>());
+  const key = clientKey(settings, (text) => createHash("sha256").update(text).digest("hex"));
+  let client = cache.get(key);
+  if (!client) {
+    client = new AtlasHttpClient(settings);
+    cache.set(key, client);
+  }
+  return client;
+}

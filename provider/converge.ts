@@ -1,0 +1,125 @@
+/**
+ * Converging a processor on a desired state, and waiting for it: the I/O half of the state
+ * logic in state.ts. Waits enforce their own deadline, because Pulumi's `customTimeouts` do
+ * nothing for dynamic providers (shared/reference/pulumi-dynamic-providers.md).
+ */
+import { ProcessorStateError } from "./errors";
+import type { ProcessorApi, StartWithBody } from "./processors";
+import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "./state";
+import type { DesiredState, ObservedProcessor, ProcessorRef } from "./types";
+
+export interface ConvergeContext {
+  api: ProcessorApi;
+  /** Epoch ms after which waiting stops with an error. */
+  deadline: number;
+  /** When the operation began (for the timeout message). */
+  startedAt: number;
+  log: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function describeRef(ref: ProcessorRef): string {
+  return `stream processor "${ref.processorName}" (project ${ref.projectId}, workspace "${ref.workspaceName}")`;
+}
+
+function failedMessage(ref: ProcessorRef, after: string): string {
+  return (
+    `The ${describeRef(ref)} is FAILED${after}. Atlas does not put the reason on the processor: ` +
+    `it is published on the project's alerts and events (processorErrorMsg) — open the processor in the Atlas UI ` +
+    `(Stream Processing → ${ref.workspaceName} → ${ref.processorName}) to read it. Common causes: a connection named in ` +
+    `$source, $merge, $emit or the DLQ that does not exist in the workspace or lacks access. Fix it, then run pulumi up again.`
+  );
+}
+
+/**
+ * Polls until `done(state)` says stop, or the deadline passes. Prints a line whenever the
+ * observed state changes. Returns the last observation (undefined = 404).
+ */
+export async function pollUntil(
+  ref: ProcessorRef,
+  ctx: ConvergeContext,
+  goal: string,
+  done: (state: Observed) => boolean,
+): Promise<ObservedProcessor | undefined> {
+  const sleep = ctx.sleep ?? defaultSleep;
+  let last: ObservedProcessor | undefined;
+  let lastState: string | undefined = "(not read yet)";
+  for (let attempt = 0; ; attempt++) {
+    const remaining = ctx.deadline - Date.now();
+    if (remaining <= 0) {
+      const waited = Math.round((Date.now() - ctx.startedAt) / 1000);
+      throw new ProcessorStateError(
+        `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}; last observed state: ${lastState ?? "not found (404)"}. ` +
+          `Raise timeoutSeconds if Atlas is just slow, or check the processor in the Atlas UI.`,
+        lastState ?? "NOT_FOUND",
+      );
+    }
+    await sleep(Math.min(pollDelayMs(attempt), remaining));
+    last = await ctx.api.get(ref);
+    const state = last?.state;
+    if (state !== lastState) {
+      ctx.log(`[atlas] ${ref.processorName}: ${state ?? "not found"} (${((Date.now() - ctx.startedAt) / 1000).toFixed(1)}s)`);
+      lastState = state;
+    }
+    if (done(state)) return last;
+  }
+}
+
+/**
+ * Brings the processor to `desired`: reads it, starts or stops it if needed (a processor that
+ * already satisfies the desired state is adopted as is, with no call), and waits until Atlas
+ * shows the desired state. FAILED after a start, or the processor vanishing, is an error.
+ */
+export async function converge(
+  ref: ProcessorRef,
+  desired: DesiredState,
+  ctx: ConvergeContext,
+  startWith?: StartWithBody,
+  initial?: ObservedProcessor | undefined,
+): Promise<ObservedProcessor> {
+  let observed = initial ?? (await ctx.api.get(ref));
+  // A few rounds at most: e.g. STOPPING (wait) → STOPPED (start) → STARTED.
+  for (let round = 0; round < 6; round++) {
+    const step = nextStep(desired, observed?.state);
+    switch (step.kind) {
+      case "done":
+        return observed as ObservedProcessor;
+      case "missing":
+        throw new ProcessorStateError(
+          `The ${describeRef(ref)} does not exist. Create it in Atlas, or set pipeline so this resource creates it; check the names for typos.`,
+          "NOT_FOUND",
+        );
+      case "wait":
+        ctx.log(`[atlas] ${ref.processorName}: ${observed?.state}, waiting for it to settle before making it ${desired}`);
+        observed = await pollUntil(ref, ctx, "settled", (s) => s === undefined || !isTransitional(s) || waitVerdict(desired, s) === "done");
+        continue;
+      case "start":
+      case "stop": {
+        const before = observed?.state;
+        const outcome = step.kind === "start" ? await ctx.api.start(ref, startWith) : await ctx.api.stop(ref);
+        ctx.log(`[atlas] ${ref.processorName}: ${before} → ${desired} (${outcome === "sent" ? `:${startWith && step.kind === "start" ? "startWith" : step.kind} accepted` : "already in progress"})`);
+        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending");
+        const verdict = waitVerdict(desired, observed?.state);
+        if (verdict === "done") return observed as ObservedProcessor;
+        if (verdict === "failed") throw new ProcessorStateError(failedMessage(ref, " after :start"), "FAILED");
+        throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) while waiting for it to become ${desired}: was it deleted outside Pulumi?`, "NOT_FOUND");
+      }
+    }
+  }
+  throw new ProcessorStateError(`The ${describeRef(ref)} kept changing state (last: ${observed?.state}); run pulumi up again.`, observed?.state ?? "NOT_FOUND");
+}
+
+/** Stops a running processor and waits until it no longer runs; gone or not running is fine. */
+export async function ensureStopped(ref: ProcessorRef, ctx: ConvergeContext, initial?: ObservedProcessor): Promise<ObservedProcessor | undefined> {
+  let observed = initial ?? (await ctx.api.get(ref));
+  if (observed === undefined) return undefined;
+  if (isTransitional(observed.state)) {
+    observed = await pollUntil(ref, ctx, "settled", (s) => s === undefined || !isTransitional(s));
+    if (observed === undefined) return undefined;
+  }
+  if (observed.state !== "STARTED") return observed; // CREATED, STOPPED, FAILED: not running
+  await ctx.api.stop(ref);
+  return pollUntil(ref, ctx, "STOPPED", (s) => s === undefined || (!isTransitional(s) && s !== "STARTED"));
+}

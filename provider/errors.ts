@@ -1,0 +1,98 @@
+/**
+ * The package's error hierarchy. Every message says what failed and what to do about it,
+ * and never holds a credential: errors are built from the method, the path, the HTTP status
+ * and Atlas's error body, never from an AxiosError (whose config carries the Authorization
+ * header; see shared/reference/http-client-notes.md).
+ */
+
+/** Base class, so `catch (e) { if (e instanceof StreamProcessorError) … }` catches ours only. */
+export class StreamProcessorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad provider configuration (endpoint or credentials); raised before any request. */
+export class AtlasConfigError extends StreamProcessorError {}
+
+export interface AtlasApiErrorInit {
+  method: string;
+  path: string;
+  status: number;
+  errorCode?: string;
+  detail?: string;
+  hint?: string;
+  /** How many attempts were made (retries included). */
+  attempts?: number;
+}
+
+/** Atlas answered with an HTTP error status. */
+export class AtlasApiError extends StreamProcessorError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly errorCode?: string;
+  readonly detail?: string;
+  readonly hint?: string;
+  readonly attempts: number;
+
+  constructor(init: AtlasApiErrorInit) {
+    const code = init.errorCode ? ` ${init.errorCode}` : "";
+    const detail = init.detail ? `: ${init.detail}` : "";
+    const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : "";
+    const hint = init.hint ? ` ${init.hint}` : "";
+    super(`Atlas API ${init.method} ${init.path} failed with HTTP ${init.status}${code}${tries}${detail}.${hint}`);
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+    this.errorCode = init.errorCode;
+    this.detail = init.detail;
+    this.hint = init.hint;
+    this.attempts = init.attempts ?? 1;
+  }
+}
+
+/** The request never got an HTTP answer (connection refused or reset, timeout). */
+export class AtlasNetworkError extends StreamProcessorError {
+  readonly method: string;
+  readonly path: string;
+  /** Node's error code, e.g. ECONNRESET, ECONNREFUSED, ECONNABORTED (timeout). */
+  readonly code: string;
+  readonly attempts: number;
+
+  constructor(init: { method: string; path: string; code: string; baseUrl: string; attempts: number }) {
+    const tries = init.attempts > 1 ? ` after ${init.attempts} attempts` : "";
+    super(
+      `Atlas API ${init.method} ${init.path} got no response (${init.code})${tries}. ` +
+        `Check that ${init.baseUrl} is reachable from this machine (mongodbatlas:baseUrl / MONGODB_ATLAS_BASE_URL).`,
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.code = init.code;
+    this.attempts = init.attempts;
+  }
+}
+
+/** The processor did not reach the desired state: it FAILED, vanished, or the deadline passed. */
+export class ProcessorStateError extends StreamProcessorError {
+  readonly lastState: string;
+  constructor(message: string, lastState: string) {
+    super(message);
+    this.lastState = lastState;
+  }
+}
+
+/** True for errors raised because Atlas answered with an HTTP error status. */
+export function isAtlasApiError(e: unknown): e is AtlasApiError {
+  return e instanceof AtlasApiError || (e instanceof Error && e.name === "AtlasApiError" && "status" in e);
+}
+
+/** Replaces every occurrence of each secret in `text` (defence in depth for server-echoed text). */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join("***");
+  }
+  return out;
+}

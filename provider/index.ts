@@ -1,0 +1,16 @@
+/**
+ * pulumi-atlas-stream-processor: a Pulumi dynamic resource that keeps a MongoDB Atlas stream
+ * processor running.
+ */
+export { StreamProcessor, type StreamProcessorArgs } from "./resource";
+export { streamProcessorProvider, resourceId, parseResourceId } from "./provider";
+export {
+  AtlasApiError,
+  AtlasConfigError,
+  AtlasNetworkError,
+  ProcessorStateError,
+  StreamProcessorError,
+  isAtlasApiError,
+} from "./errors";
+export type { DesiredState, DlqOptions, PipelineStage, Tier, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
+export { DEFAULT_CLIENT_OPTIONS, DEFAULT_BASE_URL, type ClientOptions } from "./settings";

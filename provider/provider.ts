@@ -1,0 +1,255 @@
+/**
+ * The dynamic provider: Pulumi's lifecycle (check, diff, create, read, update, delete) mapped
+ * onto Atlas calls. Decisions come from the pure modules (validate, diff, state, definition);
+ * this file does the I/O in order.
+ *
+ * Nothing here captures a credential or a client at module scope: `configure` keeps the stack
+ * config on a globalThis slot in the provider process, and every method resolves the endpoint
+ * and credentials at call time (shared/reference/pulumi-dynamic-providers.md, "Secrets").
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { sharedClient } from "./client";
+import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
+import { covers, definitionChanges, matchesDefinition, type Definition } from "./definition";
+import { diffProcessor } from "./diff";
+import { isAtlasApiError, ProcessorStateError } from "./errors";
+import { ProcessorApi, type ProcessorDefinitionBody, type StartWithBody } from "./processors";
+import { CONFIG_KEYS, resolveSettings } from "./settings";
+import { isTransitional } from "./state";
+import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
+import { checkInputs, hasDefinition } from "./validate";
+
+const CONFIG_SLOT = "pulumi-atlas-stream-processor/stack-config";
+
+/** The stack config `configure` received, kept in this process's memory only. */
+function stackConfig(): Record<string, string | undefined> {
+  const g = globalThis as unknown as Record<symbol, Record<string, string | undefined> | undefined>;
+  return g[Symbol.for(CONFIG_SLOT)] ?? {};
+}
+
+function processorApi(): ProcessorApi {
+  return new ProcessorApi(sharedClient(resolveSettings(stackConfig(), process.env)));
+}
+
+/** The resource id: stable, unambiguous, derived from the three names. */
+export function resourceId(ref: ProcessorRef): string {
+  return [ref.projectId, ref.workspaceName, ref.processorName].map(encodeURIComponent).join("/");
+}
+
+/** Parses a resource id back into its names (read after a state import lacks props). */
+export function parseResourceId(id: string): ProcessorRef | undefined {
+  const parts = id.split("/");
+  if (parts.length !== 3) return undefined;
+  const [projectId, workspaceName, processorName] = parts.map(decodeURIComponent);
+  return { projectId, workspaceName, processorName };
+}
+
+function refOf(p: Pick<StreamProcessorInputs, "projectId" | "workspaceName" | "processorName">): ProcessorRef {
+  return { projectId: p.projectId, workspaceName: p.workspaceName, processorName: p.processorName };
+}
+
+function contextFor(api: ProcessorApi, timeoutSeconds: number): ConvergeContext {
+  const startedAt = Date.now();
+  return { api, startedAt, deadline: startedAt + timeoutSeconds * 1000, log: (line) => console.log(line) };
+}
+
+/** The `:startWith` body when tier or a start option is set; undefined means plain `:start`. */
+export function startWithBody(inputs: StreamProcessorInputs): StartWithBody | undefined {
+  const body: StartWithBody = {};
+  if (inputs.tier !== undefined) body.tier = inputs.tier;
+  if (inputs.startAtOperationTime !== undefined) body.startAtOperationTime = inputs.startAtOperationTime;
+  if (inputs.resumeFromCheckpoint !== undefined) body.resumeFromCheckpoint = inputs.resumeFromCheckpoint;
+  return Object.keys(body).length > 0 ? body : undefined;
+}
+
+function definitionBody(inputs: StreamProcessorInputs): ProcessorDefinitionBody {
+  const body: ProcessorDefinitionBody = { pipeline: inputs.pipeline ?? [] };
+  if (inputs.options?.dlq) body.options = { dlq: inputs.options.dlq };
+  if (inputs.tier !== undefined) body.tier = inputs.tier;
+  return body;
+}
+
+/** Drops `undefined` everywhere: the engine rejects outs holding it ("Unexpected struct type"). */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Outputs: the inputs, the observed state and id, and who created the processor. */
+export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProcessor, createdByResource: boolean): StreamProcessorOutputs {
+  const { state: desiredState, ...rest } = inputs;
+  return compact({
+    ...rest,
+    state: observed.state,
+    desiredState,
+    processorId: observed.id,
+    tier: inputs.tier ?? (observed.tier as StreamProcessorOutputs["tier"]),
+    createdByResource,
+  });
+}
+
+/** Names the definition fields in which Atlas's copy does not carry what the user declared. */
+function definitionMismatch(atlas: ObservedProcessor, inputs: StreamProcessorInputs): string[] {
+  const out: string[] = [];
+  if (!covers(atlas.pipeline, inputs.pipeline)) out.push("pipeline");
+  if (!matchesDefinition({ options: atlas.options, pipeline: atlas.pipeline }, { options: inputs.options, pipeline: atlas.pipeline })) out.push("options.dlq");
+  if (inputs.tier !== undefined && atlas.tier !== undefined && atlas.tier !== inputs.tier) out.push("tier");
+  return out;
+}
+
+/**
+ * Stops the processor if it runs, PATCHes the definition, and leaves the restart to converge.
+ * A failure after the stop says that the processor was left stopped (issue 4).
+ */
+async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext, observed: ObservedProcessor): Promise<ObservedProcessor> {
+  const wasRunning = observed.state === "STARTED" || isTransitional(observed.state);
+  const stopped = await ensureStopped(ref, ctx, observed);
+  if (!stopped) throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) while it was being stopped to change its definition.`, "NOT_FOUND");
+  try {
+    await ctx.api.modify(ref, definitionBody(inputs));
+  } catch (e) {
+    if (wasRunning) {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new ProcessorStateError(
+        `The ${describeRef(ref)} was stopped to change its definition, but the change failed, so it is now ${stopped.state} (not running): ${msg} Fix the cause and run pulumi up again to apply the definition and restart it.`,
+        stopped.state,
+      );
+    }
+    throw e;
+  }
+  ctx.log(`[atlas] ${ref.processorName}: definition updated`);
+  return (await ctx.api.get(ref)) ?? stopped;
+}
+
+/**
+ * With `pipeline` set: makes sure the processor exists with the declared definition.
+ * Creates it when missing (waiting through INIT/CREATING), adopts an identical one, and refuses
+ * a different one unless `adoptExisting` lets it modify it.
+ */
+async function ensureDefinition(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext): Promise<{ observed: ObservedProcessor; created: boolean }> {
+  let observed = await ctx.api.get(ref);
+  if (observed === undefined) {
+    try {
+      await ctx.api.create(ref, definitionBody(inputs));
+      ctx.log(`[atlas] ${ref.processorName}: created`);
+      const settled = await pollUntil(ref, ctx, "CREATED", (s) => s === undefined || !isTransitional(s));
+      if (!settled) throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) right after it was created.`, "NOT_FOUND");
+      return { observed: settled, created: true };
+    } catch (e) {
+      // Someone (or a lost answer to our own request) created it meanwhile: a fresh read decides.
+      if (!(isAtlasApiError(e) && (e.status === 400 || e.status === 409))) throw e;
+      observed = await ctx.api.get(ref);
+      if (observed === undefined) throw e;
+    }
+  }
+  const mismatch = definitionMismatch(observed, inputs);
+  if (mismatch.length === 0) {
+    ctx.log(`[atlas] ${ref.processorName}: exists with the same definition; adopting it`);
+    return { observed, created: false };
+  }
+  if (!inputs.adoptExisting) {
+    throw new ProcessorStateError(
+      `The ${describeRef(ref)} already exists with a different definition (${mismatch.join(", ")} differ). ` +
+        `Set adoptExisting: true to take it over (this stops it if it runs and replaces its definition), use another processorName, or remove pipeline to manage only its state.`,
+      observed.state,
+    );
+  }
+  ctx.log(`[atlas] ${ref.processorName}: exists with a different definition (${mismatch.join(", ")}); adoptExisting is set, replacing it`);
+  return { observed: await replaceDefinition(ref, inputs, ctx, observed), created: false };
+}
+
+async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: boolean | undefined, olds?: Record<string, unknown>): Promise<StreamProcessorOutputs> {
+  const api = processorApi();
+  const ref = refOf(inputs);
+  const ctx = contextFor(api, inputs.timeoutSeconds);
+  let created = createdBefore ?? false;
+  let observed: ObservedProcessor | undefined;
+  if (hasDefinition(inputs)) {
+    const current = olds ? await api.get(ref) : undefined;
+    const changed = olds ? definitionChanges(olds as Definition, inputs as Definition) : [];
+    if (current && (changed.length > 0 || definitionMismatch(current, inputs).length > 0)) {
+      ctx.log(`[atlas] ${ref.processorName}: definition changed (${changed.join(", ") || "edited outside Pulumi"})`);
+      observed = await replaceDefinition(ref, inputs, ctx, current);
+    } else if (current) {
+      observed = current;
+    } else {
+      const r = await ensureDefinition(ref, inputs, ctx);
+      observed = r.observed;
+      created = created || r.created;
+    }
+  }
+  const settled = await converge(ref, inputs.state, ctx, startWithBody(inputs), observed);
+  return toOutputs(inputs, settled, created);
+}
+
+/** The one shared provider object `StreamProcessor` uses; it can be driven directly too. */
+export const streamProcessorProvider: pulumi.dynamic.ResourceProvider<StreamProcessorInputs, StreamProcessorOutputs> = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    const cfg: Record<string, string | undefined> = {};
+    for (const key of Object.values(CONFIG_KEYS)) cfg[key] = req.config.get(key);
+    const g = globalThis as unknown as Record<symbol, unknown>;
+    g[Symbol.for(CONFIG_SLOT)] = cfg;
+  },
+
+  async check(_olds: StreamProcessorInputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.CheckResult<StreamProcessorInputs>> {
+    const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>);
+    return failures.length > 0 ? { inputs: news, failures } : { inputs: inputs as unknown as StreamProcessorInputs };
+  },
+
+  async diff(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.DiffResult> {
+    const d = diffProcessor(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+  },
+
+  async create(inputs: StreamProcessorInputs): Promise<pulumi.dynamic.CreateResult<StreamProcessorOutputs>> {
+    const outs = await createOrConverge(inputs, undefined);
+    return { id: resourceId(refOf(inputs)), outs };
+  },
+
+  async read(id: string, props?: StreamProcessorOutputs): Promise<pulumi.dynamic.ReadResult<StreamProcessorOutputs>> {
+    const ref = props?.projectId ? refOf(props) : parseResourceId(id);
+    if (!ref) throw new Error(`Cannot read stream processor: the resource id ${JSON.stringify(id)} is not projectId/workspaceName/processorName.`);
+    const observed = await processorApi().get(ref);
+    if (observed === undefined) {
+      console.log(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
+      return {}; // no id: the engine drops the resource
+    }
+    const old = (props ?? {}) as Partial<StreamProcessorOutputs>;
+    const outs: Record<string, unknown> = { ...old, ...ref, state: observed.state, processorId: observed.id };
+    if (old.pipeline !== undefined) {
+      // Keep our copy while Atlas's carries it (Atlas may decorate it); bring back Atlas's when
+      // it was edited outside Pulumi, so the next diff shows the change.
+      if (!covers(observed.pipeline, old.pipeline)) outs.pipeline = observed.pipeline;
+      if (old.options?.dlq ? !covers(observed.options?.dlq, old.options.dlq) : observed.options?.dlq !== undefined) outs.options = observed.options ?? {};
+      if (observed.tier !== undefined) outs.tier = observed.tier;
+    }
+    return { id, props: compact(outs) as unknown as StreamProcessorOutputs };
+  },
+
+  async update(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.UpdateResult<StreamProcessorOutputs>> {
+    const outs = await createOrConverge(news, olds.createdByResource, olds as unknown as Record<string, unknown>);
+    return { outs };
+  },
+
+  async delete(_id: string, props: StreamProcessorOutputs): Promise<void> {
+    const api = processorApi();
+    const ref = refOf(props);
+    const ctx = contextFor(api, props.timeoutSeconds ?? 600);
+    const stopped = await ensureStopped(ref, ctx);
+    if (stopped === undefined) {
+      console.log(`[atlas] ${ref.processorName}: already gone`);
+      return;
+    }
+    if (props.createdByResource) {
+      await api.remove(ref);
+      console.log(`[atlas] ${ref.processorName}: deleted`);
+    } else {
+      console.log(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
+    }
+  },
+};

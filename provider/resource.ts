@@ -1,0 +1,89 @@
+/**
+ * The public resource: `new StreamProcessor("orders", { projectId, workspaceName, processorName })`
+ * keeps that Atlas stream processor running (or stopped, or defined from a pipeline).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { streamProcessorProvider } from "./provider";
+import type { DesiredState, DlqOptions, PipelineStage, Tier } from "./types";
+
+export interface StreamProcessorArgs {
+  /** The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. */
+  projectId: pulumi.Input<string>;
+  /** The stream workspace (formerly "stream instance") name: the API's `tenantName`. */
+  workspaceName: pulumi.Input<string>;
+  /** The stream processor name. */
+  processorName: pulumi.Input<string>;
+  /** The desired state: `"STARTED"` (default) or `"STOPPED"`. */
+  state?: pulumi.Input<DesiredState>;
+  /**
+   * How long create, update and delete wait for the processor to reach the desired state, in
+   * seconds. Default 600. (Pulumi's `customTimeouts` have no effect on dynamic providers.)
+   */
+  timeoutSeconds?: pulumi.Input<number>;
+  /**
+   * The aggregation pipeline. When set, this resource owns the processor's definition: it creates
+   * the processor if missing and applies changes (stop → modify → restart). Stage key order is
+   * kept exactly. Default: unset (the processor must already exist; only its state is managed).
+   */
+  pipeline?: pulumi.Input<pulumi.Input<PipelineStage>[]>;
+  /** Processor options; `dlq` is the dead-letter queue `{connectionName, db, coll}`. Default: none. */
+  options?: pulumi.Input<{ dlq?: pulumi.Input<DlqOptions> }>;
+  /** Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's. */
+  tier?: pulumi.Input<Tier>;
+  /** Start from this ISO 8601 operation time (`:startWith`). Default: unset. */
+  startAtOperationTime?: pulumi.Input<string>;
+  /** Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default). */
+  resumeFromCheckpoint?: pulumi.Input<boolean>;
+  /**
+   * With `pipeline`: take over an existing processor whose definition differs, modifying it.
+   * Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+   */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+export class StreamProcessor extends pulumi.dynamic.Resource {
+  declare public readonly projectId: pulumi.Output<string>;
+  declare public readonly workspaceName: pulumi.Output<string>;
+  declare public readonly processorName: pulumi.Output<string>;
+  /** The state Atlas reported at the last create, update or refresh. */
+  declare public readonly state: pulumi.Output<string>;
+  /** The state the program asked for. */
+  declare public readonly desiredState: pulumi.Output<DesiredState>;
+  /** The processor's `_id` in Atlas. */
+  declare public readonly processorId: pulumi.Output<string>;
+  declare public readonly timeoutSeconds: pulumi.Output<number>;
+  declare public readonly pipeline: pulumi.Output<PipelineStage[] | undefined>;
+  declare public readonly options: pulumi.Output<{ dlq?: DlqOptions } | undefined>;
+  declare public readonly tier: pulumi.Output<string | undefined>;
+  declare public readonly startAtOperationTime: pulumi.Output<string | undefined>;
+  declare public readonly resumeFromCheckpoint: pulumi.Output<boolean | undefined>;
+  declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
+  /** true when this resource created the processor (destroy deletes it); false when it adopted one (destroy only stops it). */
+  declare public readonly createdByResource: pulumi.Output<boolean>;
+
+  constructor(name: string, args: StreamProcessorArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      streamProcessorProvider,
+      name,
+      {
+        ...args,
+        // Output-only keys must be present among the props, or the engine leaves them off the
+        // resource (shared/reference/pulumi-dynamic-providers.md).
+        state: args.state,
+        timeoutSeconds: args.timeoutSeconds,
+        desiredState: undefined,
+        processorId: undefined,
+        createdByResource: undefined,
+        pipeline: args.pipeline,
+        options: args.options,
+        tier: args.tier,
+        startAtOperationTime: args.startAtOperationTime,
+        resumeFromCheckpoint: args.resumeFromCheckpoint,
+        adoptExisting: args.adoptExisting,
+      },
+      opts,
+      "atlas",
+      "StreamProcessor",
+    );
+  }
+}

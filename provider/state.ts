@@ -1,0 +1,83 @@
+/**
+ * Pure decisions about processor states: what satisfies a desired state, what to do next,
+ * whether an action that got no clear answer took effect, and how often to poll.
+ * Kept apart from I/O (like the Terraform provider's state_transition.go) and tested with tables.
+ *
+ * Atlas documents CREATED, STARTED, STOPPED and FAILED; official tooling also shows INIT and
+ * CREATING; `state` is a free string, so anything else is treated as transitional
+ * (shared/reference/atlas-streams-api.md).
+ */
+import type { DesiredState } from "./types";
+
+export const SETTLED_STATES = ["CREATED", "STARTED", "STOPPED", "FAILED"] as const;
+
+/** undefined stands for "the processor does not exist" (a 404). */
+export type Observed = string | undefined;
+
+export function isTransitional(state: Observed): boolean {
+  return state !== undefined && !(SETTLED_STATES as readonly string[]).includes(state);
+}
+
+/**
+ * Whether an observed state is what the user asked for. STOPPED is satisfied by any state in
+ * which the processor does not run: STOPPED, CREATED (never started) and FAILED (it died; a
+ * stop would change nothing the user cares about). Documented in the README.
+ */
+export function satisfies(desired: DesiredState, observed: Observed): boolean {
+  if (observed === undefined) return false;
+  if (desired === "STARTED") return observed === "STARTED";
+  return observed === "STOPPED" || observed === "CREATED" || observed === "FAILED";
+}
+
+export type NextStep =
+  | { kind: "done" }
+  | { kind: "start" }
+  | { kind: "stop" }
+  | { kind: "wait" }
+  | { kind: "missing" };
+
+/** What converge should do, given the desired state and one fresh observation. */
+export function nextStep(desired: DesiredState, observed: Observed): NextStep {
+  if (observed === undefined) return { kind: "missing" };
+  if (satisfies(desired, observed)) return { kind: "done" };
+  if (isTransitional(observed)) return { kind: "wait" };
+  return desired === "STARTED" ? { kind: "start" } : { kind: "stop" };
+}
+
+export type WaitVerdict = "done" | "failed" | "gone" | "pending";
+
+/**
+ * While waiting after an action: the desired state ends the wait, FAILED (when STARTED is
+ * wanted) and a 404 are errors, every other state is transitional (issue 3, "Waiting").
+ * A CREATED or STOPPED seen right after an acknowledged :start counts as transitional too:
+ * Atlas may not have moved yet.
+ */
+export function waitVerdict(desired: DesiredState, observed: Observed): WaitVerdict {
+  if (observed === undefined) return "gone";
+  if (satisfies(desired, observed)) return "done";
+  if (desired === "STARTED" && observed === "FAILED") return "failed";
+  return "pending";
+}
+
+/**
+ * After :start/:stop got a 5xx, a reset or a timeout, a fresh read decides whether the action
+ * was applied anyway: then it must not be sent again (issue 3: "repeats must be harmless").
+ */
+export function actionTookEffect(action: "start" | "stop", observed: Observed): boolean {
+  if (observed === undefined) return false;
+  if (isTransitional(observed)) return true;
+  return action === "start" ? observed === "STARTED" : observed === "STOPPED";
+}
+
+/** Whether the processor runs or is on its way to running: delete must stop it. */
+export function isRunning(observed: Observed): boolean {
+  return observed === "STARTED" || (isTransitional(observed) && observed !== "INIT" && observed !== "CREATING" && observed !== "STOPPING");
+}
+
+/**
+ * Poll delays: the first look within 250 ms, then ×1.5 up to 3 s (issue 3: "poll briskly at
+ * first, backing off to a few seconds").
+ */
+export function pollDelayMs(attempt: number, firstMs = 250, maxMs = 3000): number {
+  return Math.min(maxMs, Math.round(firstMs * Math.pow(1.5, Math.max(0, attempt))));
+}
