@@ -227,8 +227,8 @@ export class Store {
   createWorkspace(groupId: string, input: WorkspaceInput): WorkspaceRecord {
     const project = this.project(groupId);
     if (project.workspaces.has(input.name)) {
-      // Unverified code.
-      fail(409, "STREAM_TENANT_NAME_ALREADY_EXISTS", `A stream instance named ${input.name} already exists in project ${groupId}.`, {
+      // Unverified code; 400 because the spec declares no 409 for this operation.
+      fail(400, "STREAM_TENANT_NAME_ALREADY_EXISTS", `A stream instance named ${input.name} already exists in project ${groupId}.`, {
         parameters: [input.name],
       });
     }
@@ -285,10 +285,9 @@ export class Store {
     // Atlas documents that a processor must be stopped before it is modified.
     if (RUNNING.has(state) || state === "STOPPING") processorProblem(name, `processor must be stopped before it can be modified (state ${state})`);
     if (state === "CREATING") processorProblem(name, "processor is still being created");
+    // The spec declares no 409 for modify, so a rename onto a taken name is a 400 (unverified).
     if (patch.name !== undefined && patch.name !== name && ws.processors.has(patch.name)) {
-      fail(409, "STREAM_PROCESSOR_ALREADY_EXISTS", `Streams Processor with this name (${patch.name}) already exists.`, {
-        parameters: [patch.name],
-      });
+      processorProblem(name, `a processor named ${patch.name} already exists`);
     }
     if (patch.pipeline) sp.pipeline = patch.pipeline;
     if (patch.options) sp.options = { ...(sp.options ?? {}), ...patch.options };
