@@ -14,7 +14,7 @@ import { covers, definitionChanges, matchesDefinition, type Definition } from ".
 import { diffProcessor } from "./diff";
 import { isAtlasApiError, ProcessorStateError } from "./errors";
 import { ProcessorApi, type ProcessorDefinitionBody, type StartWithBody } from "./processors";
-import { CONFIG_KEYS, resolveSettings } from "./settings";
+import { allConfigKeys, resolveSettings } from "./settings";
 import { isTransitional } from "./state";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 import { checkInputs, hasDefinition } from "./validate";
@@ -191,7 +191,7 @@ async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: bo
 export const streamProcessorProvider: pulumi.dynamic.ResourceProvider<StreamProcessorInputs, StreamProcessorOutputs> = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     const cfg: Record<string, string | undefined> = {};
-    for (const key of Object.values(CONFIG_KEYS)) cfg[key] = req.config.get(key);
+    for (const key of allConfigKeys()) cfg[key] = req.config.get(key);
     const g = globalThis as unknown as Record<symbol, unknown>;
     g[Symbol.for(CONFIG_SLOT)] = cfg;
   },

@@ -86,6 +86,45 @@ export const ENV_KEYS = {
 type Field = keyof typeof CONFIG_KEYS;
 
 /**
+ * Tuning keys of our own (namespace `atlas-stream-processor`), also read from the environment
+ * as ATLAS_STREAM_PROCESSOR_<NAME>. All optional; the defaults are DEFAULT_CLIENT_OPTIONS.
+ */
+export const OPTION_KEYS = {
+  requestTimeoutMs: { config: "atlas-stream-processor:requestTimeoutMs", env: "ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS" },
+  maxRetries: { config: "atlas-stream-processor:maxRetries", env: "ATLAS_STREAM_PROCESSOR_MAX_RETRIES" },
+  retryBudgetMs: { config: "atlas-stream-processor:retryBudgetMs", env: "ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS" },
+  backoffBaseMs: { config: "atlas-stream-processor:backoffBaseMs", env: "ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS" },
+  maxDelayMs: { config: "atlas-stream-processor:maxDelayMs", env: "ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS" },
+  envelope: { config: "atlas-stream-processor:envelope", env: "ATLAS_STREAM_PROCESSOR_ENVELOPE" },
+} as const;
+
+/** Every stack config key the provider reads (configure copies exactly these). */
+export function allConfigKeys(): string[] {
+  return [...Object.values(CONFIG_KEYS), ...Object.values(OPTION_KEYS).map((k) => k.config)];
+}
+
+function optionsFrom(cfg: Lookup, env: Lookup): Partial<ClientOptions> {
+  const out: Partial<ClientOptions> = {};
+  for (const [name, keys] of Object.entries(OPTION_KEYS) as [keyof typeof OPTION_KEYS, (typeof OPTION_KEYS)[keyof typeof OPTION_KEYS]][]) {
+    const fromCfg = cfg(keys.config);
+    const raw = fromCfg ?? env(keys.env);
+    if (raw === undefined) continue;
+    const source = fromCfg !== undefined ? keys.config : keys.env;
+    if (name === "envelope") {
+      if (raw !== "true" && raw !== "false") throw new AtlasConfigError(`${source} must be true or false, got ${JSON.stringify(raw)}.`);
+      out.envelope = raw === "true";
+    } else {
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n < 0 || (name === "maxRetries" && !Number.isInteger(n))) {
+        throw new AtlasConfigError(`${source} must be a ${name === "maxRetries" ? "whole number" : "number of milliseconds"} ≥ 0, got ${JSON.stringify(raw)}.`);
+      }
+      out[name] = n;
+    }
+  }
+  return out;
+}
+
+/**
  * Picks credentials from one source. Priority: service account, then API key, then access
  * token (documented in the README). Half a pair is an error naming the missing key, never a
  * silent fall-through to a weaker scheme.
@@ -164,7 +203,7 @@ export function resolveSettings(
     credentialsFrom((f) => cfg(CONFIG_KEYS[f]), (f) => CONFIG_KEYS[f], "stack config") ??
     credentialsFrom(fromEnv, envName, "environment");
 
-  return { baseUrl, credentials, options: normalizeOptions(options) };
+  return { baseUrl, credentials, options: normalizeOptions({ ...optionsFrom(cfg, envGet), ...stripUndefined(options) }) };
 }
 
 /** Fills every option from the defaults and checks the ones given. */

@@ -1,0 +1,73 @@
+/**
+ * Shared test fixtures: a real emulator on 127.0.0.1 and a provider configured against it
+ * through `configure()`, exactly as the Pulumi engine does it.
+ */
+import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../emulator";
+import { streamProcessorProvider } from "../provider";
+
+export const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";
+export const WORKSPACE = "demo-workspace";
+export const API_KEY = { publicKey: "demo-public-key", privateKey: "demo-private-key" };
+export const READONLY_KEY = { publicKey: "readonly-public-key", privateKey: "readonly-private-key" };
+export const SERVICE_ACCOUNT = { clientId: "mdb_sa_id_demo", clientSecret: "mdb_sa_sk_demo" };
+export const ALL_SECRETS = [API_KEY.privateKey, READONLY_KEY.privateKey, SERVICE_ACCOUNT.clientSecret];
+
+export type Creds =
+  | { kind: "apiKey"; publicKey: string; privateKey: string }
+  | { kind: "serviceAccount"; clientId: string; clientSecret: string }
+  | { kind: "accessToken"; token: string }
+  | { kind: "none" };
+
+/** Fast retries for tests; the defaults (500 ms base, 120 s budget) are for real Atlas. */
+export const FAST_OPTIONS: Record<string, string> = {
+  "atlas-stream-processor:backoffBaseMs": "20",
+  "atlas-stream-processor:maxDelayMs": "1500",
+  "atlas-stream-processor:retryBudgetMs": "8000",
+  "atlas-stream-processor:requestTimeoutMs": "2000",
+};
+
+export async function configureProvider(url: string, creds: Creds, extra: Record<string, string> = {}): Promise<void> {
+  const cfg: Record<string, string> = { "mongodbatlas:baseUrl": url, ...FAST_OPTIONS, ...extra };
+  if (creds.kind === "apiKey") Object.assign(cfg, { "mongodbatlas:publicKey": creds.publicKey, "mongodbatlas:privateKey": creds.privateKey });
+  if (creds.kind === "serviceAccount") Object.assign(cfg, { "mongodbatlas:clientId": creds.clientId, "mongodbatlas:clientSecret": creds.clientSecret });
+  if (creds.kind === "accessToken") cfg["mongodbatlas:accessToken"] = creds.token;
+  await streamProcessorProvider.configure!({
+    config: {
+      get: (k: string) => cfg[k],
+      require: (k: string) => {
+        if (cfg[k] === undefined) throw new Error(`missing ${k}`);
+        return cfg[k];
+      },
+    },
+  });
+}
+
+export async function withEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ quiet: true, ...options });
+}
+
+/** Requests whose path ends with `suffix` (and, if given, with that method). */
+export function requestsTo(log: RequestLogEntry[], method: string, suffix: string): RequestLogEntry[] {
+  return log.filter((r) => r.method === method && r.path.endsWith(suffix));
+}
+
+/** Captures console.log/console.error lines while `fn` runs. */
+export async function captureConsole<T>(fn: () => Promise<T>): Promise<{ result?: T; error?: unknown; lines: string[] }> {
+  const lines: string[] = [];
+  const orig = { log: console.log, error: console.error, warn: console.warn };
+  const capture = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  console.log = capture;
+  console.error = capture;
+  console.warn = capture;
+  try {
+    return { result: await fn(), lines };
+  } catch (error) {
+    return { error, lines };
+  } finally {
+    Object.assign(console, orig);
+  }
+}
+
+export function inputs(processorName: string, extra: Record<string, unknown> = {}) {
+  return { projectId: PROJECT, workspaceName: WORKSPACE, processorName, state: "STARTED" as const, timeoutSeconds: 10, ...extra };
+}
