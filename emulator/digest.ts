@@ -119,8 +119,9 @@ export class DigestAuthority {
     if (!p) return { ok: false, stale: false, reason: "malformed Digest header" };
     const { username, nonce, uri, response, nc, cnonce, qop } = p;
     if (!username || !nonce || !uri || !response) return { ok: false, stale: false, reason: "missing Digest parameters" };
-    const algorithm = (p.algorithm ?? "MD5").toUpperCase().replace("SHA256", "SHA-256") as Algorithm;
-    if (!ALGORITHMS.includes(algorithm)) return { ok: false, stale: false, username, reason: "unsupported algorithm" };
+    const asked = (p.algorithm ?? "MD5").toUpperCase();
+    const algorithm = ALGORITHMS.find((a) => a.toUpperCase() === asked);
+    if (!algorithm) return { ok: false, stale: false, username, reason: "unsupported algorithm" };
     if (qop !== "auth" || !nc || !cnonce || !/^[0-9a-fA-F]{1,8}$/.test(nc)) {
       return { ok: false, stale: false, username, reason: "qop=auth with nc and cnonce is required" };
     }
