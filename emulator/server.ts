@@ -7,7 +7,7 @@ import { createAdmin, handleAdminHttp, type EmulatorAdmin } from "./admin";
 import { handleApi, parseBooleanParam, type ApiResult } from "./api";
 import { authorize, schemeOf } from "./auth";
 import type { EmulatorCore } from "./core";
-import { ApiException, apiError, defaultErrorForStatus, type ApiErrorBody } from "./errors";
+import { ApiException, apiError, defaultErrorForStatus } from "./errors";
 import { parseBasic } from "./oauth";
 import { matchRoute } from "./routes";
 import { GROUP_ID_RE } from "./store";
@@ -125,7 +125,7 @@ export class EmulatorServer {
       return;
     }
 
-    if (rawPath === "/admin" || rawPath.startsWith("/admin/")) return this.handleAdmin(req, res, method, rawPath, body);
+    if (rawPath === "/admin" || rawPath.startsWith("/admin/")) return this.handleAdmin(res, method, rawPath, body);
 
     const entry: RequestLogEntry = {
       time: new Date().toISOString(),
@@ -346,7 +346,7 @@ export class EmulatorServer {
     return { status, body: fault.spec.body ?? defaultErrorForStatus(status), headers: { ...(fault.spec.headers ?? {}) } };
   }
 
-  private async handleAdmin(req: http.IncomingMessage, res: http.ServerResponse, method: string, rawPath: string, body: Body): Promise<void> {
+  private async handleAdmin(res: http.ServerResponse, method: string, rawPath: string, body: Body): Promise<void> {
     let out: Outgoing;
     try {
       if (body.tooLarge) throw new ApiException(apiError(413, "PAYLOAD_TOO_LARGE", "The request body is too large."));
@@ -366,7 +366,6 @@ export class EmulatorServer {
       else if (e instanceof URIError) out = { status: 404, body: apiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${rawPath}.`) };
       else throw e;
     }
-    void req;
     this.write(res, out, false, false);
   }
 
@@ -375,7 +374,8 @@ export class EmulatorServer {
     let status = out.status;
     let payload = out.body;
     const isError = status >= 400;
-    let contentType = isError || !out.contentType ? "application/json" : out.contentType;
+    // Errors are served as application/json (as the spec declares); successes name their version.
+    const contentType = isError || !out.contentType ? "application/json" : out.contentType;
     if (envelope) {
       // Atlas: HTTP 200 always; lists get `status` added, single results are wrapped in `content`.
       const b = payload as Record<string, unknown> | undefined;
@@ -394,9 +394,6 @@ export class EmulatorServer {
     headers["Content-Length"] = Buffer.byteLength(text);
     res.writeHead(status, headers);
     res.end(text);
-    void contentType;
-    contentType = "";
   }
 }
 
-export type { ApiErrorBody };
