@@ -4,45 +4,9 @@
  * and `pulumi up` a small program there against the emulator.
  */
 import { expect } from "chai";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { rmSync } from "node:fs";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { EmulatorAdminClient, PulumiProject, REPO, leakedSecrets, pulumiBin } from "./harness";
-
-/** Creates a user project from the packed tarball; returns its folder. Needs `npm run build` first. */
-export function installPackedProject(programTs: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "pulumi-user-project-"));
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] });
-  const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "user-project", version: "0.0.0", private: true }, null, 2));
-  execFileSync(
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `./${tgz}`, "@pulumi/pulumi@3.248.0", "typescript@~5.9.3", "@types/node@^20.19.0"],
-    { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
-  );
-  writeFileSync(
-    path.join(dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"] }, files: ["index.ts"] }, null, 2),
-  );
-  writeFileSync(path.join(dir, "Pulumi.yaml"), "name: user-project\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
-  writeFileSync(path.join(dir, "index.ts"), programTs);
-  return dir;
-}
-
-export const USER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import { StreamProcessor } from "pulumi-atlas-stream-processor";
-
-const config = new pulumi.Config();
-const names = config.getObject<string[]>("processors") ?? ["inventory"];
-const processors = names.map((processorName) => new StreamProcessor(processorName, {
-  projectId: "6650f1a2b3c4d5e6f7a8b9c0",
-  workspaceName: "demo-workspace",
-  processorName,
-}));
-export const states = pulumi.all(processors.map((p) => p.state));
-`;
+import { EmulatorAdminClient, PulumiProject, USER_PROGRAM, installPackedProject, leakedSecrets, pulumiBin } from "./harness";
 
 describe("e2e: the npm-packed package in a user's project under pulumi up", function () {
   this.timeout(120_000);
