@@ -60,7 +60,8 @@ export function definitionChanges(olds: Definition, news: Definition): string[] 
   const changed: string[] = [];
   if (!sameValue(olds.pipeline ?? null, news.pipeline ?? null)) changed.push("pipeline");
   if (!sameValue(olds.options?.dlq ?? null, news.options?.dlq ?? null)) changed.push("options");
-  if ((olds.tier ?? null) !== (news.tier ?? null)) changed.push("tier");
+  // Atlas reports a tier even when the user set none: only a declared tier is compared.
+  if (news.tier !== undefined && olds.tier !== news.tier) changed.push("tier");
   return changed;
 }
 

@@ -40,8 +40,12 @@ export function resourceId(ref: ProcessorRef): string {
 export function parseResourceId(id: string): ProcessorRef | undefined {
   const parts = id.split("/");
   if (parts.length !== 3) return undefined;
-  const [projectId, workspaceName, processorName] = parts.map(decodeURIComponent);
-  return { projectId, workspaceName, processorName };
+  try {
+    const [projectId, workspaceName, processorName] = parts.map(decodeURIComponent);
+    return { projectId, workspaceName, processorName };
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
 }
 
 function refOf(p: Pick<StreamProcessorInputs, "projectId" | "workspaceName" | "processorName">): ProcessorRef {

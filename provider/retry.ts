@@ -33,6 +33,8 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   if (typeof value !== "string" && typeof value !== "number") return undefined;
   const text = String(value).trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // Only an IMF-fixdate (RFC 9110 §5.6.7); Date.parse would read "-1" or "wait 12" as dates.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

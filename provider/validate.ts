@@ -25,6 +25,15 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
 
 const isUnknown = (v: unknown): boolean => v === UNKNOWN;
 
+/** DATE_TIME's shape and a real calendar date: Date.parse rolls 2026-02-30 over to March. */
+function isRealDateTime(t: string): boolean {
+  const m = DATE_TIME.exec(t);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = t.slice(0, 19).split(/[-T:]/).map(Number);
+  const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+}
+
 function checkName(property: string, v: unknown, failures: CheckFailure[]): void {
   if (isUnknown(v)) return;
   if (typeof v !== "string") {
@@ -164,7 +173,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
 
   if (news.startAtOperationTime !== undefined && news.startAtOperationTime !== null) {
     const t = news.startAtOperationTime;
-    if (!isUnknown(t) && (typeof t !== "string" || !DATE_TIME.test(t) || Number.isNaN(Date.parse(t)))) {
+    if (!isUnknown(t) && (typeof t !== "string" || !isRealDateTime(t))) {
       failures.push({
         property: "startAtOperationTime",
         reason: `startAtOperationTime must be an ISO 8601 date-time such as "2026-01-31T12:00:00Z", got ${describe(t)}.`,

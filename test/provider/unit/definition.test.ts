@@ -87,7 +87,8 @@ describe("definition", () => {
       ["the dlq", { ...base, options: { dlq: { ...dlq, db: "x" } } }, ["options"]],
       ["the dlq removed", { ...base, options: undefined }, ["options"]],
       ["the tier", { ...base, tier: "SP5" }, ["tier"]],
-      ["everything", { pipeline: [pipeline[0]], options: {}, tier: undefined }, ["pipeline", "options", "tier"]],
+      ["everything", { pipeline: [pipeline[0]], options: {}, tier: "SP50" }, ["pipeline", "options", "tier"]],
+      ["nothing when the tier is left unset (Atlas reports its own)", { ...base, tier: undefined }, []],
     ];
     for (const [what, news, expected] of cases) {
       it(`names ${expected.length ? expected.join(", ") : "nothing"} when ${what} changed`, () => {

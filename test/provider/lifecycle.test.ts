@@ -1,0 +1,173 @@
+import { expect } from "chai";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import type { RunningEmulator } from "../../emulator";
+import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, requestsTo, withEmulator } from "../helpers";
+
+const p = provider as Required<typeof provider>;
+const execFileAsync = promisify(execFile);
+/** provider.create with the outputs asserted present. */
+async function create(i: never): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+  const r = await p.create(i);
+  expect(r.outs, "create returns outputs").to.be.an("object");
+  return { id: r.id, outs: r.outs as StreamProcessorOutputs };
+}
+
+describe("StreamProcessor provider lifecycle (against the emulator)", function () {
+  this.timeout(20_000);
+  let emu: RunningEmulator;
+
+  beforeEach(async () => {
+    emu = await withEmulator({ transitionMs: 200 });
+    await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
+  });
+  afterEach(async () => emu.close());
+
+  const state = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name)?.observedState;
+
+  describe("create", () => {
+    it("starts a CREATED processor with one :start and reports the observed STARTED state", async () => {
+      const { result, lines } = await captureConsole(() => create(inputs("orders") as never));
+      expect(result!.id).to.equal(`${PROJECT}/${WORKSPACE}/orders`);
+      expect(result!.outs).to.include({ state: "STARTED", desiredState: "STARTED", processorName: "orders", createdByResource: false });
+      expect(result!.outs.processorId).to.match(/^[a-f0-9]{24}$/);
+      expect(state("orders")).to.equal("STARTED");
+      expect(requestsTo(emu.admin.requests(), "POST", "/processor/orders:start")).to.have.length(1);
+      expect(lines.join("\n")).to.match(/orders: CREATED → STARTED/).and.match(/orders: STARTED \(\d/);
+    });
+
+    it("adopts a processor that already runs without calling :start", async () => {
+      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      const r = await create(inputs("orders") as never);
+      expect(r.outs.state).to.equal("STARTED");
+      expect(requestsTo(emu.admin.requests(), "POST", ":start")).to.have.length(0);
+    });
+
+    it("stops a running processor when the desired state is STOPPED", async () => {
+      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      const r = await create(inputs("orders", { state: "STOPPED" }) as never);
+      expect(r.outs).to.include({ state: "STOPPED", desiredState: "STOPPED" });
+      expect(state("orders")).to.equal("STOPPED");
+      expect(requestsTo(emu.admin.requests(), "POST", "/processor/orders:stop")).to.have.length(1);
+    });
+
+    it("fails naming the processor and where the reason is when it ends FAILED", async () => {
+      // A $source on a connection the workspace does not have fails when started.
+      emu.admin.seed({
+        projects: [{ id: PROJECT, name: "demo-project", workspaces: [{ name: WORKSPACE, processors: [{ name: "broken", state: "CREATED", pipeline: [{ $source: { connectionName: "no_such_connection" } }, { $emit: { connectionName: "__testLog" } }] }] }] }],
+      } as never);
+      const err = await create(inputs("broken") as never).then(() => undefined, (e: Error) => e);
+      expect(err, "create must fail").to.be.instanceOf(Error);
+      expect(err!.name).to.equal("ProcessorStateError");
+      expect(err!.message).to.include('"broken"').and.include("FAILED").and.include("alerts and events");
+    });
+
+    it("fails when the processor does not exist and no pipeline is given, naming the fix", async () => {
+      const err = await create(inputs("nope") as never).then(() => undefined, (e: Error) => e);
+      expect(err!.message).to.include('"nope"').and.include("does not exist").and.include("pipeline");
+      expect(requestsTo(emu.admin.requests(), "POST", ":start")).to.have.length(0);
+    });
+
+    it("stops at its own deadline with the last observed state", async () => {
+      emu.admin.setTransitionMs(60_000);
+      const started = Date.now();
+      const err = await create(inputs("orders", { timeoutSeconds: 1.5 }) as never).then(() => undefined, (e: Error) => e);
+      expect(Date.now() - started).to.be.below(6000);
+      expect(err!.message).to.include("Timed out").and.include("last observed state: STARTING").and.include("timeoutSeconds");
+    });
+  });
+
+  describe("read (refresh)", () => {
+    it("reports the observed state and keeps the inputs", async () => {
+      const r = await create(inputs("orders") as never);
+      emu.admin.failProcessor(PROJECT, WORKSPACE, "orders");
+      const read = await p.read(r.id, r.outs);
+      expect(read.id).to.equal(r.id);
+      expect(read.props).to.include({ state: "FAILED", desiredState: "STARTED", processorName: "orders" });
+    });
+
+    it("returns no id when the processor was deleted (the resource is gone)", async () => {
+      const r = await create(inputs("orders") as never);
+      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STOPPED");
+      const del = await deleteOutOfBand(emu, "orders");
+      expect(del).to.equal(204);
+      const read = await p.read(r.id, r.outs);
+      expect(read.id).to.equal(undefined);
+    });
+
+    it("can read from the id alone", async () => {
+      const read = await p.read(`${PROJECT}/${WORKSPACE}/payments`, undefined as never);
+      expect(read.props).to.include({ state: "STOPPED", processorName: "payments" });
+    });
+  });
+
+  describe("drift: FAILED → diff → update", () => {
+    it("shows a change after refresh and update restarts the processor", async () => {
+      const r = await create(inputs("orders") as never);
+      emu.admin.failProcessor(PROJECT, WORKSPACE, "orders");
+      const read = await p.read(r.id, r.outs);
+      const d = await p.diff(r.id, read.props as StreamProcessorOutputs, inputs("orders") as never);
+      expect(d.changes).to.equal(true);
+      expect(d.replaces).to.deep.equal([]);
+      const before = requestsTo(emu.admin.requests(), "POST", ":start").length;
+      const u = await p.update(r.id, read.props as StreamProcessorOutputs, inputs("orders") as never);
+      expect(u.outs!.state).to.equal("STARTED");
+      expect(state("orders")).to.equal("STARTED");
+      expect(requestsTo(emu.admin.requests(), "POST", ":start").length - before).to.equal(1);
+    });
+
+    it("diff says no change when the observed state is the desired one", async () => {
+      const r = await create(inputs("orders") as never);
+      const d = await p.diff(r.id, r.outs, inputs("orders") as never);
+      expect(d.changes).to.equal(false);
+    });
+
+    it("update from STARTED to desired STOPPED stops it", async () => {
+      const r = await create(inputs("orders") as never);
+      const u = await p.update(r.id, r.outs, inputs("orders", { state: "STOPPED" }) as never);
+      expect(u.outs).to.include({ state: "STOPPED", desiredState: "STOPPED" });
+      expect(state("orders")).to.equal("STOPPED");
+    });
+  });
+
+  describe("delete", () => {
+    it("stops a running processor and leaves one it did not create in place", async () => {
+      const r = await create(inputs("orders") as never);
+      await p.delete(r.id, r.outs);
+      expect(state("orders")).to.equal("STOPPED");
+      expect(requestsTo(emu.admin.requests(), "DELETE", "/processor/orders")).to.have.length(0);
+    });
+
+    it("is not an error when the processor is already stopped", async () => {
+      await p.delete(`${PROJECT}/${WORKSPACE}/payments`, { ...inputs("payments"), state: "STOPPED" } as never);
+      expect(requestsTo(emu.admin.requests(), "POST", ":stop")).to.have.length(0);
+      expect(state("payments")).to.equal("STOPPED");
+    });
+
+    it("is not an error when the processor is gone", async () => {
+      await p.delete(`${PROJECT}/${WORKSPACE}/ghost`, inputs("ghost") as never);
+      expect(requestsTo(emu.admin.requests(), "GET", "/processor/ghost").length).to.be.greaterThan(0);
+    });
+  });
+
+  describe("check and diff make no request", () => {
+    it("check refuses a bad projectId naming the field, without network", async () => {
+      const r = await p.check({} as never, inputs("orders", { projectId: "XYZ" }) as never);
+      expect(r.failures!.map((f) => f.property)).to.deep.equal(["projectId"]);
+      const d = await p.diff("x", { ...inputs("orders"), state: "STARTED" } as never, inputs("orders") as never);
+      expect(d.changes).to.equal(false);
+      expect(emu.admin.requests()).to.have.length(0);
+    });
+  });
+});
+
+/** Deletes a processor through the emulator's public API with real `curl --digest` (async: the emulator runs in this process). */
+async function deleteOutOfBand(emu: RunningEmulator, name: string): Promise<number> {
+  const { stdout } = await execFileAsync("curl", [
+    "-s", "-o", "/dev/null", "-w", "%{http_code}", "--digest", "--user", `${API_KEY.publicKey}:${API_KEY.privateKey}`,
+    "-X", "DELETE", "-H", "Accept: application/vnd.atlas.2024-05-30+json",
+    `${emu.url}/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processor/${name}`,
+  ]);
+  return Number(stdout);
+}
