@@ -9,8 +9,18 @@ type Algorithm = (typeof ALGORITHMS)[number];
 
 interface NonceRecord {
   issuedAt: number;
-  lastNc: number;
+  /** Highest nc accepted so far. */
+  highestNc: number;
+  /** nc values accepted within the window below highestNc (replay detection). */
+  seenNc: Set<number>;
 }
+
+/**
+ * How far below the highest nc seen a late nc may still arrive. A client that sends concurrent
+ * requests on one nonce over several connections (Pulumi runs resources in parallel) has them
+ * arrive out of order; RFC 7616 asks the server to refuse a *repeated* nc, not a late one.
+ */
+const NC_WINDOW = 1024;
 
 export type DigestResult =
   | { ok: true; username: string }
@@ -98,7 +108,7 @@ export class DigestAuthority {
         this.nonces.delete(first);
       }
     }
-    this.nonces.set(nonce, { issuedAt: this.now(), lastNc: 0 });
+    this.nonces.set(nonce, { issuedAt: this.now(), highestNc: 0, seenNc: new Set() });
   }
 
   private ha1(algorithm: Algorithm, username: string, secret: string): string {
@@ -144,8 +154,14 @@ export class DigestAuthority {
       return { ok: false, stale: true, username, reason: "nonce expired" };
     }
     const count = parseInt(nc, 16);
-    if (count <= rec.lastNc) return { ok: false, stale: false, username, reason: "nonce count replayed" };
-    rec.lastNc = count;
+    if (count < 1 || rec.seenNc.has(count) || count <= rec.highestNc - NC_WINDOW) {
+      return { ok: false, stale: false, username, reason: "nonce count replayed" };
+    }
+    rec.seenNc.add(count);
+    if (count > rec.highestNc) {
+      rec.highestNc = count;
+      if (rec.seenNc.size > 2 * NC_WINDOW) for (const n of rec.seenNc) if (n <= count - NC_WINDOW) rec.seenNc.delete(n);
+    }
     return { ok: true, username };
   }
 }

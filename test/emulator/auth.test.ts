@@ -63,7 +63,18 @@ describe("emulator: authentication and authorisation", function () {
       });
     }
 
-    it("rejects a replayed nc (not greater than the last seen) with 401", async () => {
+    it("accepts an nc that arrives late (concurrent requests on one nonce) but never the same nc twice", async () => {
+      const first = await rawRequest(emu.url, "GET", `${P}/processors`, { headers: { Accept: V_PROC } });
+      const ch = parseChallenge(challenges(first)[0]!);
+      const uri = `${P}/processors`;
+      const h = (nc: number) => digestHeader("GET", uri, ch, OWNER.user, OWNER.pass, "MD5", nc, `c${nc}`);
+      expect((await rawRequest(emu.url, "GET", uri, { headers: { Accept: V_PROC, Authorization: h(3) } })).status).to.equal(200);
+      expect((await rawRequest(emu.url, "GET", uri, { headers: { Accept: V_PROC, Authorization: h(2) } })).status).to.equal(200);
+      expect((await rawRequest(emu.url, "GET", uri, { headers: { Accept: V_PROC, Authorization: h(2) } })).status).to.equal(401);
+      expect((await rawRequest(emu.url, "GET", uri, { headers: { Accept: V_PROC, Authorization: h(3) } })).status).to.equal(401);
+    });
+
+    it("rejects a replayed nc with 401", async () => {
       const first = await rawRequest(emu.url, "GET", `${P}/processors`, { headers: { Accept: V_PROC } });
       const ch = parseChallenge(challenges(first)[0]!);
       const uri = `${P}/processors`;
