@@ -1,0 +1,167 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import type { RunningEmulator } from "../../emulator";
+import { isAtlasApiError, streamProcessorProvider as provider } from "../../provider";
+import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE, configureProvider, inputs, requestsTo, withEmulator } from "../helpers";
+
+const p = provider as Required<typeof provider>;
+
+describe("StreamProcessor provider authentication", function () {
+  this.timeout(20_000);
+  let emu: RunningEmulator;
+  afterEach(async () => emu?.close());
+
+  describe("API key (HTTP Digest)", () => {
+    beforeEach(async () => {
+      emu = await withEmulator();
+    });
+
+    it("takes one challenge, then reuses the nonce for every later request", async () => {
+      await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
+      await Promise.all(["orders", "inventory"].map((n) => p.create(inputs(n) as never)));
+      await p.read(`${PROJECT}/${WORKSPACE}/payments`, inputs("payments") as never);
+      const log = emu.admin.requests();
+      const unauthorized = log.filter((r) => r.status === 401);
+      expect(unauthorized.length, "Digest challenges").to.be.at.most(2); // one per concurrent first call at most
+      expect(log.filter((r) => r.status !== 401).every((r) => r.authScheme === "digest" && r.principal === API_KEY.publicKey)).to.equal(true);
+    });
+
+    it("refuses a wrong private key after one challenge, with a hint naming the keys", async () => {
+      await configureProvider(emu.url, { kind: "apiKey", publicKey: API_KEY.publicKey, privateKey: "wrong-private-key" });
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      expect(isAtlasApiError(err)).to.equal(true);
+      const e = err as Error & { status: number };
+      expect(e.status).to.equal(401);
+      expect(e.message).to.include("API key").and.include("stack config");
+      expect(e.message).to.not.include("wrong-private-key");
+      expect(emu.admin.requests()).to.have.length(2); // the challenge, then the refused answer
+    });
+
+    it("answers 403 for a read-only key on :start, naming the roles it needs", async () => {
+      await configureProvider(emu.url, { kind: "apiKey", ...READONLY_KEY });
+      const err = await p.create(inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const e = err as Error & { status: number };
+      expect(e.status).to.equal(403);
+      expect(e.message).to.include("Project Owner").and.include("Project Stream Processing Owner").and.include(PROJECT);
+    });
+
+    it("takes a fresh challenge when the nonce goes stale", async () => {
+      await emu.close();
+      emu = await withEmulator({ nonceTtlMs: 300 });
+      await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      await new Promise((r) => setTimeout(r, 400));
+      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      expect(read.props!.state).to.equal("CREATED");
+      expect(emu.admin.requests().filter((r) => r.status === 401)).to.have.length(2); // first challenge + stale
+    });
+  });
+
+  describe("service account (OAuth client credentials)", () => {
+    it("shares one token among parallel creates", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
+      const outs = await Promise.all(["orders", "payments", "inventory"].map((n) => p.create(inputs(n) as never)));
+      expect(outs.map((o) => o.outs!.state)).to.deep.equal(["STARTED", "STARTED", "STARTED"]);
+      const log = emu.admin.requests();
+      expect(requestsTo(log, "POST", "/api/oauth/token")).to.have.length(1);
+      expect(log.filter((r) => r.path.includes("/processor/")).every((r) => r.authScheme === "bearer")).to.equal(true);
+    });
+
+    it("renews the token before it expires", async () => {
+      emu = await withEmulator({ tokenTtlSeconds: 2 });
+      await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      await new Promise((r) => setTimeout(r, 1700)); // past ttl - ttl/4
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      const log = emu.admin.requests();
+      expect(requestsTo(log, "POST", "/api/oauth/token")).to.have.length(2);
+      expect(log.filter((r) => r.status === 401)).to.have.length(0);
+    });
+
+    it("renews once after a 401 (a token the server forgot after a restart)", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "asp-auth-"));
+      try {
+        emu = await withEmulator({ dataFile: join(dir, "data.json") });
+        const port = new URL(emu.url).port;
+        await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
+        await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+        await emu.close();
+        emu = await withEmulator({ dataFile: join(dir, "data.json"), port: Number(port) });
+        const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+        expect(read.props!.state).to.equal("CREATED");
+        const log = emu.admin.requests();
+        expect(log.map((r) => `${r.method} ${r.path.split("/").pop()} ${r.status}`)).to.deep.equal(["GET orders 401", "POST token 200", "GET orders 200"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("reports a wrong client secret as a 401 naming the config keys, without the secret", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "serviceAccount", clientId: SERVICE_ACCOUNT.clientId, clientSecret: "mdb_sa_sk_wrong_secret" });
+      const err = await p.create(inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const e = err as Error & { status: number };
+      expect(isAtlasApiError(err)).to.equal(true);
+      expect(e.status).to.equal(401);
+      expect(e.message).to.include("mongodbatlas:clientSecret").and.not.include("mdb_sa_sk_wrong_secret");
+      expect(requestsTo(emu.admin.requests(), "POST", "/api/oauth/token")).to.have.length(1);
+    });
+  });
+
+  describe("access token (Bearer)", () => {
+    it("sends the token as is and refuses an unknown one without retrying", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "accessToken", token: "not-a-real-token" });
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      expect((err as { status: number }).status).to.equal(401);
+      const log = emu.admin.requests();
+      expect(log).to.have.length(1);
+      expect(log[0].authScheme).to.equal("bearer");
+      expect((err as Error).message).to.not.include("not-a-real-token");
+    });
+  });
+
+  describe("no credentials", () => {
+    it("fails with 401 and says which keys to set", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "none" });
+      const saved = { ...process.env };
+      for (const k of Object.keys(process.env)) if (k.startsWith("MONGODB_ATLAS_")) delete process.env[k];
+      try {
+        const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+        expect((err as { status: number }).status).to.equal(401);
+        expect((err as Error).message).to.include("mongodbatlas:clientId").and.include("MONGODB_ATLAS_");
+      } finally {
+        Object.assign(process.env, saved);
+      }
+    });
+
+    it("reads credentials from the environment at call time when stack config has none", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "none" });
+      process.env.MONGODB_ATLAS_PUBLIC_API_KEY = API_KEY.publicKey;
+      process.env.MONGODB_ATLAS_PRIVATE_API_KEY = API_KEY.privateKey;
+      try {
+        const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+        expect(read.props!.state).to.equal("CREATED");
+        expect(emu.admin.requests().at(-1)!.principal).to.equal(API_KEY.publicKey);
+      } finally {
+        delete process.env.MONGODB_ATLAS_PUBLIC_API_KEY;
+        delete process.env.MONGODB_ATLAS_PRIVATE_API_KEY;
+      }
+    });
+  });
+
+  describe("endpoint safety", () => {
+    it("refuses plain http to a non-loopback host before any request", async () => {
+      emu = await withEmulator();
+      await configureProvider("http://atlas.example.com", { kind: "apiKey", ...API_KEY });
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      expect((err as Error).name).to.equal("AtlasConfigError");
+      expect((err as Error).message).to.include("mongodbatlas:baseUrl").and.include("https://");
+    });
+  });
+});
