@@ -5,7 +5,7 @@
  * `envelope=true` unwrapping. Errors leave as AtlasApiError / AtlasNetworkError built from
  * method, path, status and Atlas's body; an AxiosError never escapes (it carries credentials).
  */
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
+import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import axiosRetry from "axios-retry";
 import { createHash } from "crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
@@ -219,7 +219,8 @@ export function unwrapEnvelope(res: AxiosResponse): AxiosResponse {
   const inner = content !== undefined ? content : rest;
   const unwrapped: AxiosResponse = { ...res, status, data: inner };
   if (status >= 200 && status < 300) return unwrapped;
-  throw new AxiosError(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, res.config, res.request, unwrapped);
+  // axios.AxiosError, not a named import: a named value import makes TypeScript wrap the module in a fresh object, which closure serialization copies by value, walking into axios internals.
+  throw new axios.AxiosError(`Request failed with status code ${status}`, status >= 500 ? "ERR_BAD_RESPONSE" : "ERR_BAD_REQUEST", res.config, res.request, unwrapped);
 }
 
 /**

@@ -9,12 +9,21 @@
 export class StreamProcessorError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
+    // Closure serialization (a program importing this repository's copy) rewrites classes into
+    // functions that call Error without `new`, which sets neither message nor a usable
+    // new.target: set both explicitly. Each subclass sets its own literal name.
+    this.message = message;
+    this.name = "StreamProcessorError";
   }
 }
 
 /** Bad provider configuration (endpoint or credentials); raised before any request. */
-export class AtlasConfigError extends StreamProcessorError {}
+export class AtlasConfigError extends StreamProcessorError {
+  constructor(message: string) {
+    super(message);
+    this.name = "AtlasConfigError";
+  }
+}
 
 export interface AtlasApiErrorInit {
   method: string;
@@ -43,6 +52,7 @@ export class AtlasApiError extends StreamProcessorError {
     const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : "";
     const hint = init.hint ? ` ${init.hint}` : "";
     super(`Atlas API ${init.method} ${init.path} failed with HTTP ${init.status}${code}${tries}${detail}.${hint}`);
+    this.name = "AtlasApiError";
     this.method = init.method;
     this.path = init.path;
     this.status = init.status;
@@ -67,6 +77,7 @@ export class AtlasNetworkError extends StreamProcessorError {
       `Atlas API ${init.method} ${init.path} got no response (${init.code})${tries}. ` +
         `Check that ${init.baseUrl} is reachable from this machine (mongodbatlas:baseUrl / MONGODB_ATLAS_BASE_URL).`,
     );
+    this.name = "AtlasNetworkError";
     this.method = init.method;
     this.path = init.path;
     this.code = init.code;
@@ -79,6 +90,7 @@ export class ProcessorStateError extends StreamProcessorError {
   readonly lastState: string;
   constructor(message: string, lastState: string) {
     super(message);
+    this.name = "ProcessorStateError";
     this.lastState = lastState;
   }
 }

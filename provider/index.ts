@@ -3,7 +3,8 @@
  * processor running.
  */
 export { StreamProcessor, type StreamProcessorArgs } from "./resource";
-export { streamProcessorProvider, resourceId, parseResourceId } from "./provider";
+export { streamProcessorProvider } from "./dynamic-provider";
+export { resourceId, parseResourceId } from "./lifecycle";
 export {
   AtlasApiError,
   AtlasConfigError,

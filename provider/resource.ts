@@ -3,7 +3,7 @@
  * keeps that Atlas stream processor running (or stopped, or defined from a pipeline).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { streamProcessorProvider } from "./provider";
+import { streamProcessorProvider } from "./dynamic-provider";
 import type { DesiredState, DlqOptions, PipelineStage, Tier } from "./types";
 
 export interface StreamProcessorArgs {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { compact, parseResourceId, resourceId, startWithBody, toOutputs } from "../../../provider/provider";
+import { compact, parseResourceId, resourceId, startWithBody, toOutputs } from "../../../provider/lifecycle";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs } from "../../../provider/types";
 
 const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";

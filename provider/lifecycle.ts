@@ -1,6 +1,6 @@
 /**
- * The dynamic provider: Pulumi's lifecycle (check, diff, create, read, update, delete) mapped
- * onto Atlas calls. Decisions come from the pure modules (validate, diff, state, definition);
+ * The provider's lifecycle (configure, check, diff, create, read, update, delete) mapped onto
+ * Atlas calls; dynamic-provider.ts exposes it to Pulumi as one small object. Decisions come from the pure modules (validate, diff, state, definition);
  * this file does the I/O in order.
  *
  * Nothing here captures a credential or a client at module scope: `configure` keeps the stack
@@ -191,69 +191,68 @@ async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: bo
   return toOutputs(inputs, settled, created);
 }
 
-/** The one shared provider object `StreamProcessor` uses; it can be driven directly too. */
-export const streamProcessorProvider: pulumi.dynamic.ResourceProvider<StreamProcessorInputs, StreamProcessorOutputs> = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const cfg: Record<string, string | undefined> = {};
-    for (const key of allConfigKeys()) cfg[key] = req.config.get(key);
-    const g = globalThis as unknown as Record<symbol, unknown>;
-    g[Symbol.for(CONFIG_SLOT)] = cfg;
-  },
+/** configure: keep the stack config (with decrypted secrets) in this process's memory only. */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  const cfg: Record<string, string | undefined> = {};
+  for (const key of allConfigKeys()) cfg[key] = req.config.get(key);
+  const g = globalThis as unknown as Record<symbol, unknown>;
+  g[Symbol.for(CONFIG_SLOT)] = cfg;
+}
 
-  async check(_olds: StreamProcessorInputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.CheckResult<StreamProcessorInputs>> {
-    const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>);
-    return failures.length > 0 ? { inputs: news, failures } : { inputs: inputs as unknown as StreamProcessorInputs };
-  },
+export async function check(_olds: StreamProcessorInputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.CheckResult<StreamProcessorInputs>> {
+  const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>);
+  return failures.length > 0 ? { inputs: news, failures } : { inputs: inputs as unknown as StreamProcessorInputs };
+}
 
-  async diff(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.DiffResult> {
-    const d = diffProcessor(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
-    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
-  },
+export async function diff(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.DiffResult> {
+  const d = diffProcessor(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+  return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+}
 
-  async create(inputs: StreamProcessorInputs): Promise<pulumi.dynamic.CreateResult<StreamProcessorOutputs>> {
-    const outs = await createOrConverge(inputs, undefined);
-    return { id: resourceId(refOf(inputs)), outs };
-  },
+export async function create(inputs: StreamProcessorInputs): Promise<pulumi.dynamic.CreateResult<StreamProcessorOutputs>> {
+  const outs = await createOrConverge(inputs, undefined);
+  return { id: resourceId(refOf(inputs)), outs };
+}
 
-  async read(id: string, props?: StreamProcessorOutputs): Promise<pulumi.dynamic.ReadResult<StreamProcessorOutputs>> {
-    const ref = props?.projectId ? refOf(props) : parseResourceId(id);
-    if (!ref) throw new Error(`Cannot read stream processor: the resource id ${JSON.stringify(id)} is not projectId/workspaceName/processorName.`);
-    const observed = await processorApi().get(ref);
-    if (observed === undefined) {
-      console.log(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
-      return {}; // no id: the engine drops the resource
-    }
-    const old = (props ?? {}) as Partial<StreamProcessorOutputs>;
-    const outs: Record<string, unknown> = { ...old, ...ref, state: observed.state, processorId: observed.id };
-    if (old.pipeline !== undefined) {
-      // Keep our copy while Atlas's carries it (Atlas may decorate it); bring back Atlas's when
-      // it was edited outside Pulumi, so the next diff shows the change.
-      if (!covers(observed.pipeline, old.pipeline)) outs.pipeline = observed.pipeline;
-      if (old.options?.dlq ? !covers(observed.options?.dlq, old.options.dlq) : observed.options?.dlq !== undefined) outs.options = observed.options ?? {};
-      if (observed.tier !== undefined) outs.tier = observed.tier;
-    }
-    return { id, props: compact(outs) as unknown as StreamProcessorOutputs };
-  },
+export async function read(id: string, props?: StreamProcessorOutputs): Promise<pulumi.dynamic.ReadResult<StreamProcessorOutputs>> {
+  const ref = props?.projectId ? refOf(props) : parseResourceId(id);
+  if (!ref) throw new Error(`Cannot read stream processor: the resource id ${JSON.stringify(id)} is not projectId/workspaceName/processorName.`);
+  const observed = await processorApi().get(ref);
+  if (observed === undefined) {
+    console.log(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
+    return {}; // no id: the engine drops the resource
+  }
+  const old = (props ?? {}) as Partial<StreamProcessorOutputs>;
+  const outs: Record<string, unknown> = { ...old, ...ref, state: observed.state, processorId: observed.id };
+  if (old.pipeline !== undefined) {
+    // Keep our copy while Atlas's carries it (Atlas may decorate it); bring back Atlas's when
+    // it was edited outside Pulumi, so the next diff shows the change.
+    if (!covers(observed.pipeline, old.pipeline)) outs.pipeline = observed.pipeline;
+    if (old.options?.dlq ? !covers(observed.options?.dlq, old.options.dlq) : observed.options?.dlq !== undefined) outs.options = observed.options ?? {};
+    if (observed.tier !== undefined && old.tier !== undefined) outs.tier = observed.tier;
+  }
+  return { id, props: compact(outs) as unknown as StreamProcessorOutputs };
+}
 
-  async update(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.UpdateResult<StreamProcessorOutputs>> {
-    const outs = await createOrConverge(news, olds.createdByResource, olds as unknown as Record<string, unknown>);
-    return { outs };
-  },
+export async function update(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.UpdateResult<StreamProcessorOutputs>> {
+  const outs = await createOrConverge(news, olds.createdByResource, olds as unknown as Record<string, unknown>);
+  return { outs };
+}
 
-  async delete(_id: string, props: StreamProcessorOutputs): Promise<void> {
-    const api = processorApi();
-    const ref = refOf(props);
-    const ctx = contextFor(api, props.timeoutSeconds ?? 600);
-    const stopped = await ensureStopped(ref, ctx);
-    if (stopped === undefined) {
-      console.log(`[atlas] ${ref.processorName}: already gone`);
-      return;
-    }
-    if (props.createdByResource) {
-      await api.remove(ref);
-      console.log(`[atlas] ${ref.processorName}: deleted`);
-    } else {
-      console.log(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
-    }
-  },
-};
+/** delete: stop a running processor; delete it only if this resource created it. */
+export async function remove(_id: string, props: StreamProcessorOutputs): Promise<void> {
+  const api = processorApi();
+  const ref = refOf(props);
+  const ctx = contextFor(api, props.timeoutSeconds ?? 600);
+  const stopped = await ensureStopped(ref, ctx);
+  if (stopped === undefined) {
+    console.log(`[atlas] ${ref.processorName}: already gone`);
+    return;
+  }
+  if (props.createdByResource) {
+    await api.remove(ref);
+    console.log(`[atlas] ${ref.processorName}: deleted`);
+  } else {
+    console.log(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
+  }
+}
