@@ -2,6 +2,8 @@
  * Shared test fixtures: a real emulator on 127.0.0.1 and a provider configured against it
  * through `configure()`, exactly as the Pulumi engine does it.
  */
+import { execFile } from "child_process";
+import { promisify } from "util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../emulator";
 import { streamProcessorProvider } from "../provider";
 
@@ -71,3 +73,22 @@ export async function captureConsole<T>(fn: () => Promise<T>): Promise<{ result?
 export function inputs(processorName: string, extra: Record<string, unknown> = {}) {
   return { projectId: PROJECT, workspaceName: WORKSPACE, processorName, state: "STARTED" as const, timeoutSeconds: 10, ...extra };
 }
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Calls the Atlas API as someone outside Pulumi would (the Atlas UI, a colleague's script):
+ * real `curl --digest` with the seed's owner key. Async, because the emulator runs in this process.
+ * Returns the HTTP status.
+ */
+export async function atlasCurl(baseUrl: string, method: string, path: string, body?: unknown): Promise<number> {
+  const args = [
+    "-s", "-o", "/dev/null", "-w", "%{http_code}", "--digest", "--user", `${API_KEY.publicKey}:${API_KEY.privateKey}`,
+    "-X", method, "-H", "Accept: application/vnd.atlas.2024-05-30+json",
+  ];
+  if (body !== undefined) args.push("-H", "Content-Type: application/vnd.atlas.2024-05-30+json", "--data", JSON.stringify(body));
+  const { stdout } = await execFileAsync("curl", [...args, `${baseUrl}${path}`]);
+  return Number(stdout);
+}
+
+export const processorApiPath = (name: string) => `/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processor/${name}`;

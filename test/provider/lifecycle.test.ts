@@ -1,12 +1,9 @@
 import { expect } from "chai";
-import { execFile } from "child_process";
-import { promisify } from "util";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
-import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, requestsTo, withEmulator } from "../helpers";
+import { API_KEY, PROJECT, WORKSPACE, atlasCurl, captureConsole, configureProvider, inputs, processorApiPath, requestsTo, withEmulator } from "../helpers";
 
 const p = provider as Required<typeof provider>;
-const execFileAsync = promisify(execFile);
 /** provider.create with the outputs asserted present. */
 async function create(i: never): Promise<{ id: string; outs: StreamProcessorOutputs }> {
   const r = await p.create(i);
@@ -90,7 +87,7 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     it("returns no id when the processor was deleted (the resource is gone)", async () => {
       const r = await create(inputs("orders") as never);
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STOPPED");
-      const del = await deleteOutOfBand(emu, "orders");
+      const del = await atlasCurl(emu.url, "DELETE", processorApiPath("orders"));
       expect(del).to.equal(204);
       const read = await p.read(r.id, r.outs);
       expect(read.id).to.equal(undefined);
@@ -162,12 +159,3 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
   });
 });
 
-/** Deletes a processor through the emulator's public API with real `curl --digest` (async: the emulator runs in this process). */
-async function deleteOutOfBand(emu: RunningEmulator, name: string): Promise<number> {
-  const { stdout } = await execFileAsync("curl", [
-    "-s", "-o", "/dev/null", "-w", "%{http_code}", "--digest", "--user", `${API_KEY.publicKey}:${API_KEY.privateKey}`,
-    "-X", "DELETE", "-H", "Accept: application/vnd.atlas.2024-05-30+json",
-    `${emu.url}/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processor/${name}`,
-  ]);
-  return Number(stdout);
-}
