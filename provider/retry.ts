@@ -8,12 +8,14 @@
  * Retry-After honoured up to a cap, within a total time budget. 4xx other than 429 never.
  */
 
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+// Arrays, not Sets: closure serialization (a program using this repository's copy) turns a
+// module-level Set into an empty object, so `.has` would throw and nothing would be retried.
+export const RETRYABLE_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 /** Node/axios codes for "no answer": the request may or may not have reached Atlas. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+export const RETRYABLE_CODES: readonly string[] = [
   "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND",
   "ERR_SOCKET_CONNECTION_TIMEOUT", "ECANCELED", "ERR_BAD_RESPONSE", "UND_ERR_SOCKET",
-]);
+];
 
 export interface FailureFacts {
   /** HTTP status, or undefined when no response came. */
@@ -24,8 +26,8 @@ export interface FailureFacts {
 
 /** Whether a failure is transient (worth another attempt at all). */
 export function isTransient(f: FailureFacts): boolean {
-  if (f.status !== undefined) return RETRYABLE_STATUSES.has(f.status);
-  return f.code === undefined || RETRYABLE_CODES.has(f.code);
+  if (f.status !== undefined) return RETRYABLE_STATUSES.includes(f.status);
+  return f.code === undefined || RETRYABLE_CODES.includes(f.code);
 }
 
 /** Parses Retry-After: delta-seconds or an HTTP date. Returns milliseconds, or undefined. */

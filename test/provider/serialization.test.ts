@@ -58,13 +58,17 @@ const cfg = JSON.parse(process.env.CFG);
 `;
 
 async function roundTrip(emu: RunningEmulator, cwd: string, pkg: string): Promise<{ text: string; result: Record<string, any> }> {
+  // Transient faults prove the retry machinery survived serialization too.
+  emu.admin.injectFault({ method: "GET", path: "*/processor/orders", kind: "status", status: 500, times: 1 });
+  emu.admin.injectFault({ method: "POST", path: "*/processor/orders:start", kind: "status-after-apply", status: 503, times: 1 });
+  emu.admin.injectFault({ method: "POST", path: "*/processor/orders:stop", kind: "reset", times: 1 });
   const dir = mkdtempSync(join(tmpdir(), "asp-serialize-"));
   try {
     const out = join(dir, "provider.js");
     writeFileSync(join(dir, "serialize.js"), SERIALIZE);
     await execFileAsync(process.execPath, [join(dir, "serialize.js")], { cwd, env: { ...process.env, PKG: pkg, OUT: out, CANARY } });
     const text = readFileSync(out, "utf8");
-    const cfg = { "mongodbatlas:baseUrl": emu.url, "mongodbatlas:publicKey": API_KEY.publicKey, "mongodbatlas:privateKey": API_KEY.privateKey };
+    const cfg = { "atlas-stream-processor:backoffBaseMs": "20", "mongodbatlas:baseUrl": emu.url, "mongodbatlas:publicKey": API_KEY.publicKey, "mongodbatlas:privateKey": API_KEY.privateKey };
     const env: Record<string, string | undefined> = { ...process.env, TEXT: out, CFG: JSON.stringify(cfg), PROJECT, WORKSPACE };
     for (const k of Object.keys(env)) if (k.startsWith("MONGODB_ATLAS_")) delete env[k];
     const { stdout } = await execFileAsync(process.execPath, ["-e", LOAD_AND_RUN], { cwd, env, maxBuffer: 10 * 1024 * 1024 });
@@ -84,6 +88,9 @@ function expectWorkingProvider(emu: RunningEmulator, text: string, result: Recor
   expect(result.failed.name).to.equal("ProcessorStateError");
   expect(result.failed.message).to.include("does not exist");
   expect(emu.admin.getProcessor(PROJECT, WORKSPACE, "orders")?.observedState).to.equal("STOPPED");
+  const log = emu.admin.requests();
+  expect(log.filter((r) => r.path.endsWith("/processor/orders") && r.method === "GET").map((r) => r.status)).to.include.members([500, 200]);
+  expect(log.filter((r) => r.path.endsWith(":start")).length, "no second :start after the 503-after-apply").to.equal(1);
 }
 
 describe("StreamProcessor provider closure serialization (fresh process)", function () {
