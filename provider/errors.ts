@@ -48,7 +48,7 @@ export class AtlasApiError extends StreamProcessorError {
 
   constructor(init: AtlasApiErrorInit) {
     const code = init.errorCode ? ` ${init.errorCode}` : "";
-    const detail = init.detail ? `: ${init.detail}` : "";
+    const detail = init.detail ? `: ${init.detail.replace(/[.\s]+$/, "")}` : "";
     const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : "";
     const hint = init.hint ? ` ${init.hint}` : "";
     super(`Atlas API ${init.method} ${init.path} failed with HTTP ${init.status}${code}${tries}${detail}.${hint}`);

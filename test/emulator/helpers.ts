@@ -176,7 +176,7 @@ type Json = any;
 
 /**
  * Converts OpenAPI 3.0 schema dialect to JSON Schema for Ajv, and repairs three defects of the
- * published spec that make valid Atlas responses unvalidatable (each documented in EMULATOR.md):
+ * published spec that make valid Atlas responses unvalidatable (each documented in emulator/README.md):
  *  1. StreamsConnection.oneOf -> StreamsSampleConnection.allOf -> StreamsConnection recurses
  *     forever at validation time: the oneOf/discriminator is dropped (the base properties stay).
  *  2. BaseStreamsRegion is `type: object` but its alternatives are string enums: `type` is dropped.
