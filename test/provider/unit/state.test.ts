@@ -142,8 +142,8 @@ describe("state", () => {
     it("looks first after 250 ms", () => {
       expect(pollDelayMs(0)).to.equal(250);
     });
-    it("grows by half each attempt", () => {
-      expect([1, 2, 3].map((a) => pollDelayMs(a))).to.deep.equal([375, 563, 844]);
+    it("looks a second time 250 ms later, then grows by half each attempt", () => {
+      expect([1, 2, 3, 4].map((a) => pollDelayMs(a))).to.deep.equal([250, 375, 563, 844]);
     });
     it("never shrinks and is capped at 3000 ms", () => {
       let prev = 0;
