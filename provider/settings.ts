@@ -96,6 +96,8 @@ export const OPTION_KEYS = {
   backoffBaseMs: { config: "atlas-stream-processor:backoffBaseMs", env: "ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS" },
   maxDelayMs: { config: "atlas-stream-processor:maxDelayMs", env: "ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS" },
   envelope: { config: "atlas-stream-processor:envelope", env: "ATLAS_STREAM_PROCESSOR_ENVELOPE" },
+  processorApiVersion: { config: "atlas-stream-processor:processorApiVersion", env: "ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION" },
+  startWithApiVersion: { config: "atlas-stream-processor:startWithApiVersion", env: "ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION" },
 } as const;
 
 /** Every stack config key the provider reads (configure copies exactly these). */
@@ -110,7 +112,10 @@ function optionsFrom(cfg: Lookup, env: Lookup): Partial<ClientOptions> {
     const raw = fromCfg ?? env(keys.env);
     if (raw === undefined) continue;
     const source = fromCfg !== undefined ? keys.config : keys.env;
-    if (name === "envelope") {
+    if (name === "processorApiVersion" || name === "startWithApiVersion") {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new AtlasConfigError(`${source} must be an Atlas API version date like 2024-05-30, got ${JSON.stringify(raw)}.`);
+      out.versions = { ...DEFAULT_CLIENT_OPTIONS.versions, ...out.versions, [name === "processorApiVersion" ? "processor" : "startWith"]: raw };
+    } else if (name === "envelope") {
       if (raw !== "true" && raw !== "false") throw new AtlasConfigError(`${source} must be true or false, got ${JSON.stringify(raw)}.`);
       out.envelope = raw === "true";
     } else {
@@ -118,7 +123,7 @@ function optionsFrom(cfg: Lookup, env: Lookup): Partial<ClientOptions> {
       if (!Number.isFinite(n) || n < 0 || (name === "maxRetries" && !Number.isInteger(n))) {
         throw new AtlasConfigError(`${source} must be a ${name === "maxRetries" ? "whole number" : "number of milliseconds"} ≥ 0, got ${JSON.stringify(raw)}.`);
       }
-      out[name] = n;
+      out[name as "requestTimeoutMs"] = n;
     }
   }
   return out;

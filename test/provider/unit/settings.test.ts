@@ -195,6 +195,15 @@ describe("settings", () => {
         expect(resolveSettings({ "atlas-stream-processor:maxRetries": "1" }, { ATLAS_STREAM_PROCESSOR_MAX_RETRIES: "3" }).options.maxRetries).to.equal(1);
       });
 
+      it("reads the media-type versions per operation, keeping the other default", () => {
+        expect(resolveSettings({ "atlas-stream-processor:processorApiVersion": "2025-01-01" }, {}).options.versions).to.deep.equal({ processor: "2025-01-01", startWith: "2025-03-12" });
+        expect(resolveSettings({}, { ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION: "2026-01-01" }).options.versions).to.deep.equal({ processor: "2024-05-30", startWith: "2026-01-01" });
+      });
+
+      it("refuses a version that is not a date, naming the key", () => {
+        expect(() => resolveSettings({ "atlas-stream-processor:startWithApiVersion": "soon" }, {})).to.throw(AtlasConfigError, /atlas-stream-processor:startWithApiVersion.*2024-05-30/);
+      });
+
       it("lets explicit options override config", () => {
         expect(resolveSettings({ "atlas-stream-processor:maxRetries": "1" }, {}, { maxRetries: 4 }).options.maxRetries).to.equal(4);
       });
