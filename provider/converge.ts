@@ -18,6 +18,9 @@ export interface ConvergeContext {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** How often a processor that stays in a transitional state gets a "still …" line. */
+const PROGRESS_EVERY_MS = 5000;
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function describeRef(ref: ProcessorRef): string {
@@ -46,6 +49,8 @@ export async function pollUntil(
   const sleep = ctx.sleep ?? defaultSleep;
   let last: ObservedProcessor | undefined;
   let lastState: string | undefined = "(not read yet)";
+  let lastPrinted: string | undefined = "(nothing yet)";
+  let lastPrintedAt = Date.now();
   for (let attempt = 0; ; attempt++) {
     const remaining = ctx.deadline - Date.now();
     if (remaining <= 0) {
@@ -59,9 +64,15 @@ export async function pollUntil(
     await sleep(Math.min(pollDelayMs(attempt), remaining));
     last = await ctx.api.get(ref);
     const state = last?.state;
-    if (state !== lastState) {
-      ctx.log(`[atlas] ${ref.processorName}: ${state ?? "not found"} (${((Date.now() - ctx.startedAt) / 1000).toFixed(1)}s)`);
-      lastState = state;
+    // A line when the state settles, and a "still …" line every few seconds while it does not:
+    // a short transition needs no line of its own (100 processors would print 100 STARTINGs).
+    const now = Date.now();
+    if (state !== lastState) lastState = state;
+    if (done(state) || !isTransitional(state) ? state !== lastPrinted : now - lastPrintedAt >= PROGRESS_EVERY_MS) {
+      const elapsed = `${((now - ctx.startedAt) / 1000).toFixed(1)}s`;
+      ctx.log(`[atlas] ${ref.processorName}: ${state === lastPrinted ? "still " : ""}${state ?? "not found"} (${elapsed})`);
+      lastPrinted = state;
+      lastPrintedAt = now;
     }
     if (done(state)) return last;
   }

@@ -66,6 +66,14 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
       expect(requestsTo(emu.admin.requests(), "POST", ":start")).to.have.length(0);
     });
 
+    it("prints the action and the settled state, and a 'still' line while a slow start goes on", async () => {
+      emu.admin.setTransitionMs(5600);
+      const { lines } = await captureConsole(() => create(inputs("orders") as never));
+      const text = lines.join("\n");
+      expect(text).to.match(/orders: CREATED → STARTED/).and.match(/orders: STARTING \(5\.\d+s\)/).and.match(/orders: STARTED \(\d/);
+      expect(lines.filter((l) => l.includes("STARTING"))).to.have.length(1);
+    });
+
     it("stops at its own deadline with the last observed state", async () => {
       emu.admin.setTransitionMs(60_000);
       const started = Date.now();
