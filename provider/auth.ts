@@ -87,7 +87,7 @@ export class ServiceAccountAuth implements Authenticator {
     private readonly baseUrl: string,
     private readonly clientId: string,
     private readonly clientSecret: string,
-    private readonly options: ClientOptions,
+    options: ClientOptions,
   ) {
     this.http = axios.create({ baseURL: baseUrl, timeout: options.requestTimeoutMs, validateStatus: (s) => s >= 200 && s < 300 });
     // Asking for a token twice does no harm: retry every transient failure within the budget.

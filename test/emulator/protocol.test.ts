@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as net from "node:net";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { resolveVersion } from "../../emulator/versioning";
-import { Client, OWNER, P, V_PROC, V_START_WITH, bearerClient, rawRequest } from "./helpers";
+import { Client, P, V_PROC, V_START_WITH, bearerClient, rawRequest } from "./helpers";
 
 describe("emulator: versioning, envelope and bad input", function () {
   let emu: RunningEmulator;
