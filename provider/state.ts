@@ -69,11 +69,6 @@ export function actionTookEffect(action: "start" | "stop", observed: Observed): 
   return action === "start" ? observed === "STARTED" : observed === "STOPPED";
 }
 
-/** Whether the processor runs or is on its way to running: delete must stop it. */
-export function isRunning(observed: Observed): boolean {
-  return observed === "STARTED" || (isTransitional(observed) && observed !== "INIT" && observed !== "CREATING" && observed !== "STOPPING");
-}
-
 /**
  * Poll delays: the first two looks 250 ms apart, then ×1.5 up to 3 s (issue 3: "poll briskly at
  * first, backing off to a few seconds"). The second brisk look catches a sub-second transition

@@ -188,10 +188,6 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
       failures.push({ property: key, reason: `${key} must be true or false, got ${describe(v)}.` });
     }
   }
-  if ((news.startAtOperationTime != null || news.resumeFromCheckpoint != null) && news.pipeline == null && news.tier == null) {
-    // Allowed: start options apply to an existing processor too. Nothing to report.
-  }
-
   const known = new Set([
     "__provider", "projectId", "workspaceName", "processorName", "state", "timeoutSeconds",
     "pipeline", "options", "tier", "startAtOperationTime", "resumeFromCheckpoint", "adoptExisting",

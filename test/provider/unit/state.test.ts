@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { actionTookEffect, isRunning, isTransitional, nextStep, pollDelayMs, satisfies, SETTLED_STATES, waitVerdict, type Observed } from "../../../provider/state";
+import { actionTookEffect, isTransitional, nextStep, pollDelayMs, satisfies, SETTLED_STATES, waitVerdict, type Observed } from "../../../provider/state";
 import type { DesiredState } from "../../../provider/types";
 
 const show = (o: Observed) => (o === undefined ? "missing (404)" : o);
@@ -115,25 +115,6 @@ describe("state", () => {
     for (const [action, observed, expected] of cases) {
       it(`${action}, then observed ${show(observed)} → ${expected}`, () => {
         expect(actionTookEffect(action, observed)).to.equal(expected);
-      });
-    }
-  });
-
-  describe("isRunning", () => {
-    const cases: [Observed, boolean][] = [
-      ["STARTED", true],
-      ["STARTING", true],
-      ["INIT", false],
-      ["CREATING", false],
-      ["STOPPING", false],
-      ["STOPPED", false],
-      ["CREATED", false],
-      ["FAILED", false],
-      [undefined, false],
-    ];
-    for (const [observed, expected] of cases) {
-      it(`${show(observed)} → ${expected}`, () => {
-        expect(isRunning(observed)).to.equal(expected);
       });
     }
   });
