@@ -51,6 +51,9 @@ export async function pollUntil(
   let lastState: string | undefined = "(not read yet)";
   let lastPrinted: string | undefined = "(nothing yet)";
   let lastPrintedAt = Date.now();
+  // Fixed-rate polling: each delay counts from when the previous look was *sent*, so a slow
+  // answer does not push the next look later (one request latency sooner per look).
+  let previousLookAt = Date.now();
   for (let attempt = 0; ; attempt++) {
     const remaining = ctx.deadline - Date.now();
     if (remaining <= 0) {
@@ -61,7 +64,8 @@ export async function pollUntil(
         lastState ?? "NOT_FOUND",
       );
     }
-    await sleep(Math.min(pollDelayMs(attempt), remaining));
+    await sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - Date.now(), remaining)));
+    previousLookAt = Date.now();
     last = await ctx.api.get(ref);
     const state = last?.state;
     // A line when the state settles, and a "still …" line every few seconds while it does not:
