@@ -135,8 +135,13 @@ async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInput
  * Creates it when missing (waiting through INIT/CREATING), adopts an identical one, and refuses
  * a different one unless `adoptExisting` lets it modify it.
  */
-async function ensureDefinition(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext): Promise<{ observed: ObservedProcessor; created: boolean }> {
-  let observed = await ctx.api.get(ref);
+async function ensureDefinition(
+  ref: ProcessorRef,
+  inputs: StreamProcessorInputs,
+  ctx: ConvergeContext,
+  current: ObservedProcessor | undefined,
+): Promise<{ observed: ObservedProcessor; created: boolean }> {
+  let observed = current;
   if (observed === undefined) {
     try {
       await ctx.api.create(ref, definitionBody(inputs));
@@ -174,15 +179,20 @@ async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: bo
   let created = createdBefore ?? false;
   let observed: ObservedProcessor | undefined;
   if (hasDefinition(inputs)) {
-    const current = olds ? await api.get(ref) : undefined;
-    const changed = olds ? definitionChanges(olds as Definition, inputs as Definition) : [];
-    if (current && (changed.length > 0 || definitionMismatch(current, inputs).length > 0)) {
-      ctx.log(`[atlas] ${ref.processorName}: definition changed (${changed.join(", ") || "edited outside Pulumi"})`);
-      observed = await replaceDefinition(ref, inputs, ctx, current);
-    } else if (current) {
-      observed = current;
+    const current = await api.get(ref);
+    if (current && olds?.pipeline !== undefined) {
+      // The resource owned the definition already: apply a change (ours, or one made outside Pulumi).
+      const changed = definitionChanges(olds as Definition, inputs as Definition);
+      if (changed.length > 0 || definitionMismatch(current, inputs).length > 0) {
+        ctx.log(`[atlas] ${ref.processorName}: definition changed (${changed.join(", ") || "edited outside Pulumi"})`);
+        observed = await replaceDefinition(ref, inputs, ctx, current);
+      } else {
+        observed = current;
+      }
     } else {
-      const r = await ensureDefinition(ref, inputs, ctx);
+      // First time this resource owns it (create, or pipeline newly added): create if missing,
+      // adopt if identical, refuse a different one unless adoptExisting.
+      const r = await ensureDefinition(ref, inputs, ctx, current);
       observed = r.observed;
       created = created || r.created;
     }

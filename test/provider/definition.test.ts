@@ -81,6 +81,23 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     });
   });
 
+  describe("when pipeline is added to a resource that managed only the state", () => {
+    it("adopts an identical processor without stopping or modifying it", async () => {
+      const r = await create(inputs("orders"));
+      proxy.requests.length = 0;
+      const u = await p.update(r.id, r.outs, inputs("orders", { pipeline: stored("orders")!.pipeline }) as never);
+      expect(u.outs!).to.include({ state: "STARTED", createdByResource: false });
+      expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
+    });
+
+    it("refuses a different definition unless adoptExisting", async () => {
+      const r = await create(inputs("orders"));
+      const err = await p.update(r.id, r.outs, inputs("orders", { pipeline: PIPELINE }) as never).then(() => undefined, (e: Error) => e);
+      expect(err!.message).to.include("different definition").and.include("adoptExisting");
+      expect(stored("orders")!.observedState).to.equal("STARTED");
+    });
+  });
+
   describe("start options and tier", () => {
     it("starts with :startWith (2025-03-12) carrying tier and start options exactly", async () => {
       const r = await create(inputs("orders", { tier: "SP5", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: false }));
