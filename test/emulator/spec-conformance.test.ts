@@ -1,7 +1,8 @@
 // Every operation's success and error bodies, validated against the official OpenAPI spec.
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { Client, G, OWNER, READONLY, P, V_PROC, V_START_WITH, V_WS, bearerClient, specErrors, type Resp } from "./helpers";
+import { readFileSync, existsSync } from "node:fs";
+import { Client, G, OWNER, READONLY, P, SHARED_SPEC_PATH, V_PROC, V_START_WITH, V_WS, VENDORED_SPEC_PATH, bearerClient, specErrors, type Resp } from "./helpers";
 
 interface Op {
   id: string;
@@ -70,6 +71,14 @@ const OPS: Op[] = [
     declares400: false,
   },
 ];
+
+describe("the vendored spec copy (test/fixtures)", () => {
+  it("is byte-identical to shared/reference whenever that is present, and is the trimmed Atlas spec", () => {
+    const vendored = readFileSync(VENDORED_SPEC_PATH, "utf8");
+    expect(vendored).to.include("operationId: startGroupStreamProcessor");
+    if (existsSync(SHARED_SPEC_PATH)) expect(vendored === readFileSync(SHARED_SPEC_PATH, "utf8"), "refresh test/fixtures from shared/reference").to.equal(true);
+  });
+});
 
 describe("emulator: every operation conforms to the OpenAPI spec", function () {
   let emu: RunningEmulator;
