@@ -11,6 +11,9 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --data-file FILE         persist state to FILE (atomic writes); loaded on start if it exists
   --transition-ms N        how long start/stop/create stay transitional (default 500)
   --rate-limit CAP/REFILL  per-credential token bucket, e.g. 100/10 (default: off)
+  --connection-propagation-ms N
+                           how long a connection added through the admin API answers
+                           "does not exist" (default 0)
   --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
   --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
   --quiet                  print only the listening line
@@ -53,6 +56,9 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
         break;
       case "--transition-ms":
         opts.transitionMs = int(flag, value());
+        break;
+      case "--connection-propagation-ms":
+        opts.connectionPropagationMs = int(flag, value());
         break;
       case "--nonce-ttl-ms":
         opts.nonceTtlMs = int(flag, value());

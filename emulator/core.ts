@@ -16,6 +16,8 @@ export interface CoreOptions {
   tokenTtlSeconds: number;
   dataFile?: string;
   now?: () => number;
+  /** Default time a connection added through the admin API stays unusable. */
+  connectionPropagationMs?: number;
 }
 
 export class EmulatorCore {
@@ -27,6 +29,7 @@ export class EmulatorCore {
   readonly log = new RequestLog(10_000);
   readonly auth: Authenticator;
   readonly writer: AtomicWriter | undefined;
+  connectionPropagationMs: number;
 
   constructor(options: CoreOptions) {
     const now = options.now ?? Date.now;
@@ -35,6 +38,7 @@ export class EmulatorCore {
     this.tokens = new TokenStore(options.tokenTtlSeconds, now);
     this.limiter = new RateLimiter(options.rateLimit, now);
     this.auth = new Authenticator(this.store, this.digest, this.tokens);
+    this.connectionPropagationMs = options.connectionPropagationMs ?? 0;
     this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => this.store.snapshot()) : undefined;
   }
 

@@ -40,6 +40,12 @@ export interface EmulatorOptions {
   nonceTtlMs?: number;
   /** OAuth access-token lifetime (default 3600 s). */
   tokenTtlSeconds?: number;
+  /**
+   * How long a connection added with `admin.addConnection` (or `POST /admin/connections/...`)
+   * answers "does not exist" to create/modify, as a new Atlas connection does while it
+   * propagates. Default 0 (usable at once).
+   */
+  connectionPropagationMs?: number;
   quiet?: boolean;
 }
 
@@ -56,6 +62,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rateLimit: options.rateLimit ?? false,
     nonceTtlMs: options.nonceTtlMs ?? 300_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    connectionPropagationMs: options.connectionPropagationMs ?? 0,
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
   });
 

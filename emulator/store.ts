@@ -26,8 +26,8 @@ export interface ProcessorRecord {
   failoverEnabled: boolean;
   /** Settled state (what GET shows once any transition is over). */
   state: string;
-  /** In-flight transition shown until `until` (epoch ms). */
-  transition?: { state: string; until: number };
+  /** In-flight transition shown until `until` (epoch ms); `first` is an earlier phase shown before it. */
+  transition?: { state: string; until: number; first?: { state: string; until: number } };
 }
 
 export interface WorkspaceRecord {
@@ -53,6 +53,8 @@ export function newObjectId(): string {
 }
 
 const RUNNING = new Set(["STARTED", "STARTING"]);
+/** What Atlas reports after a create, before CREATED (the Terraform provider waits on both). */
+const BEING_CREATED = new Set(["INIT", "CREATING"]);
 
 export class Store {
   readonly projects = new Map<string, ProjectRecord>();
@@ -61,7 +63,7 @@ export class Store {
 
   constructor(
     public transitionMs = 0,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {}
 
   // ---------- seeding / snapshot ----------
@@ -211,7 +213,9 @@ export class Store {
 
   observedState(sp: ProcessorRecord): string {
     this.settle(sp);
-    return sp.transition ? sp.transition.state : sp.state;
+    const t = sp.transition;
+    if (t?.first && this.now() < t.first.until) return t.first.state;
+    return t ? t.state : sp.state;
   }
 
   copy(sp: ProcessorRecord): ProcessorRecord & { observedState: string } {
@@ -268,7 +272,9 @@ export class Store {
       state: "CREATED",
     };
     if (input.options) sp.options = input.options;
+    // INIT for the first half of the transition, CREATING for the second.
     this.beginTransition(sp, "CREATING");
+    if (sp.transition) sp.transition.first = { state: "INIT", until: this.now() + this.transitionMs / 2 };
     ws.processors.set(sp.name, sp);
     return sp;
   }
@@ -284,7 +290,7 @@ export class Store {
     const state = this.observedState(sp);
     // Atlas documents that a processor must be stopped before it is modified.
     if (RUNNING.has(state) || state === "STOPPING") processorProblem(name, `processor must be stopped before it can be modified (state ${state})`);
-    if (state === "CREATING") processorProblem(name, "processor is still being created");
+    if (BEING_CREATED.has(state)) processorProblem(name, "processor is still being created");
     // The spec declares no 409 for modify, so a rename onto a taken name is a 400 (unverified).
     if (patch.name !== undefined && patch.name !== name && ws.processors.has(patch.name)) {
       processorProblem(name, `a processor named ${patch.name} already exists`);
@@ -316,7 +322,7 @@ export class Store {
     const state = this.observedState(sp);
     if (state === "STARTED" || state === "STARTING") processorProblem(name, "processor is already started");
     if (state === "STOPPING") processorProblem(name, "processor is stopping");
-    if (state === "CREATING") processorProblem(name, "processor is still being created");
+    if (BEING_CREATED.has(state)) processorProblem(name, "processor is still being created");
     if (opts.tier) sp.tier = opts.tier;
     // A `$source` naming a connection the workspace does not have is accepted, then fails
     // asynchronously, as a real deployment would when the source cannot be reached.
@@ -329,7 +335,7 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     const state = this.observedState(sp);
     if (state === "STOPPED") processorProblem(name, "processor is already stopped");
-    if (state === "CREATED" || state === "CREATING") processorProblem(name, "processor has not been started");
+    if (state === "CREATED" || BEING_CREATED.has(state)) processorProblem(name, "processor has not been started");
     if (state === "STOPPING") processorProblem(name, "processor is already stopping");
     // STARTED, STARTING and FAILED (unverified) may be stopped.
     sp.state = "STOPPED";

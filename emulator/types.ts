@@ -22,7 +22,7 @@ export interface SeedProcessor {
   /** Persisted id; generated when absent. */
   _id?: string;
   /** Persisted in-flight transition (data file only). */
-  transition?: { state: string; until: number };
+  transition?: { state: string; until: number; first?: { state: string; until: number } };
 }
 
 export interface SeedWorkspace {

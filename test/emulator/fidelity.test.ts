@@ -1,0 +1,157 @@
+// Behaviour seen on real Atlas that the spec does not state: connections checked at create and
+// modify (and propagating after they are added), INIT → CREATING → CREATED, slow actions in
+// "sync" mode with a 504 after applying, the workspace's tier as default, and growing `stats`.
+import { expect } from "chai";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { Store } from "../../emulator/store";
+import { Client, G, OWNER, P, V_PROC, V_START_WITH, admin, componentErrors, specErrors } from "./helpers";
+
+const WS_NAME = "demo-workspace";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const missingDetail = (proc: string, conn: string) =>
+  `Streams Processor with this name (${proc}) had a problem occur: connection named ${conn} does not exist. Check sp.listConnections() for available connections.`;
+
+describe("emulator: fidelity to recorded Atlas behaviour", function () {
+  let emu: RunningEmulator;
+  let c: Client;
+  const get = (name: string) => c.request("GET", `${P}/processor/${name}`, { accept: V_PROC });
+  const state = async (name: string) => (await get(name)).json.state as string;
+  const create = (body: unknown) => c.request("POST", `${P}/processor`, { accept: V_PROC, body });
+  const patch = (name: string, body: unknown) => c.request("PATCH", `${P}/processor/${name}`, { accept: V_PROC, body });
+  const action = (name: string, verb: string, accept = V_PROC, body?: unknown) =>
+    c.request("POST", `${P}/processor/${name}:${verb}`, { accept, ...(body !== undefined ? { body } : {}) });
+  const names = () => c.request("GET", `${P}/processors`, { accept: V_PROC }).then((r) => r.json.results.map((x: any) => x.name));
+
+  async function start(options: Parameters<typeof startEmulator>[0] = {}) {
+    emu = await startEmulator(options);
+    c = new Client(emu.url, { kind: "digest", ...OWNER });
+  }
+  afterEach(() => emu?.close());
+
+  describe("after a create", () => {
+    const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
+
+    it("reads INIT, then CREATING, then CREATED, each for half of transitionMs", async () => {
+      await start({ transitionMs: 200 });
+      const r = await create({ name: "fresh", pipeline });
+      expect(r.status).to.equal(200);
+      expect(r.json.state).to.equal("INIT");
+      expect(await state("fresh")).to.equal("INIT");
+      await sleep(120);
+      expect(await state("fresh")).to.equal("CREATING");
+      await sleep(100);
+      expect(await state("fresh")).to.equal("CREATED");
+    });
+
+    it("follows the phases exactly on an injected clock (pure store)", () => {
+      let now = 1_000;
+      const s = new Store(100, () => now);
+      s.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", connections: [{ name: "src", type: "Sample" }] }] }] });
+      s.createProcessor(G, "w", { name: "p", pipeline: [{ $source: { connectionName: "src" } }] });
+      const seen = [0, 49, 50, 99, 100].map((t) => {
+        now = 1_000 + t;
+        return s.observedState(s.processor(G, "w", "p"));
+      });
+      expect(seen).to.deep.equal(["INIT", "INIT", "CREATING", "CREATING", "CREATED"]);
+    });
+
+    it("is CREATED at once with transitionMs 0", async () => {
+      await start();
+      expect((await create({ name: "fresh", pipeline })).json.state).to.equal("CREATED");
+    });
+
+    it("refuses start, stop and modify while INIT, changing nothing", async () => {
+      await start({ transitionMs: 10_000 });
+      await create({ name: "fresh", pipeline });
+      for (const r of [await action("fresh", "start"), await action("fresh", "stop"), await patch("fresh", { tier: "SP50" })]) {
+        expect(r.status).to.equal(400);
+        expect(r.json.errorCode).to.equal("STREAM_PROCESSOR_GENERIC_ERROR");
+      }
+      expect(emu.admin.getProcessor(G, WS_NAME, "fresh")!.observedState).to.equal("INIT");
+    });
+  });
+
+  describe("when a pipeline names a connection the workspace lacks", () => {
+    beforeEach(() => start());
+
+    const cases: Array<[string, unknown[], Record<string, unknown> | undefined, string]> = [
+      ["$source", [{ $source: { connectionName: "kafkaProd" } }, { $emit: { connectionName: "__testLog" } }], undefined, "kafkaProd"],
+      ["$merge.into", [{ $source: { connectionName: "sample_stream_solar" } }, { $merge: { into: { connectionName: "atlasSink", db: "d", coll: "c" } } }], undefined, "atlasSink"],
+      ["$emit", [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "kafkaOut", topic: "t" } }], undefined, "kafkaOut"],
+      ["options.dlq", [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }], { dlq: { connectionName: "dlqConn", db: "d", coll: "c" } }, "dlqConn"],
+    ];
+    for (const [where, pipeline, options, conn] of cases) {
+      it(`create refuses a missing ${where} connection with the generic processor error and creates nothing`, async () => {
+        const before = await names();
+        const r = await create({ name: "fresh", pipeline, ...(options ? { options } : {}) });
+        expect(r.status).to.equal(400);
+        expect(r.json.errorCode).to.equal("STREAM_PROCESSOR_GENERIC_ERROR");
+        expect(r.json.detail).to.equal(missingDetail("fresh", conn));
+        expect(r.json.parameters).to.deep.equal(["fresh", `connection named ${conn} does not exist. Check sp.listConnections() for available connections.`]);
+        expect(r.json.reason).to.equal("Bad Request");
+        expect(specErrors("createGroupStreamProcessor", r)).to.equal(undefined);
+        expect(await names()).to.deep.equal(before);
+        expect(emu.admin.getProcessor(G, WS_NAME, "fresh")).to.equal(undefined);
+      });
+    }
+
+    it("modify refuses it too and leaves the stored definition unchanged", async () => {
+      const before = emu.admin.getProcessor(G, WS_NAME, "payments")!;
+      const r = await patch("payments", { pipeline: [{ $source: { connectionName: "gone" } }, { $emit: { connectionName: "__testLog" } }], tier: "SP50" });
+      expect(r.status).to.equal(400);
+      expect(r.json.detail).to.equal(missingDetail("payments", "gone"));
+      expect(specErrors("updateGroupStreamProcessor", r)).to.equal(undefined);
+      const after = emu.admin.getProcessor(G, WS_NAME, "payments")!;
+      expect(after.pipeline).to.deep.equal(before.pipeline);
+      expect(after.tier).to.equal(before.tier);
+    });
+
+    it("accepts inline documents without a connection and the built-in __testLog sink", async () => {
+      const r = await create({ name: "inline", pipeline: [{ $source: { documents: [{ a: 1 }] } }, { $emit: { connectionName: "__testLog" } }] });
+      expect(r.status).to.equal(200);
+      expect(r.json.name).to.equal("inline");
+    });
+  });
+
+  describe("when a connection is added through the admin API", () => {
+    const pipeline = [{ $source: { connectionName: "newConn" } }, { $emit: { connectionName: "__testLog" } }];
+
+    it("is usable at once by default (in-process helper)", async () => {
+      await start();
+      expect((await create({ name: "a", pipeline })).status).to.equal(400);
+      emu.admin.addConnection(G, WS_NAME, { name: "newConn", type: "Kafka" });
+      expect((await create({ name: "a", pipeline })).status).to.equal(200);
+    });
+
+    it("answers 'does not exist' while it propagates, then creates (HTTP admin, per-connection time)", async () => {
+      await start();
+      const a = await admin(emu.url, "POST", `/admin/connections/${G}/${WS_NAME}`, { name: "newConn", type: "Kafka", propagationMs: 80 });
+      expect(a.status).to.equal(200);
+      expect(a.json).to.deep.include({ name: "newConn", type: "Kafka", propagationMs: 80 });
+      const early = await create({ name: "a", pipeline });
+      expect(early.status).to.equal(400);
+      expect(early.json.detail).to.equal(missingDetail("a", "newConn"));
+      expect(emu.admin.getProcessor(G, WS_NAME, "a")).to.equal(undefined);
+      await sleep(100);
+      expect((await create({ name: "a", pipeline })).status).to.equal(200);
+    });
+
+    it("uses connectionPropagationMs as the default propagation time, for modify as well", async () => {
+      await start({ connectionPropagationMs: 60 });
+      emu.admin.addConnection(G, WS_NAME, { name: "newConn", type: "Kafka" });
+      expect((await patch("payments", { pipeline })).status).to.equal(400);
+      await sleep(80);
+      const r = await patch("payments", { pipeline });
+      expect(r.status).to.equal(200);
+      expect(r.json.pipeline).to.deep.equal(pipeline);
+    });
+
+    it("refuses a malformed connection and an unknown workspace", async () => {
+      await start();
+      expect((await admin(emu.url, "POST", `/admin/connections/${G}/${WS_NAME}`, { type: "Kafka" })).status).to.equal(400);
+      expect((await admin(emu.url, "POST", `/admin/connections/${G}/nope`, { name: "x", type: "Kafka" })).status).to.equal(404);
+    });
+  });
+});
+
+export { V_START_WITH, componentErrors };
