@@ -1,5 +1,6 @@
 // The admin API (`/admin/...`, no auth: a loopback test tool) and the equivalent in-process
 // helpers. Both share one implementation so tests and scripts see identical behaviour.
+import { mergeActionSettings, type ActionSettings } from "./actions";
 import { addConnection } from "./connections";
 import { ApiException, apiError } from "./errors";
 import type { EmulatorCore } from "./core";
@@ -29,6 +30,11 @@ export interface EmulatorAdmin {
    * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
    * 400 as a missing connection.
    */
+  /**
+   * Action mode (see `EmulatorOptions.actionMode`); omitted keys keep their value,
+   * `actionTimeoutMs: null` turns the timeout off. Returns the settings now in force.
+   */
+  setActionMode(settings: { mode?: "async" | "sync"; actionMs?: number; actionTimeoutMs?: number | null }): ActionSettings;
   addConnection(groupId: string, workspaceName: string, connection: { name: string; type: string }, opts?: { propagationMs?: number }): void;
   reset(): void;
   /** Resolves once every state change so far is on disk (no-op in memory). */
@@ -83,6 +89,12 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       const v = validateRateLimit(cfg);
       if (v === undefined) badRequest("rateLimit must be false or {capacity >= 1, refillPerSecond >= 0}");
       core.limiter.configure(v);
+    },
+    setActionMode(settings) {
+      const next = mergeActionSettings(core.store.actions, settings);
+      if (typeof next === "string") badRequest(next);
+      core.store.actions = next;
+      return { ...next };
     },
     addConnection(g, w, connection, opts = {}) {
       const c = connection as unknown;
@@ -141,11 +153,20 @@ export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, 
       await core.persist();
       return { status: 200, body: { ok: true } };
     case "settings": {
-      need("PUT");
+      need("PUT", "POST");
       const b = obj();
       if (b.transitionMs !== undefined) admin.setTransitionMs(b.transitionMs as number);
       if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | false);
-      return { status: 200, body: { transitionMs: core.store.transitionMs, rateLimit: core.limiter.enabled } };
+      // `actionMode` is accepted as a clearer alias of `mode`.
+      const mode = b.mode ?? b.actionMode;
+      if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined) {
+        admin.setActionMode({ mode, actionMs: b.actionMs, actionTimeoutMs: b.actionTimeoutMs } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
+      }
+      const a = core.store.actions;
+      return {
+        status: 200,
+        body: { transitionMs: core.store.transitionMs, rateLimit: core.limiter.enabled, actionMode: a.mode, actionMs: a.actionMs, actionTimeoutMs: a.actionTimeoutMs ?? null },
+      };
     }
     case "state":
       need("GET");

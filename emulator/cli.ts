@@ -14,6 +14,11 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --connection-propagation-ms N
                            how long a connection added through the admin API answers
                            "does not exist" (default 0)
+  --action-mode MODE       async (default: actions answer at once, then STARTING/STOPPING)
+                           or sync (actions answer after --action-ms)
+  --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default 0)
+  --action-timeout-ms N    sync mode: answer 504 STREAM_PROCESSOR_TIMEOUT after N ms when
+                           shorter than --action-ms (default: off)
   --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
   --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
   --quiet                  print only the listening line
@@ -56,6 +61,18 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
         break;
       case "--transition-ms":
         opts.transitionMs = int(flag, value());
+        break;
+      case "--action-mode": {
+        const v = value();
+        if (v !== "async" && v !== "sync") throw new UsageError("--action-mode needs async or sync");
+        opts.actionMode = v;
+        break;
+      }
+      case "--action-ms":
+        opts.actionMs = int(flag, value());
+        break;
+      case "--action-timeout-ms":
+        opts.actionTimeoutMs = int(flag, value());
         break;
       case "--connection-propagation-ms":
         opts.connectionPropagationMs = int(flag, value());

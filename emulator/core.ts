@@ -3,6 +3,7 @@ import { Authenticator } from "./auth";
 import { DigestAuthority } from "./digest";
 import { FaultRegistry } from "./faults";
 import { TokenStore } from "./oauth";
+import type { ActionSettings } from "./actions";
 import { AtomicWriter } from "./persistence";
 import { RateLimiter } from "./ratelimit";
 import { RequestLog } from "./requestlog";
@@ -18,6 +19,7 @@ export interface CoreOptions {
   now?: () => number;
   /** Default time a connection added through the admin API stays unusable. */
   connectionPropagationMs?: number;
+  actions?: ActionSettings;
 }
 
 export class EmulatorCore {
@@ -34,6 +36,7 @@ export class EmulatorCore {
   constructor(options: CoreOptions) {
     const now = options.now ?? Date.now;
     this.store = new Store(options.transitionMs, now);
+    if (options.actions) this.store.actions = { ...options.actions };
     this.digest = new DigestAuthority({ nonceTtlMs: options.nonceTtlMs, now });
     this.tokens = new TokenStore(options.tokenTtlSeconds, now);
     this.limiter = new RateLimiter(options.rateLimit, now);

@@ -46,6 +46,19 @@ export interface EmulatorOptions {
    * propagates. Default 0 (usable at once).
    */
   connectionPropagationMs?: number;
+  /**
+   * "async" (default): `:start`/`:startWith`/`:stop` answer at once and GET shows
+   * STARTING/STOPPING for `transitionMs`. "sync": they answer after `actionMs`, GET showing the
+   * previous state until then.
+   */
+  actionMode?: "async" | "sync";
+  /** How long a sync-mode action takes. Default 0. */
+  actionMs?: number;
+  /**
+   * Sync mode: when set and shorter than `actionMs`, the action answers 504
+   * STREAM_PROCESSOR_TIMEOUT after this long while the change completes at `actionMs`. Default off.
+   */
+  actionTimeoutMs?: number;
   quiet?: boolean;
 }
 
@@ -63,6 +76,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     nonceTtlMs: options.nonceTtlMs ?? 300_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     connectionPropagationMs: options.connectionPropagationMs ?? 0,
+    actions: {
+      mode: options.actionMode ?? "async",
+      actionMs: options.actionMs ?? 0,
+      ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
+    },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
   });
 

@@ -2,6 +2,7 @@
 // clock, and transitions computed lazily from timestamps (a processor is "STARTING" until its
 // `transition.until` passes, then it reads as the settled state) so no timers are needed.
 import { randomBytes } from "node:crypto";
+import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
 import { fail, processorProblem } from "./errors";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
 import type {
@@ -60,6 +61,8 @@ export class Store {
   readonly projects = new Map<string, ProjectRecord>();
   readonly apiKeys = new Map<string, SeedApiKey>();
   readonly serviceAccounts = new Map<string, SeedServiceAccount>();
+  /** How :start/:startWith/:stop take effect (see actions.ts). */
+  actions: ActionSettings = { ...DEFAULT_ACTION_SETTINGS };
 
   constructor(
     public transitionMs = 0,
@@ -327,7 +330,7 @@ export class Store {
     // A `$source` naming a connection the workspace does not have is accepted, then fails
     // asynchronously, as a real deployment would when the source cannot be reached.
     sp.state = sourceIsValid(sp.pipeline, ws.connections) ? "STARTED" : "FAILED";
-    this.beginTransition(sp, "STARTING");
+    this.beginAction(sp, "STARTING", state);
     return sp;
   }
 
@@ -339,7 +342,7 @@ export class Store {
     if (state === "STOPPING") processorProblem(name, "processor is already stopping");
     // STARTED, STARTING and FAILED (unverified) may be stopped.
     sp.state = "STOPPED";
-    this.beginTransition(sp, "STOPPING");
+    this.beginAction(sp, "STOPPING", state);
     return sp;
   }
 
@@ -356,6 +359,13 @@ export class Store {
     delete sp.transition;
     sp.state = state;
     return sp;
+  }
+
+  /** Async: `transitional` for transitionMs. Sync: the previous state for actionMs, as the answer is held that long. */
+  private beginAction(sp: ProcessorRecord, transitional: string, previous: string): void {
+    if (this.actions.mode === "async") return this.beginTransition(sp, transitional);
+    if (this.actions.actionMs > 0) sp.transition = { state: previous, until: this.now() + this.actions.actionMs };
+    else delete sp.transition;
   }
 
   private beginTransition(sp: ProcessorRecord, transitional: string): void {

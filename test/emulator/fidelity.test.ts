@@ -3,6 +3,7 @@
 // "sync" mode with a 504 after applying, the workspace's tier as default, and growing `stats`.
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { parseArgs } from "../../emulator/cli";
 import { Store } from "../../emulator/store";
 import { Client, G, OWNER, P, V_PROC, V_START_WITH, admin, componentErrors, specErrors } from "./helpers";
 
@@ -68,6 +69,110 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
         expect(r.json.errorCode).to.equal("STREAM_PROCESSOR_GENERIC_ERROR");
       }
       expect(emu.admin.getProcessor(G, WS_NAME, "fresh")!.observedState).to.equal("INIT");
+    });
+  });
+
+  describe("in sync action mode", () => {
+    const timeoutBody = (proc: string) => ({
+      detail: `Streams Processor with this name (${WS_NAME}) timed out while processing.`,
+      error: 504,
+      errorCode: "STREAM_PROCESSOR_TIMEOUT",
+      reason: "Gateway Timeout",
+      parameters: [WS_NAME, proc],
+    });
+
+    it(":start blocks for actionMs while GET shows the previous state, then answers 200 with the processor STARTED", async () => {
+      await start({ actionMode: "sync", actionMs: 80, transitionMs: 500 });
+      const pending = action("orders", "start");
+      await sleep(20);
+      expect(await state("orders")).to.equal("CREATED");
+      const r = await pending;
+      expect(r.status).to.equal(200);
+      expect(r.json).to.deep.equal({});
+      // Settled when the answer comes: no STARTING, whatever transitionMs says.
+      expect(await state("orders")).to.equal("STARTED");
+    });
+
+    it(":stop and :startWith block the same way", async () => {
+      await start({ actionMode: "sync", actionMs: 60 });
+      await action("orders", "start");
+      const stopping = action("orders", "stop");
+      await sleep(15);
+      expect(await state("orders")).to.equal("STARTED");
+      expect((await stopping).status).to.equal(200);
+      expect(await state("orders")).to.equal("STOPPED");
+      const starting = action("orders", "startWith", V_START_WITH, { tier: "SP50" });
+      await sleep(15);
+      expect(await state("orders")).to.equal("STOPPED");
+      expect((await starting).status).to.equal(200);
+      const g = await get("orders");
+      expect(g.json.state).to.equal("STARTED");
+      expect(g.json.tier).to.equal("SP50");
+    });
+
+    describe("when actionTimeoutMs is shorter than actionMs", () => {
+      it("answers 504 STREAM_PROCESSOR_TIMEOUT, and the start still completes at actionMs", async () => {
+        await start({ actionMode: "sync", actionMs: 150, actionTimeoutMs: 30 });
+        const r = await action("orders", "start");
+        expect(r.status).to.equal(504);
+        expect(r.json).to.deep.equal(timeoutBody("orders"));
+        expect(await state("orders")).to.equal("CREATED");
+        expect(componentErrors("ApiError", r.json)).to.equal(undefined);
+        await sleep(150);
+        expect(await state("orders")).to.equal("STARTED");
+        const posts = emu.admin.requests().filter((e) => e.method === "POST" && e.status !== 401); // 401: the Digest challenge
+        expect(posts.map((e) => [e.path, e.status])).to.deep.equal([[`${P}/processor/orders:start`, 504]]);
+      });
+
+      it("times out a :stop the same way (settings changed through POST /admin/settings)", async () => {
+        await start();
+        await action("orders", "start");
+        const s = await admin(emu.url, "POST", "/admin/settings", { mode: "sync", actionMs: 120, actionTimeoutMs: 20 });
+        expect(s.status).to.equal(200);
+        expect(s.json).to.deep.include({ actionMode: "sync", actionMs: 120, actionTimeoutMs: 20 });
+        const r = await action("orders", "stop");
+        expect(r.status).to.equal(504);
+        expect(r.json).to.deep.equal(timeoutBody("orders"));
+        expect(await state("orders")).to.equal("STARTED");
+        await sleep(120);
+        expect(await state("orders")).to.equal("STOPPED");
+      });
+    });
+
+    it("setActionMode switches modes; omitted keys keep their value and null turns the timeout off", async () => {
+      await start({ transitionMs: 1_000 });
+      expect(emu.admin.setActionMode({ mode: "sync", actionMs: 10, actionTimeoutMs: 5 })).to.deep.equal({ mode: "sync", actionMs: 10, actionTimeoutMs: 5 });
+      expect(emu.admin.setActionMode({ actionTimeoutMs: null })).to.deep.equal({ mode: "sync", actionMs: 10 });
+      expect((await action("orders", "start")).status).to.equal(200);
+      expect(await state("orders")).to.equal("STARTED");
+      emu.admin.setActionMode({ mode: "async" });
+      await action("orders", "stop");
+      expect(await state("orders")).to.equal("STOPPING");
+      expect(() => emu.admin.setActionMode({ mode: "later" as "sync" })).to.throw(/mode must be/);
+      expect((await admin(emu.url, "PUT", "/admin/settings", { actionMs: -1 })).status).to.equal(400);
+    });
+  });
+
+  describe("when :start returns 504 after applying (injected status-after-apply fault)", () => {
+    beforeEach(() => start());
+
+    it("answers Atlas' STREAM_PROCESSOR_TIMEOUT body by default, and the processor started", async () => {
+      emu.admin.injectFault({ method: "POST", path: "*/processor/orders:start", kind: "status-after-apply", status: 504 });
+      const r = await action("orders", "start");
+      expect(r.status).to.equal(504);
+      expect(r.json.errorCode).to.equal("STREAM_PROCESSOR_TIMEOUT");
+      expect(r.json.detail).to.equal(`Streams Processor with this name (${WS_NAME}) timed out while processing.`);
+      expect(r.json.parameters).to.deep.equal([WS_NAME, "orders"]);
+      expect(componentErrors("ApiError", r.json)).to.equal(undefined);
+      expect(await state("orders")).to.equal("STARTED");
+    });
+
+    it("keeps a custom body, and gives non-action paths the generic 504 body", async () => {
+      emu.admin.injectFault({ method: "POST", path: "*:stop", kind: "status-after-apply", status: 504, body: { error: 504, errorCode: "CUSTOM" } });
+      emu.admin.injectFault({ method: "GET", path: "*/processor/payments", kind: "status-after-apply", status: 504 });
+      await action("orders", "start");
+      expect((await action("orders", "stop")).json.errorCode).to.equal("CUSTOM");
+      expect((await get("payments")).json.errorCode).to.equal("GATEWAY_TIMEOUT");
     });
   });
 
@@ -152,6 +257,13 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
       expect((await admin(emu.url, "POST", `/admin/connections/${G}/nope`, { name: "x", type: "Kafka" })).status).to.equal(404);
     });
   });
-});
 
-export { V_START_WITH, componentErrors };
+  describe("CLI", () => {
+    it("parses --action-mode, --action-ms, --action-timeout-ms and --connection-propagation-ms", () => {
+      const o = parseArgs(["--action-mode", "sync", "--action-ms", "30000", "--action-timeout-ms=20000", "--connection-propagation-ms", "5000"]);
+      expect(o).to.deep.include({ actionMode: "sync", actionMs: 30000, actionTimeoutMs: 20000, connectionPropagationMs: 5000 });
+      expect(() => parseArgs(["--action-mode", "later"])).to.throw(/--action-mode needs async or sync/);
+      expect(() => parseArgs(["--action-ms", "-1"])).to.throw(/non-negative integer/);
+    });
+  });
+});
