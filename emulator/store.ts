@@ -349,8 +349,9 @@ export class Store {
     if (state === "STOPPING") processorProblem(name, "processor is already stopping");
     // STARTED, STARTING and FAILED (unverified) may be stopped.
     sp.state = "STOPPED";
-    this.endRun(sp);
     this.beginAction(sp, "STOPPING", state);
+    // In sync mode it keeps reading (and counting) as before until the action completes.
+    this.endRun(sp, this.actions.mode === "sync" ? sp.transition?.until : undefined);
     return sp;
   }
 
@@ -372,8 +373,8 @@ export class Store {
     return sp;
   }
 
-  private endRun(sp: ProcessorRecord): void {
-    if (sp.run && sp.run.to === undefined) sp.run.to = Math.max(sp.run.from, this.now());
+  private endRun(sp: ProcessorRecord, at = this.now()): void {
+    if (sp.run && sp.run.to === undefined) sp.run.to = Math.max(sp.run.from, at);
   }
 
   /** Async: `transitional` for transitionMs. Sync: the previous state for actionMs, as the answer is held that long. */
