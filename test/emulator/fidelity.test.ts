@@ -34,14 +34,14 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 
     it("reads INIT, then CREATING, then CREATED, each for half of transitionMs", async () => {
-      await start({ transitionMs: 200 });
+      await start({ transitionMs: 300 });
       const r = await create({ name: "fresh", pipeline });
       expect(r.status).to.equal(200);
       expect(r.json.state).to.equal("INIT");
       expect(await state("fresh")).to.equal("INIT");
-      await sleep(120);
+      await sleep(200);
       expect(await state("fresh")).to.equal("CREATING");
-      await sleep(100);
+      await sleep(150);
       expect(await state("fresh")).to.equal("CREATED");
     });
 
