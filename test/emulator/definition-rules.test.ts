@@ -229,6 +229,20 @@ describe("emulator: definition rules over HTTP", function () {
       expect(created.json.failoverRegions).to.deep.equal([{ cloudProvider: "AWS", region: "OREGON_USA" }]);
       const r = await create(`/api/atlas/v2/groups/${G}/streams/ws2`, { name: "fo", pipeline: [src, emit], failoverEnabled: true });
       expect(r.status, r.text).to.equal(200);
+      const region = { cloudProvider: "AWS", region: "OREGON_USA" };
+      for (const [failoverRegions, field] of [
+        [[{ cloudProvider: "AWS", region: 5 }], "failoverRegions[0].region"],
+        [[region, region, region], "failoverRegions"],
+      ] as const) {
+        const bad = await c.request("POST", `/api/atlas/v2/groups/${G}/streams`, {
+          accept: V_WS,
+          body: { name: "ws3", dataProcessRegion: { cloudProvider: "AWS", region: "VIRGINIA_USA" }, failoverRegions },
+        });
+        expect(bad.status).to.equal(400);
+        expect(bad.json.badRequestDetail.fields[0].field).to.equal(field);
+        valid("createGroupStreamWorkspace", bad);
+      }
+      expect((await c.request("GET", `/api/atlas/v2/groups/${G}/streams/ws3`, { accept: V_WS })).status).to.equal(404);
     });
 
     it("the seed's failoverRegions must be an array of region names; the admin state and the data-file snapshot carry them", async () => {
