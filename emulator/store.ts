@@ -2,8 +2,10 @@
 // clock, and transitions computed lazily from timestamps (a processor is "STARTING" until its
 // `transition.until` passes, then it reads as the settled state) so no timers are needed.
 import { randomBytes } from "node:crypto";
+import { failoverRefusal, patchedOptions, pipelineChangeRefusal } from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
 import { fail, processorProblem } from "./errors";
+import { failureDue, type FailAfterStart } from "./fail-after-start";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
 import type {
   RoleAssignment,
@@ -30,6 +32,10 @@ export interface ProcessorRecord {
   run?: { from: number; to?: number };
   /** In-flight transition shown until `until` (epoch ms); `first` is an earlier phase shown before it. */
   transition?: { state: string; until: number; first?: { state: string; until: number } };
+  /** When the latest start began (or begins) to read STARTED (epoch ms). */
+  startedAt?: number;
+  /** Admin: a failure armed to happen `ms` after the processor reads STARTED. */
+  failAfterStart?: FailAfterStart;
 }
 
 export interface WorkspaceRecord {
@@ -38,6 +44,8 @@ export interface WorkspaceRecord {
   cloudProvider: string;
   region: string;
   tier: string;
+  /** Regions a processor with `failoverEnabled` may fail over to; none by default. */
+  failoverRegions: string[];
   connections: SeedConnection[];
   processors: Map<string, ProcessorRecord>;
 }
@@ -95,6 +103,7 @@ export class Store {
         cloudProvider: w.cloudProvider ?? "AWS",
         region: w.region ?? "VIRGINIA_USA",
         tier: w.tier ?? "SP30",
+        failoverRegions: [...(w.failoverRegions ?? [])],
         connections: [],
         processors: new Map(),
       };
@@ -103,6 +112,7 @@ export class Store {
       if (w.cloudProvider) ws.cloudProvider = w.cloudProvider;
       if (w.region) ws.region = w.region;
       if (w.tier) ws.tier = w.tier;
+      if (w.failoverRegions) ws.failoverRegions = [...w.failoverRegions];
     }
     for (const c of w.connections ?? []) {
       const i = ws.connections.findIndex((x) => x.name === c.name);
@@ -140,6 +150,7 @@ export class Store {
           cloudProvider: w.cloudProvider,
           region: w.region,
           tier: w.tier,
+          failoverRegions: [...w.failoverRegions],
           connections: w.connections.map((c) => ({ ...c })),
           processors: [...w.processors.values()].map((sp) => {
             this.settle(sp);
@@ -173,6 +184,7 @@ export class Store {
           name: w.name,
           cloudProvider: w.cloudProvider,
           region: w.region,
+          failoverRegions: [...w.failoverRegions],
           connections: w.connections.map((c) => ({ name: c.name, type: c.type })),
           processors: [...w.processors.values()].map((sp) => this.copy(sp)),
         })),
@@ -215,6 +227,11 @@ export class Store {
 
   /** Drops a finished transition so `state` is the observed state. */
   settle(sp: ProcessorRecord): ProcessorRecord {
+    if (failureDue(sp, sp.failAfterStart, this.now())) {
+      sp.state = "FAILED";
+      delete sp.failAfterStart;
+      this.endRun(sp);
+    }
     if (sp.transition && this.now() >= sp.transition.until) delete sp.transition;
     return sp;
   }
@@ -250,6 +267,7 @@ export class Store {
       cloudProvider: input.cloudProvider,
       region: input.region,
       tier: input.tier ?? "SP30",
+      failoverRegions: [...(input.failoverRegions ?? [])],
       connections: input.sampleSolar ? [{ name: "sample_stream_solar", type: "Sample" }] : [],
       processors: new Map(),
     };
@@ -271,6 +289,8 @@ export class Store {
         parameters: [input.name],
       });
     }
+    const noFailover = failoverRefusal(input.failoverEnabled, ws.name, ws.failoverRegions);
+    if (noFailover) processorProblem(input.name, noFailover);
     const sp: ProcessorRecord = {
       _id: newObjectId(),
       name: input.name,
@@ -291,7 +311,7 @@ export class Store {
     groupId: string,
     tenantName: string,
     name: string,
-    patch: Partial<ProcessorInput>,
+    patch: Partial<ProcessorInput> & { resumeFromCheckpoint?: boolean },
   ): ProcessorRecord {
     const ws = this.workspace(groupId, tenantName);
     const sp = this.processor(groupId, tenantName, name);
@@ -303,8 +323,17 @@ export class Store {
     if (patch.name !== undefined && patch.name !== name && ws.processors.has(patch.name)) {
       processorProblem(name, `a processor named ${patch.name} already exists`);
     }
+    // Every refusal comes before the first change, so a refused PATCH changes nothing.
+    const noFailover = failoverRefusal(patch.failoverEnabled, ws.name, ws.failoverRegions);
+    if (noFailover) processorProblem(name, noFailover);
+    const noResume = pipelineChangeRefusal(sp.pipeline, patch.pipeline, patch.resumeFromCheckpoint);
+    if (noResume) processorProblem(name, noResume);
     if (patch.pipeline) sp.pipeline = patch.pipeline;
-    if (patch.options) sp.options = { ...(sp.options ?? {}), ...patch.options };
+    if (patch.options) {
+      const options = patchedOptions(sp.options, patch.options);
+      if (options) sp.options = options;
+      else delete sp.options;
+    }
     if (patch.tier) sp.tier = patch.tier;
     if (patch.failoverEnabled !== undefined) sp.failoverEnabled = patch.failoverEnabled;
     if (patch.name !== undefined && patch.name !== name) {
@@ -338,6 +367,7 @@ export class Store {
     this.beginAction(sp, "STARTING", state);
     if (sp.state === "STARTED") sp.run = { from: sp.transition?.until ?? this.now() };
     else delete sp.run;
+    sp.startedAt = sp.transition?.until ?? this.now();
     return sp;
   }
 
@@ -368,8 +398,16 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     delete sp.transition;
     sp.state = state;
+    if (state === "STARTED") sp.startedAt = this.now();
     if (state !== "STARTED") this.endRun(sp);
     else if (!sp.run || sp.run.to !== undefined) sp.run = { from: this.now() };
+    return sp;
+  }
+
+  /** Admin: once the processor reads STARTED (now, or after its next start) it reads FAILED `ms` later. */
+  failAfterStart(groupId: string, tenantName: string, name: string, ms: number): ProcessorRecord {
+    const sp = this.processor(groupId, tenantName, name);
+    sp.failAfterStart = { ms, armedAt: this.now() };
     return sp;
   }
 

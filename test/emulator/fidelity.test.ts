@@ -245,9 +245,13 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     it("uses connectionPropagationMs as the default propagation time, for modify as well", async () => {
       await start({ connectionPropagationMs: 60 });
       emu.admin.addConnection(G, WS_NAME, { name: "newConn", type: "Kafka" });
-      expect((await patch("payments", { pipeline })).status).to.equal(400);
+      // The $source changes, so the PATCH must discard the checkpoint (a rule of its own).
+      const body = { pipeline, options: { resumeFromCheckpoint: false } };
+      const early = await patch("payments", body);
+      expect(early.status).to.equal(400);
+      expect(early.json.detail).to.equal(missingDetail("payments", "newConn"));
       await sleep(80);
-      const r = await patch("payments", { pipeline });
+      const r = await patch("payments", body);
       expect(r.status).to.equal(200);
       expect(r.json.pipeline).to.deep.equal(pipeline);
     });
