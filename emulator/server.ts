@@ -227,9 +227,9 @@ export class EmulatorServer {
     principalId: string,
     kind: "apiKey" | "serviceAccount",
   ): Promise<Outgoing> {
+    const host = (req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
     try {
       if (rawPath === RATE_LIMITS_PATH) {
-        const host = (req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
         const roles = this.core.auth.roles({ kind, id: principalId });
         return handleRateLimits(method, req.headers.accept, this.core.limiter.settings, { query, baseUrl: `http://${host}`, rawPath, roles, principalId });
       }
@@ -274,7 +274,6 @@ export class EmulatorServer {
           }
         }
       }
-      const host = (req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
       const result: ApiResult = handleApi(this.core.store, {
         key: route.key,
         params: route.params,
