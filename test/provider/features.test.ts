@@ -131,6 +131,62 @@ describe("StreamProcessor definition features on the wire", function () {
     });
   });
 
+  describe("verifySeconds (health gate)", () => {
+    /** GETs of the processor that carried credentials (not Digest's unauthenticated challenge round). */
+    const reads = (name: string) => sent("GET", `/processor/${name}`).filter((q) => q.headers.authorization !== undefined);
+    /**
+     * Marks the processor FAILED out of band on the first read that follows a read made while
+     * it was STARTED: the provider has seen STARTED by then, so only the watch can catch it.
+     */
+    function failAfterSeenStarted(name: string): void {
+      let seenStarted = false;
+      let done = false;
+      const push = proxy.requests.push.bind(proxy.requests);
+      proxy.requests.push = (...items) => {
+        const count = push(...items);
+        const q = items[items.length - 1];
+        if (!done && q.method === "GET" && q.headers.authorization !== undefined && q.path.split("?")[0].endsWith(`/processor/${name}`)) {
+          if (seenStarted) {
+            emu.admin.failProcessor(PROJECT, WORKSPACE, name);
+            done = true;
+          } else if (stored(name)?.observedState === "STARTED") seenStarted = true;
+        }
+        return count;
+      };
+    }
+
+    it("a processor that falls to FAILED while watched fails the create, naming it, its state and where to read why", async () => {
+      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      failAfterSeenStarted("orders"); // the first GET adopts it as STARTED; the watch's first look sees it fail
+      const err = await create(inputs("orders", { verifySeconds: 2 })).then(() => undefined, (e: Error) => e);
+      expect(err, "create fails").to.be.instanceOf(Error);
+      expect(err!.message).to.include('"orders"').and.include("is FAILED").and.include("after it reported STARTED").and.include("verifySeconds").and.include("processorErrorMsg");
+      expect(writes()).to.deep.equal([]);
+    });
+
+    it("a processor that stays STARTED passes after the window, watched by a few GETs", async () => {
+      const r = await create(inputs("fresh", { pipeline: PIPELINE, verifySeconds: 0.3 }));
+      expect(r.outs).to.include({ state: "STARTED", verifySeconds: 0.3 });
+      const startAt = proxy.requests.findIndex((q) => q.path.split("?")[0].endsWith("/processor/fresh:start"));
+      const after = proxy.requests.slice(startAt + 1).filter((q) => q.method === "GET");
+      expect(after.length, "GETs after :start (wait + watch)").to.be.within(3, 15);
+    });
+
+    it("an update that restarts a processor is watched too", async () => {
+      const r = await create(inputs("fresh", { pipeline: PIPELINE, state: "STOPPED" }));
+      failAfterSeenStarted("fresh");
+      const err = await update(r, inputs("fresh", { pipeline: PIPELINE, verifySeconds: 5 })).then(() => undefined, (e: Error) => e);
+      expect(err!.message).to.include('"fresh"').and.include("is FAILED").and.include("after it reported STARTED");
+      expect(writes().filter((w) => w.includes(":start"))).to.have.length(1);
+    });
+
+    it("verifySeconds 0 (the default) adds no GET after STARTED", async () => {
+      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      await create(inputs("orders"));
+      expect(reads("orders")).to.have.length(1);
+    });
+  });
+
   describe("check refuses definition-only inputs without pipeline", () => {
     for (const [field, extra] of [
       ["options.dlq", { options: { dlq: DLQ } }],
