@@ -39,7 +39,10 @@ export const messages = info.apply((p) => ({
   dlq: p.stats?.dlqMessageCount ?? 0,
 }));
 
-/** Every processor of the workspace and its state, e.g. { orders: "STARTED", payments: "STOPPED" }. */
-export const workspace = getStreamProcessorsOutput({ projectId, workspaceName: processor.workspaceName }).apply((all) =>
+/** Every processor of the workspace and its state, e.g. { orders: "STARTED", payments: "STOPPED" } (read after the processor settled). */
+export const workspace = getStreamProcessorsOutput({
+  projectId,
+  workspaceName: pulumi.all([processor.workspaceName, processor.processorId]).apply(([name]) => name),
+}).apply((all) =>
   Object.fromEntries(all.results.map((p) => [p.processorName, p.state])),
 );
