@@ -20,6 +20,8 @@ export interface EmulatorAdmin {
   seed(doc: SeedDocument): void;
   failProcessor(groupId: string, workspaceName: string, processorName: string): void;
   setProcessorState(groupId: string, workspaceName: string, processorName: string, state: string): void;
+  /** Once the processor reads STARTED (now, or after its next start) it reads FAILED `ms` later (once). */
+  failAfterStart(groupId: string, workspaceName: string, processorName: string, ms: number): void;
   getProcessor(groupId: string, workspaceName: string, processorName: string): ProcessorSnapshot | undefined;
   setTransitionMs(ms: number): void;
   setRateLimit(cfg: RateLimitConfig | false): void;
@@ -63,6 +65,10 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       if (typeof state !== "string" || !state) badRequest("state must be a non-empty string");
       core.store.setProcessorState(g, w, p, state);
       persist();
+    },
+    failAfterStart(g, w, p, ms) {
+      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) badRequest("ms must be a number >= 0");
+      core.store.failAfterStart(g, w, p, ms);
     },
     getProcessor(g, w, p) {
       const sp = core.store.projects.get(g)?.workspaces.get(w)?.processors.get(p);
@@ -144,6 +150,11 @@ export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, 
       need("POST");
       admin.failProcessor(g, w, p);
       await core.persist();
+      return { status: 200, body: admin.getProcessor(g, w, p) };
+    }
+    if (action === "fail-after-start") {
+      need("POST");
+      admin.failAfterStart(g, w, p, obj().ms as number);
       return { status: 200, body: admin.getProcessor(g, w, p) };
     }
     if (action === "state") {

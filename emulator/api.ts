@@ -88,6 +88,7 @@ function workspaceView(req: ApiRequest, groupId: string, ws: WorkspaceRecord, in
     name: ws.name,
     streamConfig: { tier: ws.tier },
   };
+  if (ws.failoverRegions.length) out.failoverRegions = ws.failoverRegions.map((region) => ({ cloudProvider: ws.cloudProvider, region }));
   if (includeConnections) out.connections = ws.connections.map((c) => ({ name: c.name, type: c.type, state: "READY" }));
   out.links = [{ href: `${req.baseUrl}/api/atlas/v2/groups/${groupId}/streams/${encodeURIComponent(ws.name)}`, rel: "self" }];
   return out;

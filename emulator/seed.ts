@@ -67,6 +67,7 @@ export function validateSeed(doc: unknown, where = "seed"): SeedDocument {
       str(w.name, `${wat}.name`);
       str(w.region, `${wat}.region`, true);
       str(w.cloudProvider, `${wat}.cloudProvider`, true);
+      arr(w.failoverRegions, `${wat}.failoverRegions`).forEach((r, k) => str(r, `${wat}.failoverRegions[${k}]`));
       arr(w.connections, `${wat}.connections`).forEach((c, k) => {
         if (!isPlainObject(c)) return p(`${wat}.connections[${k}] must be an object`);
         str(c.name, `${wat}.connections[${k}].name`);

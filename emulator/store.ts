@@ -2,7 +2,9 @@
 // clock, and transitions computed lazily from timestamps (a processor is "STARTING" until its
 // `transition.until` passes, then it reads as the settled state) so no timers are needed.
 import { randomBytes } from "node:crypto";
+import { failoverRefusal, patchedOptions, pipelineChangeRefusal } from "./definition-rules";
 import { fail, processorProblem } from "./errors";
+import { failureDue, type FailAfterStart } from "./fail-after-start";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
 import type {
   RoleAssignment,
@@ -28,6 +30,10 @@ export interface ProcessorRecord {
   state: string;
   /** In-flight transition shown until `until` (epoch ms). */
   transition?: { state: string; until: number };
+  /** When the latest start began (or begins) to read STARTED (epoch ms). */
+  startedAt?: number;
+  /** Admin: a failure armed to happen `ms` after the processor reads STARTED. */
+  failAfterStart?: FailAfterStart;
 }
 
 export interface WorkspaceRecord {
@@ -36,6 +42,8 @@ export interface WorkspaceRecord {
   cloudProvider: string;
   region: string;
   tier: string;
+  /** Regions a processor with `failoverEnabled` may fail over to; none by default. */
+  failoverRegions: string[];
   connections: SeedConnection[];
   processors: Map<string, ProcessorRecord>;
 }
@@ -89,6 +97,7 @@ export class Store {
         cloudProvider: w.cloudProvider ?? "AWS",
         region: w.region ?? "VIRGINIA_USA",
         tier: w.tier ?? "SP30",
+        failoverRegions: [...(w.failoverRegions ?? [])],
         connections: [],
         processors: new Map(),
       };
@@ -97,6 +106,7 @@ export class Store {
       if (w.cloudProvider) ws.cloudProvider = w.cloudProvider;
       if (w.region) ws.region = w.region;
       if (w.tier) ws.tier = w.tier;
+      if (w.failoverRegions) ws.failoverRegions = [...w.failoverRegions];
     }
     for (const c of w.connections ?? []) {
       const i = ws.connections.findIndex((x) => x.name === c.name);
@@ -131,6 +141,7 @@ export class Store {
           cloudProvider: w.cloudProvider,
           region: w.region,
           tier: w.tier,
+          failoverRegions: [...w.failoverRegions],
           connections: w.connections.map((c) => ({ ...c })),
           processors: [...w.processors.values()].map((sp) => {
             this.settle(sp);
@@ -163,6 +174,7 @@ export class Store {
           name: w.name,
           cloudProvider: w.cloudProvider,
           region: w.region,
+          failoverRegions: [...w.failoverRegions],
           connections: w.connections.map((c) => ({ name: c.name, type: c.type })),
           processors: [...w.processors.values()].map((sp) => this.copy(sp)),
         })),
@@ -205,6 +217,10 @@ export class Store {
 
   /** Drops a finished transition so `state` is the observed state. */
   settle(sp: ProcessorRecord): ProcessorRecord {
+    if (failureDue(sp, sp.failAfterStart, this.now())) {
+      sp.state = "FAILED";
+      delete sp.failAfterStart;
+    }
     if (sp.transition && this.now() >= sp.transition.until) delete sp.transition;
     return sp;
   }
@@ -238,6 +254,7 @@ export class Store {
       cloudProvider: input.cloudProvider,
       region: input.region,
       tier: input.tier ?? "SP30",
+      failoverRegions: [...(input.failoverRegions ?? [])],
       connections: input.sampleSolar ? [{ name: "sample_stream_solar", type: "Sample" }] : [],
       processors: new Map(),
     };
@@ -259,6 +276,8 @@ export class Store {
         parameters: [input.name],
       });
     }
+    const noFailover = failoverRefusal(input.failoverEnabled, ws.name, ws.failoverRegions);
+    if (noFailover) processorProblem(input.name, noFailover);
     const sp: ProcessorRecord = {
       _id: newObjectId(),
       name: input.name,
@@ -277,7 +296,7 @@ export class Store {
     groupId: string,
     tenantName: string,
     name: string,
-    patch: Partial<ProcessorInput>,
+    patch: Partial<ProcessorInput> & { resumeFromCheckpoint?: boolean },
   ): ProcessorRecord {
     const ws = this.workspace(groupId, tenantName);
     const sp = this.processor(groupId, tenantName, name);
@@ -289,8 +308,17 @@ export class Store {
     if (patch.name !== undefined && patch.name !== name && ws.processors.has(patch.name)) {
       processorProblem(name, `a processor named ${patch.name} already exists`);
     }
+    // Every refusal comes before the first change, so a refused PATCH changes nothing.
+    const noFailover = failoverRefusal(patch.failoverEnabled, ws.name, ws.failoverRegions);
+    if (noFailover) processorProblem(name, noFailover);
+    const noResume = pipelineChangeRefusal(sp.pipeline, patch.pipeline, patch.resumeFromCheckpoint);
+    if (noResume) processorProblem(name, noResume);
     if (patch.pipeline) sp.pipeline = patch.pipeline;
-    if (patch.options) sp.options = { ...(sp.options ?? {}), ...patch.options };
+    if (patch.options) {
+      const options = patchedOptions(sp.options, patch.options);
+      if (options) sp.options = options;
+      else delete sp.options;
+    }
     if (patch.tier) sp.tier = patch.tier;
     if (patch.failoverEnabled !== undefined) sp.failoverEnabled = patch.failoverEnabled;
     if (patch.name !== undefined && patch.name !== name) {
@@ -322,6 +350,7 @@ export class Store {
     // asynchronously, as a real deployment would when the source cannot be reached.
     sp.state = sourceIsValid(sp.pipeline, ws.connections) ? "STARTED" : "FAILED";
     this.beginTransition(sp, "STARTING");
+    sp.startedAt = sp.transition?.until ?? this.now();
     return sp;
   }
 
@@ -349,6 +378,14 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     delete sp.transition;
     sp.state = state;
+    if (state === "STARTED") sp.startedAt = this.now();
+    return sp;
+  }
+
+  /** Admin: once the processor reads STARTED (now, or after its next start) it reads FAILED `ms` later. */
+  failAfterStart(groupId: string, tenantName: string, name: string, ms: number): ProcessorRecord {
+    const sp = this.processor(groupId, tenantName, name);
+    sp.failAfterStart = { ms, armedAt: this.now() };
     return sp;
   }
 

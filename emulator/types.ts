@@ -30,6 +30,8 @@ export interface SeedWorkspace {
   region?: string;
   cloudProvider?: string;
   tier?: string;
+  /** Failover regions (region names, e.g. "DUBLIN_IRL"); default none. */
+  failoverRegions?: string[];
   _id?: string;
   connections?: SeedConnection[];
   processors?: SeedProcessor[];

@@ -164,6 +164,8 @@ export interface WorkspaceInput {
   region: string;
   tier?: string;
   sampleSolar: boolean;
+  /** Region names of `failoverRegions` (the spec allows at most 2). */
+  failoverRegions?: string[];
 }
 
 /** `StreamsTenant` (create workspace). */
@@ -187,6 +189,15 @@ export function parseCreateWorkspace(body: unknown): WorkspaceInput {
   if (b.sampleConnections !== undefined) {
     const s = requireObject(b.sampleConnections, "sampleConnections");
     out.sampleSolar = optBoolean(s, "solar", "sampleConnections.") ?? false;
+  }
+  if (b.failoverRegions !== undefined) {
+    if (!Array.isArray(b.failoverRegions) || b.failoverRegions.length > 2) invalidField("failoverRegions", "must be an array of at most 2 regions");
+    out.failoverRegions = b.failoverRegions.map((x, i) => {
+      const f = requireObject(x, `failoverRegions[${i}]`);
+      optEnum(f, "cloudProvider", CLOUD_PROVIDERS, `failoverRegions[${i}].`);
+      if (typeof f.region !== "string" || !f.region) invalidField(`failoverRegions[${i}].region`, "is required and must be a string");
+      return f.region;
+    });
   }
   return out;
 }
