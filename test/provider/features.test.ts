@@ -46,7 +46,18 @@ describe("StreamProcessor definition features on the wire", function () {
     (await p.update(r.id, r.outs, news as never)).outs as StreamProcessorOutputs;
 
   describe("failoverEnabled", () => {
+    const withFailoverRegions = () =>
+      emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] } as never);
+
+    it("true on a workspace without failover regions: Atlas's refusal reaches the user and nothing is created", async () => {
+      const err = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: true })).then(() => undefined, (e: Error) => e);
+      expect(err!.message).to.include("HTTP 400").and.include("failover");
+      expect(JSON.parse(sent("POST", "/processor")[0].body)).to.deep.include({ failoverEnabled: true });
+      expect(stored("fo")).to.equal(undefined);
+    });
+
     it("is sent on create, read back into the outputs, and a change is PATCHed", async () => {
+      withFailoverRegions();
       const r = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }));
       expect(JSON.parse(sent("POST", "/processor")[0].body)).to.deep.include({ failoverEnabled: false });
       expect(r.outs.failoverEnabled).to.equal(false);
@@ -57,9 +68,11 @@ describe("StreamProcessor definition features on the wire", function () {
       await update(r, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }));
       expect(writes()).to.deep.equal(["POST fo:stop", "PATCH fo", "POST fo:start"]);
       expect(JSON.parse(sent("PATCH", "/processor/fo")[0].body)).to.deep.equal({ pipeline: PIPELINE, failoverEnabled: true });
+      expect(stored("fo")!.failoverEnabled).to.equal(true);
     });
 
     it("a value changed outside Pulumi comes back on refresh and shows as a diff", async () => {
+      withFailoverRegions();
       const r = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }));
       expect(await atlasCurl(emu.url, "PATCH", processorApiPath("fo"), { pipeline: PIPELINE, failoverEnabled: true })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
@@ -121,6 +134,22 @@ describe("StreamProcessor definition features on the wire", function () {
       expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
     });
 
+    it("Atlas's own refusal (no fault injected): the processor keeps running its previous pipeline; with resumeFromCheckpoint: false the change is applied", async () => {
+      const r = await create(inputs("cp", { pipeline: PIPELINE }));
+      proxy.requests.length = 0;
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(() => undefined, (e: Error) => e);
+      expect(err!.message).to.include("options: { resumeFromCheckpoint: false }").and.include("$source").and.include("running on its previous definition");
+      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource });
+      expect(stored("cp")!.observedState).to.equal("STARTED");
+      expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
+
+      proxy.requests.length = 0;
+      const u = await update(r, inputs("cp", { pipeline: newSource, options: { resumeFromCheckpoint: false } }));
+      expect(u.state).to.equal("STARTED");
+      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource, options: { resumeFromCheckpoint: false } });
+      expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(newSource));
+    });
+
     it("a refusal of a stopped processor leaves it stopped and says so", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE, state: "STOPPED" }));
       emu.admin.injectFault({ method: "PATCH", path: "*/processor/cp", kind: "status", status: 400, times: 1, body: GENERIC_400("cp", "x") });
@@ -131,7 +160,40 @@ describe("StreamProcessor definition features on the wire", function () {
     });
   });
 
+  describe("removing options.dlq", () => {
+    it("PATCHes options: {dlq: {}} and Atlas no longer has a DLQ; refresh then shows none", async () => {
+      const r = await create(inputs("dq", { pipeline: PIPELINE, options: { dlq: DLQ } }));
+      expect(stored("dq")!.options).to.deep.equal({ dlq: DLQ });
+      expect((await p.diff(r.id, r.outs, inputs("dq", { pipeline: PIPELINE }) as never)).changes).to.equal(true);
+      proxy.requests.length = 0;
+      const u = await update(r, inputs("dq", { pipeline: PIPELINE }));
+      expect(sent("PATCH", "/processor/dq").map((q) => q.body)).to.deep.equal([JSON.stringify({ pipeline: PIPELINE, options: { dlq: {} } })]);
+      expect(stored("dq")!.options).to.equal(undefined);
+      expect(u.state).to.equal("STARTED");
+      const refreshed = (await p.read(r.id, u)).props as StreamProcessorOutputs;
+      expect(refreshed.options).to.equal(undefined);
+      expect((await p.diff(r.id, refreshed, inputs("dq", { pipeline: PIPELINE }) as never)).changes).to.equal(false);
+    });
+
+    it("a PATCH for another change keeps a declared DLQ (no dlq: {} sent)", async () => {
+      const r = await create(inputs("dq", { pipeline: PIPELINE, options: { dlq: DLQ }, state: "STOPPED" }));
+      const changed = [SOURCE, { $project: { _id: 0, device: 1 } }, EMIT];
+      await update(r, inputs("dq", { pipeline: changed, options: { dlq: DLQ }, state: "STOPPED" }));
+      expect(JSON.parse(sent("PATCH", "/processor/dq")[0].body)).to.deep.equal({ pipeline: changed, options: { dlq: DLQ } });
+      expect(stored("dq")!.options).to.deep.equal({ dlq: DLQ });
+    });
+  });
+
   describe("verifySeconds (health gate)", () => {
+    it("the emulator fails a running processor 500 ms later: a 3 s watch catches it and the create fails", async () => {
+      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      emu.admin.failAfterStart(PROJECT, WORKSPACE, "orders", 500);
+      const err = await create(inputs("orders", { verifySeconds: 3 })).then(() => undefined, (e: Error) => e);
+      expect(err!.message).to.include('"orders"').and.include("is FAILED").and.include("after it reported STARTED").and.include("Stream Processing → demo-workspace → orders");
+      expect(stored("orders")!.observedState).to.equal("FAILED");
+    });
+
+
     /** GETs of the processor that carried credentials (not Digest's unauthenticated challenge round). */
     const reads = (name: string) => sent("GET", `/processor/${name}`).filter((q) => q.headers.authorization !== undefined);
     /**
