@@ -1,5 +1,7 @@
 // The admin API (`/admin/...`, no auth: a loopback test tool) and the equivalent in-process
 // helpers. Both share one implementation so tests and scripts see identical behaviour.
+import { mergeActionSettings, type ActionSettings } from "./actions";
+import { addConnection } from "./connections";
 import { ApiException, apiError } from "./errors";
 import type { EmulatorCore } from "./core";
 import { validateFaultSpec } from "./faults";
@@ -25,6 +27,17 @@ export interface EmulatorAdmin {
   getProcessor(groupId: string, workspaceName: string, processorName: string): ProcessorSnapshot | undefined;
   setTransitionMs(ms: number): void;
   setRateLimit(cfg: RateLimitConfig | false): void;
+  /**
+   * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
+   * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
+   * 400 as a missing connection.
+   */
+  /**
+   * Action mode (see `EmulatorOptions.actionMode`); omitted keys keep their value,
+   * `actionTimeoutMs: null` turns the timeout off. Returns the settings now in force.
+   */
+  setActionMode(settings: { mode?: "async" | "sync"; actionMs?: number; actionTimeoutMs?: number | null }): ActionSettings;
+  addConnection(groupId: string, workspaceName: string, connection: { name: string; type: string }, opts?: { propagationMs?: number }): void;
   reset(): void;
   /** Resolves once every state change so far is on disk (no-op in memory). */
   flush(): Promise<void>;
@@ -83,6 +96,22 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       if (v === undefined) badRequest("rateLimit must be false or {capacity >= 1, refillPerSecond >= 0}");
       core.limiter.configure(v);
     },
+    setActionMode(settings) {
+      const next = mergeActionSettings(core.store.actions, settings);
+      if (typeof next === "string") badRequest(next);
+      core.store.actions = next;
+      return { ...next };
+    },
+    addConnection(g, w, connection, opts = {}) {
+      const c = connection as unknown;
+      if (!isPlainObject(c) || typeof c.name !== "string" || !c.name || typeof c.type !== "string" || !c.type) {
+        badRequest("connection must be {name, type} with non-empty strings");
+      }
+      const ms = opts.propagationMs ?? core.connectionPropagationMs;
+      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) badRequest("propagationMs must be a number >= 0");
+      addConnection(core.store, g, w, { name: c.name, type: c.type }, ms);
+      persist();
+    },
     reset() {
       core.faults.clear();
       core.log.clear();
@@ -130,11 +159,20 @@ export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, 
       await core.persist();
       return { status: 200, body: { ok: true } };
     case "settings": {
-      need("PUT");
+      need("PUT", "POST");
       const b = obj();
       if (b.transitionMs !== undefined) admin.setTransitionMs(b.transitionMs as number);
       if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | false);
-      return { status: 200, body: { transitionMs: core.store.transitionMs, rateLimit: core.limiter.enabled } };
+      // `actionMode` is accepted as a clearer alias of `mode`.
+      const mode = b.mode ?? b.actionMode;
+      if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined) {
+        admin.setActionMode({ mode, actionMs: b.actionMs, actionTimeoutMs: b.actionTimeoutMs } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
+      }
+      const a = core.store.actions;
+      return {
+        status: 200,
+        body: { transitionMs: core.store.transitionMs, rateLimit: core.limiter.enabled, actionMode: a.mode, actionMs: a.actionMs, actionTimeoutMs: a.actionTimeoutMs ?? null },
+      };
     }
     case "state":
       need("GET");
@@ -143,6 +181,14 @@ export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, 
       need("POST");
       admin.reset();
       return { status: 200, body: { ok: true } };
+  }
+  if (segs[0] === "connections" && segs.length === 3) {
+    need("POST");
+    const b = obj();
+    const opts = b.propagationMs === undefined ? {} : { propagationMs: b.propagationMs as number };
+    admin.addConnection(segs[1]!, segs[2]!, { name: b.name as string, type: b.type as string }, opts);
+    await core.persist();
+    return { status: 200, body: { name: b.name, type: b.type, propagationMs: opts.propagationMs ?? core.connectionPropagationMs } };
   }
   if (segs[0] === "processors" && segs.length === 5) {
     const [, g, w, p, action] = segs as [string, string, string, string, string];

@@ -1,6 +1,8 @@
 // Handlers for the Atlas operations: turn a matched route, query and parsed body into a status
 // and a body shaped like the spec's schemas. State changes go through the Store.
+import { assertConnectionsAvailable } from "./connections";
 import { fail, invalidField } from "./errors";
+import { processorStats } from "./stats";
 import type { RouteParams } from "./routes";
 import type { ProcessorRecord, Store, WorkspaceRecord } from "./store";
 import { parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
@@ -58,15 +60,15 @@ function paginate<T>(req: ApiRequest, items: T[], view: (t: T) => unknown, withC
 
 export function processorView(store: Store, sp: ProcessorRecord, selfHref: string): Record<string, unknown> {
   // Field order follows the spec's StreamsProcessorWithStats; the pipeline is returned as stored.
+  const state = store.observedState(sp);
   const out: Record<string, unknown> = {
     _id: sp._id,
     name: sp.name,
     pipeline: structuredClone(sp.pipeline),
-    state: store.observedState(sp),
+    state,
   };
   if (sp.options) out.options = structuredClone(sp.options);
-  // The spec types each stats entry as an object; the emulator runs no data, so it is empty.
-  out.stats = {};
+  out.stats = processorStats(sp, state, store.now());
   out.tier = sp.tier;
   out.failoverEnabled = sp.failoverEnabled;
   out.eligibleForFailover = false;
@@ -112,8 +114,10 @@ export function handleApi(store: Store, req: ApiRequest): ApiResult {
     case "listProcessors":
       return { status: 200, body: paginate(req, store.listProcessors(groupId, t), (sp) => processorView(store, sp, processorHref(req, sp.name)), true) };
     case "createProcessor": {
-      store.workspace(groupId, t); // 404 for an unknown workspace before judging the body
-      const sp = store.createProcessor(groupId, t, parseCreateProcessor(req.body));
+      const ws = store.workspace(groupId, t); // 404 for an unknown workspace before judging the body
+      const input = parseCreateProcessor(req.body);
+      assertConnectionsAvailable(ws, input.name, input.pipeline, input.options, store.now());
+      const sp = store.createProcessor(groupId, t, input);
       const v = processorView(store, sp, processorHref(req, sp.name));
       // `StreamsProcessor` has no stats; keep the fields it declares plus the state.
       delete v.stats;
@@ -124,7 +128,9 @@ export function handleApi(store: Store, req: ApiRequest): ApiResult {
       return { status: 200, body: processorView(store, store.processor(groupId, t, n), processorHref(req, n)) };
     case "modifyProcessor": {
       store.processor(groupId, t, n);
-      const sp = store.modifyProcessor(groupId, t, n, parseModifyProcessor(req.body));
+      const patch = parseModifyProcessor(req.body);
+      assertConnectionsAvailable(store.workspace(groupId, t), n, patch.pipeline, patch.options, store.now());
+      const sp = store.modifyProcessor(groupId, t, n, patch);
       return { status: 200, body: processorView(store, sp, processorHref(req, sp.name)), mutated: true };
     }
     case "deleteProcessor":

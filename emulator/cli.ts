@@ -11,6 +11,14 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --data-file FILE         persist state to FILE (atomic writes); loaded on start if it exists
   --transition-ms N        how long start/stop/create stay transitional (default 500)
   --rate-limit CAP/REFILL  per-credential token bucket, e.g. 100/10 (default: off)
+  --connection-propagation-ms N
+                           how long a connection added through the admin API answers
+                           "does not exist" (default 0)
+  --action-mode MODE       async (default: actions answer at once, then STARTING/STOPPING)
+                           or sync (actions answer after --action-ms)
+  --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default 0)
+  --action-timeout-ms N    sync mode: answer 504 STREAM_PROCESSOR_TIMEOUT after N ms when
+                           shorter than --action-ms (default: off)
   --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
   --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
   --quiet                  print only the listening line
@@ -53,6 +61,21 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
         break;
       case "--transition-ms":
         opts.transitionMs = int(flag, value());
+        break;
+      case "--action-mode": {
+        const v = value();
+        if (v !== "async" && v !== "sync") throw new UsageError("--action-mode needs async or sync");
+        opts.actionMode = v;
+        break;
+      }
+      case "--action-ms":
+        opts.actionMs = int(flag, value());
+        break;
+      case "--action-timeout-ms":
+        opts.actionTimeoutMs = int(flag, value());
+        break;
+      case "--connection-propagation-ms":
+        opts.connectionPropagationMs = int(flag, value());
         break;
       case "--nonce-ttl-ms":
         opts.nonceTtlMs = int(flag, value());

@@ -3,6 +3,7 @@ import { Authenticator } from "./auth";
 import { DigestAuthority } from "./digest";
 import { FaultRegistry } from "./faults";
 import { TokenStore } from "./oauth";
+import type { ActionSettings } from "./actions";
 import { AtomicWriter } from "./persistence";
 import { RateLimiter } from "./ratelimit";
 import { RequestLog } from "./requestlog";
@@ -16,6 +17,9 @@ export interface CoreOptions {
   tokenTtlSeconds: number;
   dataFile?: string;
   now?: () => number;
+  /** Default time a connection added through the admin API stays unusable. */
+  connectionPropagationMs?: number;
+  actions?: ActionSettings;
 }
 
 export class EmulatorCore {
@@ -27,14 +31,17 @@ export class EmulatorCore {
   readonly log = new RequestLog(10_000);
   readonly auth: Authenticator;
   readonly writer: AtomicWriter | undefined;
+  connectionPropagationMs: number;
 
   constructor(options: CoreOptions) {
     const now = options.now ?? Date.now;
     this.store = new Store(options.transitionMs, now);
+    if (options.actions) this.store.actions = { ...options.actions };
     this.digest = new DigestAuthority({ nonceTtlMs: options.nonceTtlMs, now });
     this.tokens = new TokenStore(options.tokenTtlSeconds, now);
     this.limiter = new RateLimiter(options.rateLimit, now);
     this.auth = new Authenticator(this.store, this.digest, this.tokens);
+    this.connectionPropagationMs = options.connectionPropagationMs ?? 0;
     this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => this.store.snapshot()) : undefined;
   }
 

@@ -40,6 +40,25 @@ export interface EmulatorOptions {
   nonceTtlMs?: number;
   /** OAuth access-token lifetime (default 3600 s). */
   tokenTtlSeconds?: number;
+  /**
+   * How long a connection added with `admin.addConnection` (or `POST /admin/connections/...`)
+   * answers "does not exist" to create/modify, as a new Atlas connection does while it
+   * propagates. Default 0 (usable at once).
+   */
+  connectionPropagationMs?: number;
+  /**
+   * "async" (default): `:start`/`:startWith`/`:stop` answer at once and GET shows
+   * STARTING/STOPPING for `transitionMs`. "sync": they answer after `actionMs`, GET showing the
+   * previous state until then.
+   */
+  actionMode?: "async" | "sync";
+  /** How long a sync-mode action takes. Default 0. */
+  actionMs?: number;
+  /**
+   * Sync mode: when set and shorter than `actionMs`, the action answers 504
+   * STREAM_PROCESSOR_TIMEOUT after this long while the change completes at `actionMs`. Default off.
+   */
+  actionTimeoutMs?: number;
   quiet?: boolean;
 }
 
@@ -56,6 +75,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rateLimit: options.rateLimit ?? false,
     nonceTtlMs: options.nonceTtlMs ?? 300_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    connectionPropagationMs: options.connectionPropagationMs ?? 0,
+    actions: {
+      mode: options.actionMode ?? "async",
+      actionMs: options.actionMs ?? 0,
+      ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
+    },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
   });
 

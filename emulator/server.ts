@@ -3,6 +3,7 @@
 // here; decisions are delegated to the pure modules.
 import * as http from "node:http";
 import type { Socket } from "node:net";
+import { afterApplyDefaultBody, holdAction } from "./actions";
 import { createAdmin, handleAdminHttp, type EmulatorAdmin } from "./admin";
 import { handleApi, parseBooleanParam, type ApiResult } from "./api";
 import { authorize, schemeOf } from "./auth";
@@ -210,7 +211,7 @@ export class EmulatorServer {
     }
 
     const result = await this.atlas(method, rawPath, query, body.buf, req, auth.principal.id, auth.principal.kind);
-    if (fault?.spec.kind === "status-after-apply") return send(this.faultResponse(fault));
+    if (fault?.spec.kind === "status-after-apply") return send(this.faultResponse(fault, afterApplyDefaultBody(method, rawPath, fault.spec.status ?? 500)));
     send({ ...result, headers: { ...rateHeaders, ...(result.headers ?? {}) } }, envelope);
   }
 
@@ -280,6 +281,8 @@ export class EmulatorServer {
       });
       // Durability before acknowledgement: the client never sees a change that could be lost.
       if (result.mutated) await this.core.persist();
+      const timedOut = await holdAction(this.core.store.actions, route.key, route.params);
+      if (timedOut) return { status: 504, body: timedOut };
       return { status: result.status, body: result.body, contentType: mediaTypeFor(version) };
     } catch (e) {
       if (e instanceof ApiException) return { status: e.status, body: e.body, headers: e.headers };
@@ -341,9 +344,9 @@ export class EmulatorServer {
     }
   }
 
-  private faultResponse(fault: ActiveFault): Outgoing {
+  private faultResponse(fault: ActiveFault, defaultBody?: object): Outgoing {
     const status = fault.spec.status ?? 500;
-    return { status, body: fault.spec.body ?? defaultErrorForStatus(status), headers: { ...(fault.spec.headers ?? {}) } };
+    return { status, body: fault.spec.body ?? defaultBody ?? defaultErrorForStatus(status), headers: { ...(fault.spec.headers ?? {}) } };
   }
 
   private async handleAdmin(res: http.ServerResponse, method: string, rawPath: string, body: Body): Promise<void> {

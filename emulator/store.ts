@@ -3,6 +3,7 @@
 // `transition.until` passes, then it reads as the settled state) so no timers are needed.
 import { randomBytes } from "node:crypto";
 import { failoverRefusal, patchedOptions, pipelineChangeRefusal } from "./definition-rules";
+import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
 import { fail, processorProblem } from "./errors";
 import { failureDue, type FailAfterStart } from "./fail-after-start";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
@@ -17,7 +18,6 @@ import type {
 } from "./types";
 
 export const GROUP_ID_RE = /^[a-f0-9]{24}$/;
-const DEFAULT_TIER = "SP10";
 
 export interface ProcessorRecord {
   _id: string;
@@ -28,8 +28,10 @@ export interface ProcessorRecord {
   failoverEnabled: boolean;
   /** Settled state (what GET shows once any transition is over). */
   state: string;
-  /** In-flight transition shown until `until` (epoch ms). */
-  transition?: { state: string; until: number };
+  /** The latest run, for `stats`: from when it reads STARTED until it was stopped (epoch ms). */
+  run?: { from: number; to?: number };
+  /** In-flight transition shown until `until` (epoch ms); `first` is an earlier phase shown before it. */
+  transition?: { state: string; until: number; first?: { state: string; until: number } };
   /** When the latest start began (or begins) to read STARTED (epoch ms). */
   startedAt?: number;
   /** Admin: a failure armed to happen `ms` after the processor reads STARTED. */
@@ -61,15 +63,19 @@ export function newObjectId(): string {
 }
 
 const RUNNING = new Set(["STARTED", "STARTING"]);
+/** What Atlas reports after a create, before CREATED (the Terraform provider waits on both). */
+const BEING_CREATED = new Set(["INIT", "CREATING"]);
 
 export class Store {
   readonly projects = new Map<string, ProjectRecord>();
   readonly apiKeys = new Map<string, SeedApiKey>();
   readonly serviceAccounts = new Map<string, SeedServiceAccount>();
+  /** How :start/:startWith/:stop take effect (see actions.ts). */
+  actions: ActionSettings = { ...DEFAULT_ACTION_SETTINGS };
 
   constructor(
     public transitionMs = 0,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = Date.now,
   ) {}
 
   // ---------- seeding / snapshot ----------
@@ -119,12 +125,15 @@ export class Store {
         _id: sp._id ?? existing?._id ?? newObjectId(),
         name: sp.name,
         pipeline: structuredClone(sp.pipeline),
-        tier: sp.tier ?? DEFAULT_TIER,
+        // Atlas runs a processor without a tier on its workspace's tier.
+        tier: sp.tier ?? ws.tier,
         failoverEnabled: sp.failoverEnabled ?? false,
         state: sp.state ?? "CREATED",
       };
       if (sp.options) rec.options = structuredClone(sp.options);
       if (sp.transition) rec.transition = { ...sp.transition };
+      if (sp.run) rec.run = { ...sp.run };
+      else if (rec.state === "STARTED") rec.run = { from: this.now() };
       ws.processors.set(sp.name, rec);
     }
   }
@@ -155,6 +164,7 @@ export class Store {
             };
             if (sp.options) out.options = sp.options;
             if (sp.transition) out.transition = sp.transition;
+            if (sp.run) out.run = sp.run;
             return out;
           }),
         })),
@@ -220,6 +230,7 @@ export class Store {
     if (failureDue(sp, sp.failAfterStart, this.now())) {
       sp.state = "FAILED";
       delete sp.failAfterStart;
+      this.endRun(sp);
     }
     if (sp.transition && this.now() >= sp.transition.until) delete sp.transition;
     return sp;
@@ -227,7 +238,9 @@ export class Store {
 
   observedState(sp: ProcessorRecord): string {
     this.settle(sp);
-    return sp.transition ? sp.transition.state : sp.state;
+    const t = sp.transition;
+    if (t?.first && this.now() < t.first.until) return t.first.state;
+    return t ? t.state : sp.state;
   }
 
   copy(sp: ProcessorRecord): ProcessorRecord & { observedState: string } {
@@ -282,12 +295,14 @@ export class Store {
       _id: newObjectId(),
       name: input.name,
       pipeline: input.pipeline,
-      tier: input.tier ?? DEFAULT_TIER,
+      tier: input.tier ?? ws.tier,
       failoverEnabled: input.failoverEnabled ?? false,
       state: "CREATED",
     };
     if (input.options) sp.options = input.options;
+    // INIT for the first half of the transition, CREATING for the second.
     this.beginTransition(sp, "CREATING");
+    if (sp.transition) sp.transition.first = { state: "INIT", until: this.now() + this.transitionMs / 2 };
     ws.processors.set(sp.name, sp);
     return sp;
   }
@@ -303,7 +318,7 @@ export class Store {
     const state = this.observedState(sp);
     // Atlas documents that a processor must be stopped before it is modified.
     if (RUNNING.has(state) || state === "STOPPING") processorProblem(name, `processor must be stopped before it can be modified (state ${state})`);
-    if (state === "CREATING") processorProblem(name, "processor is still being created");
+    if (BEING_CREATED.has(state)) processorProblem(name, "processor is still being created");
     // The spec declares no 409 for modify, so a rename onto a taken name is a 400 (unverified).
     if (patch.name !== undefined && patch.name !== name && ws.processors.has(patch.name)) {
       processorProblem(name, `a processor named ${patch.name} already exists`);
@@ -344,13 +359,15 @@ export class Store {
     const state = this.observedState(sp);
     if (state === "STARTED" || state === "STARTING") processorProblem(name, "processor is already started");
     if (state === "STOPPING") processorProblem(name, "processor is stopping");
-    if (state === "CREATING") processorProblem(name, "processor is still being created");
+    if (BEING_CREATED.has(state)) processorProblem(name, "processor is still being created");
     if (opts.tier) sp.tier = opts.tier;
     // A `$source` naming a connection the workspace does not have is accepted, then fails
     // asynchronously, as a real deployment would when the source cannot be reached.
     sp.state = sourceIsValid(sp.pipeline, ws.connections) ? "STARTED" : "FAILED";
-    this.beginTransition(sp, "STARTING");
+    this.beginAction(sp, "STARTING", state);
     sp.startedAt = sp.transition?.until ?? this.now();
+    if (sp.state === "STARTED") sp.run = { from: sp.transition?.until ?? this.now() };
+    else delete sp.run;
     return sp;
   }
 
@@ -358,11 +375,12 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     const state = this.observedState(sp);
     if (state === "STOPPED") processorProblem(name, "processor is already stopped");
-    if (state === "CREATED" || state === "CREATING") processorProblem(name, "processor has not been started");
+    if (state === "CREATED" || BEING_CREATED.has(state)) processorProblem(name, "processor has not been started");
     if (state === "STOPPING") processorProblem(name, "processor is already stopping");
     // STARTED, STARTING and FAILED (unverified) may be stopped.
     sp.state = "STOPPED";
-    this.beginTransition(sp, "STOPPING");
+    this.endRun(sp);
+    this.beginAction(sp, "STOPPING", state);
     return sp;
   }
 
@@ -371,6 +389,7 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     delete sp.transition;
     sp.state = "FAILED";
+    this.endRun(sp);
     return sp;
   }
 
@@ -379,6 +398,8 @@ export class Store {
     delete sp.transition;
     sp.state = state;
     if (state === "STARTED") sp.startedAt = this.now();
+    if (state !== "STARTED") this.endRun(sp);
+    else if (!sp.run || sp.run.to !== undefined) sp.run = { from: this.now() };
     return sp;
   }
 
@@ -387,6 +408,17 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     sp.failAfterStart = { ms, armedAt: this.now() };
     return sp;
+  }
+
+  private endRun(sp: ProcessorRecord): void {
+    if (sp.run && sp.run.to === undefined) sp.run.to = Math.max(sp.run.from, this.now());
+  }
+
+  /** Async: `transitional` for transitionMs. Sync: the previous state for actionMs, as the answer is held that long. */
+  private beginAction(sp: ProcessorRecord, transitional: string, previous: string): void {
+    if (this.actions.mode === "async") return this.beginTransition(sp, transitional);
+    if (this.actions.actionMs > 0) sp.transition = { state: previous, until: this.now() + this.actions.actionMs };
+    else delete sp.transition;
   }
 
   private beginTransition(sp: ProcessorRecord, transitional: string): void {

@@ -186,6 +186,8 @@ type Json = any;
  *  2. BaseStreamsRegion is `type: object` but its alternatives are string enums: `type` is dropped.
  *  3. ApiError.parameters items are `type: object` (a generated List<Object>) while Atlas sends
  *     strings (`["orders", "msg"]`): items are left unconstrained.
+ *  4. StreamsProcessorWithStats.stats entries are `type: object` while Atlas sends numbers and
+ *     strings (`inputMessageCount: 12`, `status: "running"`): entries are left unconstrained.
  */
 function convert(node: Json): Json {
   if (Array.isArray(node)) return node.map(convert);
@@ -215,6 +217,7 @@ function getAjv(): Ajv {
   delete schemas.StreamsConnection.discriminator;
   delete schemas.BaseStreamsRegion.type;
   schemas.ApiError.properties.parameters.items = {};
+  schemas.StreamsProcessorWithStats.properties.stats.additionalProperties = {};
   ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: "atlas", components: { schemas } });
@@ -251,6 +254,12 @@ export function responseValidator(operationId: string, status: number, mediaType
   }
   cache.set(key, v);
   return v;
+}
+
+/** Validates a value against one of the spec's component schemas (e.g. `ApiError`); undefined when valid. */
+export function componentErrors(schemaName: string, value: unknown): string | undefined {
+  const v = getAjv().getSchema(`atlas#/components/schemas/${schemaName}`) ?? getAjv().compile({ $ref: `atlas#/components/schemas/${schemaName}` });
+  return v(value) ? undefined : getAjv().errorsText(v.errors);
 }
 
 /** Asserts a response matches the spec for its status; returns the ajv errors text if not. */

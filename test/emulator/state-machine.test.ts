@@ -44,7 +44,7 @@ describe("emulator: processor state machine", function () {
     expect(await state("inventory")).to.equal("STARTED");
   });
 
-  it("shows STARTING/STOPPING/CREATING during the transition delay, then the settled state", async () => {
+  it("shows STARTING/STOPPING/INIT during the transition delay, then the settled state", async () => {
     emu.admin.setTransitionMs(250);
     await post("orders", "start");
     expect(await state("orders")).to.equal("STARTING");
@@ -53,8 +53,8 @@ describe("emulator: processor state machine", function () {
     await post("orders", "stop");
     expect(await state("orders")).to.equal("STOPPING");
     const created = await c.request("POST", `${P}/processor`, { accept: V_PROC, body: { name: "late", pipeline } });
-    expect(created.json.state).to.equal("CREATING");
-    expect(await state("late")).to.equal("CREATING");
+    expect(created.json.state).to.equal("INIT");
+    expect(await state("late")).to.equal("INIT");
     await new Promise((r) => setTimeout(r, 300));
     expect(await state("orders")).to.equal("STOPPED");
     expect(await state("late")).to.equal("CREATED");
@@ -73,10 +73,11 @@ describe("emulator: processor state machine", function () {
   });
 
   it("a start whose $source names an unknown connection ends FAILED; FAILED can be started again", async () => {
-    await c.request("POST", `${P}/processor`, { accept: V_PROC, body: { name: "broken", pipeline: [{ $source: { connectionName: "nope" } }, { $emit: { connectionName: "__testLog" } }] } });
+    // Create refuses an unknown connection, so the broken processor comes from a seed.
+    emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: "demo-workspace", processors: [{ name: "broken", pipeline: [{ $source: { connectionName: "nope" } }, { $emit: { connectionName: "__testLog" } }] }] }] }] });
     expect((await post("broken", "start")).status).to.equal(200);
     expect(await state("broken")).to.equal("FAILED");
-    await c.request("PATCH", `${P}/processor/broken`, { accept: V_PROC, body: { pipeline } });
+    await c.request("PATCH", `${P}/processor/broken`, { accept: V_PROC, body: { pipeline, options: { resumeFromCheckpoint: false } } });
     expect((await post("broken", "start")).status).to.equal(200);
     expect(await state("broken")).to.equal("STARTED");
   });
@@ -112,6 +113,7 @@ describe("emulator: processor state machine", function () {
     const r = await c.request("PATCH", `${P}/processor/orders`, { accept: V_PROC, body: { tier: "SP50" } });
     expect(r.status).to.equal(400);
     expect(emu.admin.getProcessor(G, "demo-workspace", "orders")!.tier).to.equal("SP10");
+    emu.admin.addConnection(G, "demo-workspace", { name: "x", type: "Cluster" });
     const ok = await c.request("PATCH", `${P}/processor/payments`, { accept: V_PROC, body: { name: "payments-v2", options: { dlq: { connectionName: "x", db: "d", coll: "c" } } } });
     expect(ok.status).to.equal(200);
     expect(ok.json.name).to.equal("payments-v2");

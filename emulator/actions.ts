@@ -1,0 +1,89 @@
+// How `:start`, `:startWith` and `:stop` answer. "async" (the default): at once, and GET shows
+// STARTING/STOPPING for `transitionMs`. "sync": the answer is held for `actionMs` while GET still
+// shows the previous state (the store records that with timestamps; only the HTTP answer waits
+// real time), and with `actionTimeoutMs` shorter than `actionMs` the caller gets Atlas' 504
+// STREAM_PROCESSOR_TIMEOUT while the change still completes at `actionMs`. Recorded Atlas calls
+// blocked 30–60 s and then answered that 504 after applying (Terraform provider acceptance logs).
+import { apiError, type ApiErrorBody } from "./errors";
+import { matchRoute, type RouteParams } from "./routes";
+import type { EndpointKey } from "./versioning";
+
+export type ActionMode = "async" | "sync";
+
+export interface ActionSettings {
+  /** Default "async". */
+  mode: ActionMode;
+  /** How long a sync-mode action takes. Default 0. */
+  actionMs: number;
+  /** When set and shorter than `actionMs`, a sync-mode action answers 504 after this long. Default off. */
+  actionTimeoutMs?: number;
+}
+
+export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = { mode: "async", actionMs: 0 };
+
+const ACTIONS: readonly EndpointKey[] = ["startProcessor", "startProcessorWith", "stopProcessor"];
+
+export function isProcessorAction(key: EndpointKey): boolean {
+  return ACTIONS.includes(key);
+}
+
+/** How long the answer to a successful request is held, and whether it then times out. */
+export function actionHold(s: ActionSettings, key: EndpointKey): { ms: number; timedOut: boolean } | undefined {
+  if (s.mode !== "sync" || !isProcessorAction(key)) return undefined;
+  if (s.actionTimeoutMs !== undefined && s.actionTimeoutMs < s.actionMs) return { ms: s.actionTimeoutMs, timedOut: true };
+  return s.actionMs > 0 ? { ms: s.actionMs, timedOut: false } : undefined;
+}
+
+/** Atlas' body for a processor call that timed out (as recorded: the workspace in the detail). */
+export function processorTimeout(tenantName: string, processorName: string): ApiErrorBody {
+  return apiError(504, "STREAM_PROCESSOR_TIMEOUT", `Streams Processor with this name (${tenantName}) timed out while processing.`, {
+    parameters: [tenantName, processorName],
+  });
+}
+
+/** Default body of a `status-after-apply` fault: a 504 on a processor action is Atlas' timeout. */
+export function afterApplyDefaultBody(method: string, rawPath: string, status: number): ApiErrorBody | undefined {
+  if (status !== 504) return undefined;
+  let m;
+  try {
+    m = matchRoute(method, rawPath);
+  } catch {
+    return undefined; // undecodable escapes: no route, no specific body
+  }
+  if (m.kind !== "ok" || !isProcessorAction(m.key)) return undefined;
+  return processorTimeout(m.params.tenantName!, m.params.processorName!);
+}
+
+/** Holds a processor action's answer per the settings; resolves to the 504 body when it timed out. */
+export async function holdAction(s: ActionSettings, key: EndpointKey, params: RouteParams): Promise<ApiErrorBody | undefined> {
+  const hold = actionHold(s, key);
+  if (!hold) return undefined;
+  await new Promise((r) => setTimeout(r, hold.ms).unref());
+  return hold.timedOut ? processorTimeout(params.tenantName!, params.processorName!) : undefined;
+}
+
+/**
+ * Merges `{mode?, actionMs?, actionTimeoutMs?}` over `current`: an omitted key keeps its value,
+ * `actionTimeoutMs: null` or `false` turns the timeout off. Returns a problem text when invalid.
+ */
+export function mergeActionSettings(current: ActionSettings, v: unknown): ActionSettings | string {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return "action settings must be an object";
+  const b = v as Record<string, unknown>;
+  const next: ActionSettings = { ...current };
+  if (b.mode !== undefined) {
+    if (b.mode !== "async" && b.mode !== "sync") return 'mode must be "async" or "sync"';
+    next.mode = b.mode;
+  }
+  if (b.actionMs !== undefined) {
+    if (!(typeof b.actionMs === "number" && Number.isFinite(b.actionMs) && b.actionMs >= 0)) return "actionMs must be a number >= 0";
+    next.actionMs = b.actionMs;
+  }
+  if (b.actionTimeoutMs === null || b.actionTimeoutMs === false) delete next.actionTimeoutMs;
+  else if (b.actionTimeoutMs !== undefined) {
+    if (!(typeof b.actionTimeoutMs === "number" && Number.isFinite(b.actionTimeoutMs) && b.actionTimeoutMs >= 0)) {
+      return "actionTimeoutMs must be a number >= 0, or null to turn it off";
+    }
+    next.actionTimeoutMs = b.actionTimeoutMs;
+  }
+  return next;
+}
