@@ -68,6 +68,8 @@ describe("e2e: the data functions (examples/inspect) and refresh: always", funct
     const messages = outs.messages as Record<string, number>;
     expect(Object.keys(messages)).to.have.members(["input", "output", "dlq"]);
     for (const k of ["input", "output", "dlq"]) expect(Number.isInteger(messages[k]), k).to.equal(true);
+    // Read after a 1 s health watch (verifySeconds), so the running processor has counted messages.
+    expect(messages.input, "input messages").to.be.greaterThan(0);
     expect(outs.workspace).to.deep.include({ orders: "STARTED", payments: "STOPPED", inventory: "CREATED" });
     const calls = await apiCalls();
     expect(calls.filter((r) => r.method === "GET" && r.path.endsWith("/processors")).length, "list pages read").to.equal(1);

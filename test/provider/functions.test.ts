@@ -46,6 +46,25 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
       expect(gets.map((q) => `${q.method} ${q.authScheme}`)).to.deep.equal(["GET bearer"]);
     });
 
+    it("returns typed stats with Atlas's keys and integer counts that grow while the processor runs", async () => {
+      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      await new Promise((r) => setTimeout(r, 60));
+      const first = (await getStreamProcessor({ projectId: PROJECT, workspaceName: WORKSPACE, processorName: "orders" })).stats!;
+      expect(Object.keys(first)).to.have.members([
+        "name", "processorId", "status", "scaleFactor", "inputMessageCount", "inputMessageSize", "outputMessageCount", "outputMessageSize",
+        "dlqMessageCount", "dlqMessageSize", "stateSize", "memoryTrackerBytes", "ok", "changeStreamState", "operatorStats",
+      ]);
+      expect(first).to.include({ name: "orders", status: "running", ok: true });
+      for (const k of ["inputMessageCount", "inputMessageSize", "outputMessageCount", "dlqMessageCount", "memoryTrackerBytes"] as const) {
+        expect(Number.isInteger(first[k]), k).to.equal(true);
+      }
+      expect(first.inputMessageCount).to.be.greaterThan(0);
+      expect(first.operatorStats.map((o) => o.name)).to.have.length(3);
+      await new Promise((r) => setTimeout(r, 60));
+      const second = (await getStreamProcessor({ projectId: PROJECT, workspaceName: WORKSPACE, processorName: "orders" })).stats!;
+      expect(second.inputMessageCount).to.be.greaterThan(first.inputMessageCount);
+    });
+
     it("falls back to the environment when stack config holds no credential", async () => {
       stackConfig({ ...FAST_OPTIONS });
       Object.assign(process.env, { MONGODB_ATLAS_BASE_URL: emu.url, MONGODB_ATLAS_PUBLIC_KEY: API_KEY.publicKey, MONGODB_ATLAS_PRIVATE_KEY: API_KEY.privateKey });
@@ -95,6 +114,9 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
       const pages = emu.admin.requests().slice(before).filter((q) => q.path.endsWith("/processors"));
       expect(pages.map((q) => q.query)).to.deep.equal([1, 2, 3].map((n) => `pageNum=${n}&itemsPerPage=${LIST_PAGE_SIZE}`));
       expect(r.results.find((x) => x.processorName === "orders")).to.deep.include({ state: "CREATED", tier: "SP10" });
+      // A processor created without a tier reports its workspace's; every result carries typed stats.
+      expect(r.results.find((x) => x.processorName === "p000")!.tier).to.equal("SP30");
+      expect(r.results.every((x) => x.stats === undefined || Number.isInteger(x.stats.inputMessageCount))).to.equal(true);
     });
 
     it("a missing workspace is an error naming workspaceName", async () => {
