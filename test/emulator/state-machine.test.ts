@@ -77,6 +77,7 @@ describe("emulator: processor state machine", function () {
     emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: "demo-workspace", processors: [{ name: "broken", pipeline: [{ $source: { connectionName: "nope" } }, { $emit: { connectionName: "__testLog" } }] }] }] }] });
     expect((await post("broken", "start")).status).to.equal(200);
     expect(await state("broken")).to.equal("FAILED");
+    // A new $source cannot resume from the old checkpoint.
     await c.request("PATCH", `${P}/processor/broken`, { accept: V_PROC, body: { pipeline, options: { resumeFromCheckpoint: false } } });
     expect((await post("broken", "start")).status).to.equal(200);
     expect(await state("broken")).to.equal("STARTED");
