@@ -38,3 +38,9 @@ export function inspect(projectId: pulumi.Output<string>): pulumi.Output<number>
   const all = getStreamProcessorsOutput({ projectId, workspaceName: "w" });
   return pulumi.all([one, all]).apply(([p, list]) => (p.stats?.inputMessageCount ?? 0) + list.results.length);
 }
+
+// Still typed: a number is neither a state nor a tier.
+// @ts-expect-error state is a string
+export const notAState: StreamProcessorArgs["state"] = 1;
+// @ts-expect-error tier is a string
+export const notATier: StreamProcessorArgs["tier"] = true;
