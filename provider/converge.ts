@@ -27,7 +27,7 @@ export function describeRef(ref: ProcessorRef): string {
   return `stream processor "${ref.processorName}" (project ${ref.projectId}, workspace "${ref.workspaceName}")`;
 }
 
-function failedMessage(ref: ProcessorRef, after: string): string {
+export function failedMessage(ref: ProcessorRef, after: string): string {
   return (
     `The ${describeRef(ref)} is FAILED${after}. Atlas does not put the reason on the processor: ` +
     `it is published on the project's alerts and events (processorErrorMsg) — open the processor in the Atlas UI ` +

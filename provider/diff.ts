@@ -18,7 +18,13 @@ export interface ProcessorDiff {
 export const IDENTITY_KEYS = ["projectId", "workspaceName", "processorName"] as const;
 
 /** Inputs whose change needs an update but no call beyond a fresh read (they matter at start only). */
-const SETTINGS_KEYS = ["timeoutSeconds", "startAtOperationTime", "resumeFromCheckpoint", "adoptExisting"] as const;
+const SETTINGS_KEYS = ["timeoutSeconds", "startAtOperationTime", "resumeFromCheckpoint", "adoptExisting", "verifySeconds"] as const;
+
+/** options.resumeFromCheckpoint, or UNKNOWN when options itself is not known yet. */
+function resumeOption(options: unknown): unknown {
+  if (options === UNKNOWN) return UNKNOWN;
+  return options && typeof options === "object" ? (options as Record<string, unknown>).resumeFromCheckpoint : undefined;
+}
 
 export function diffProcessor(olds: Record<string, unknown>, news: Record<string, unknown>): ProcessorDiff {
   const replaces: string[] = [];
@@ -36,10 +42,13 @@ export function diffProcessor(olds: Record<string, unknown>, news: Record<string
   for (const key of SETTINGS_KEYS) {
     if (news[key] === UNKNOWN || (olds[key] ?? null) !== (news[key] ?? null)) changed.push(key);
   }
+  // Sent with the next pipeline change, never stored by Atlas: an update with no call.
+  const resume = resumeOption(news.options);
+  if (resume === UNKNOWN || (resumeOption(olds.options) ?? null) !== (resume ?? null)) changed.push("options.resumeFromCheckpoint");
   // A definition is compared only when the user declares one: without `pipeline` the resource
   // does not own the definition, and Atlas's copy in the outputs is informational.
   if (news.pipeline !== undefined) {
-    const unknownDef = news.pipeline === UNKNOWN || news.options === UNKNOWN || news.tier === UNKNOWN;
+    const unknownDef = news.pipeline === UNKNOWN || news.options === UNKNOWN || news.tier === UNKNOWN || news.failoverEnabled === UNKNOWN;
     if (unknownDef) changed.push("pipeline");
     else changed.push(...definitionChanges(olds as never, news as never));
   } else if (news.tier !== undefined && (news.tier === UNKNOWN || olds.tier !== news.tier)) {

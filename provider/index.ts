@@ -15,3 +15,16 @@ export {
 } from "./errors";
 export type { DesiredState, DlqOptions, PipelineStage, Tier, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 export { DEFAULT_CLIENT_OPTIONS, DEFAULT_BASE_URL, type ClientOptions } from "./settings";
+export {
+  getStreamProcessor,
+  getStreamProcessorOutput,
+  getStreamProcessors,
+  getStreamProcessorsOutput,
+  type GetStreamProcessorArgs,
+  type GetStreamProcessorOutputArgs,
+  type GetStreamProcessorResult,
+  type GetStreamProcessorsArgs,
+  type GetStreamProcessorsOutputArgs,
+  type GetStreamProcessorsResult,
+} from "./functions";
+export type { DesiredStateInput, TierInput, ProcessorOptions, ProcessorStats, OperatorStats } from "./types";

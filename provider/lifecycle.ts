@@ -10,9 +10,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { sharedClient } from "./client";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
-import { covers, definitionChanges, matchesDefinition, type Definition } from "./definition";
+import { checkpointRefusal, restoreAfterRefusal } from "./checkpoint";
+import { definitionChanges, definitionMismatch, modifyBody, type Definition } from "./definition";
 import { diffProcessor } from "./diff";
 import { isAtlasApiError, ProcessorStateError } from "./errors";
+import { verifyRunning } from "./health";
 import { ProcessorApi, type ProcessorDefinitionBody, type StartWithBody } from "./processors";
 import { allConfigKeys, resolveSettings } from "./settings";
 import { isTransitional } from "./state";
@@ -70,6 +72,7 @@ function definitionBody(inputs: StreamProcessorInputs): ProcessorDefinitionBody 
   const body: ProcessorDefinitionBody = { pipeline: inputs.pipeline ?? [] };
   if (inputs.options?.dlq) body.options = { dlq: inputs.options.dlq };
   if (inputs.tier !== undefined) body.tier = inputs.tier;
+  if (inputs.failoverEnabled !== undefined) body.failoverEnabled = inputs.failoverEnabled;
   return body;
 }
 
@@ -93,17 +96,9 @@ export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProce
     desiredState,
     processorId: observed.id,
     tier: inputs.tier ?? (observed.tier as StreamProcessorOutputs["tier"]),
+    failoverEnabled: inputs.failoverEnabled ?? observed.failoverEnabled,
     createdByResource,
   });
-}
-
-/** Names the definition fields in which Atlas's copy does not carry what the user declared. */
-function definitionMismatch(atlas: ObservedProcessor, inputs: StreamProcessorInputs): string[] {
-  const out: string[] = [];
-  if (!covers(atlas.pipeline, inputs.pipeline)) out.push("pipeline");
-  if (!matchesDefinition({ options: atlas.options, pipeline: atlas.pipeline }, { options: inputs.options, pipeline: atlas.pipeline })) out.push("options.dlq");
-  if (inputs.tier !== undefined && atlas.tier !== undefined && atlas.tier !== inputs.tier) out.push("tier");
-  return out;
 }
 
 /**
@@ -115,8 +110,11 @@ async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInput
   const stopped = await ensureStopped(ref, ctx, observed);
   if (!stopped) throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) while it was being stopped to change its definition.`, "NOT_FOUND");
   try {
-    await ctx.api.modify(ref, definitionBody(inputs));
+    await ctx.api.modify(ref, modifyBody(inputs, observed));
   } catch (e) {
+    // A $source or window change refused for lack of resumeFromCheckpoint: false says which input to set, running as before.
+    const stages = checkpointRefusal(e, observed.pipeline, inputs.pipeline, inputs.options?.resumeFromCheckpoint);
+    if (stages) throw await restoreAfterRefusal(ref, ctx, wasRunning, stages, e);
     if (wasRunning) {
       const msg = e instanceof Error ? e.message : String(e);
       throw new ProcessorStateError(
@@ -197,7 +195,8 @@ async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: bo
       created = created || r.created;
     }
   }
-  const settled = await converge(ref, inputs.state, ctx, startWithBody(inputs), observed);
+  let settled = await converge(ref, inputs.state, ctx, startWithBody(inputs), observed);
+  if (inputs.state === "STARTED" && inputs.verifySeconds) settled = await verifyRunning(ref, ctx, inputs.verifySeconds, settled);
   return toOutputs(inputs, settled, created);
 }
 
@@ -237,9 +236,12 @@ export async function read(id: string, props?: StreamProcessorOutputs): Promise<
   if (old.pipeline !== undefined) {
     // Keep our copy while Atlas's carries it (Atlas may decorate it); bring back Atlas's when
     // it was edited outside Pulumi, so the next diff shows the change.
-    if (!covers(observed.pipeline, old.pipeline)) outs.pipeline = observed.pipeline;
-    if (old.options?.dlq ? !covers(observed.options?.dlq, old.options.dlq) : observed.options?.dlq !== undefined) outs.options = observed.options ?? {};
+    const mismatch = definitionMismatch(observed, { pipeline: old.pipeline, options: old.options });
+    if (mismatch.includes("pipeline")) outs.pipeline = observed.pipeline;
+    // resumeFromCheckpoint is ours (Atlas never stores it): it stays as the program set it.
+    if (mismatch.includes("options.dlq")) outs.options = compact({ dlq: observed.options?.dlq, resumeFromCheckpoint: old.options?.resumeFromCheckpoint });
     if (observed.tier !== undefined && old.tier !== undefined) outs.tier = observed.tier;
+    if (observed.failoverEnabled !== undefined && old.failoverEnabled !== undefined) outs.failoverEnabled = observed.failoverEnabled;
   }
   return { id, props: compact(outs) as unknown as StreamProcessorOutputs };
 }

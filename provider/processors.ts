@@ -7,6 +7,7 @@
 import type { AtlasHttpClient } from "./client";
 import { isAtlasApiError } from "./errors";
 import { actionTookEffect } from "./state";
+import { parseStats } from "./stats";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
 
 const ROLES_HINT = (projectId: string) =>
@@ -34,8 +35,10 @@ export interface StartWithBody {
 
 export interface ProcessorDefinitionBody {
   pipeline: PipelineStage[];
-  options?: { dlq?: DlqOptions };
+  /** `dlq: {}` removes the DLQ; `resumeFromCheckpoint` is accepted by PATCH only. */
+  options?: { dlq?: DlqOptions | Record<string, never>; resumeFromCheckpoint?: boolean };
   tier?: string;
+  failoverEnabled?: boolean;
 }
 
 /** Which action reached Atlas: sent and acknowledged, or found already done by a fresh read. */
@@ -177,7 +180,7 @@ export class ProcessorApi {
   }
 }
 
-function toObserved(data: unknown, ref: ProcessorRef): ObservedProcessor {
+export function toObserved(data: unknown, ref: ProcessorRef): ObservedProcessor {
   const body = (data ?? {}) as Record<string, unknown>;
   const out: ObservedProcessor = {
     id: typeof body._id === "string" ? body._id : "",
@@ -191,5 +194,8 @@ function toObserved(data: unknown, ref: ProcessorRef): ObservedProcessor {
     out.options = { dlq: { connectionName, db, coll } };
   }
   if (typeof body.tier === "string") out.tier = body.tier;
+  if (typeof body.failoverEnabled === "boolean") out.failoverEnabled = body.failoverEnabled;
+  const stats = parseStats(body.stats);
+  if (stats) out.stats = stats;
   return out;
 }

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { streamProcessorProvider } from "./dynamic-provider";
-import type { DesiredState, DlqOptions, PipelineStage, Tier } from "./types";
+import type { DesiredState, DesiredStateInput, DlqOptions, PipelineStage, TierInput } from "./types";
 
 export interface StreamProcessorArgs {
   /** The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. */
@@ -13,8 +13,11 @@ export interface StreamProcessorArgs {
   workspaceName: pulumi.Input<string>;
   /** The stream processor name. */
   processorName: pulumi.Input<string>;
-  /** The desired state: `"STARTED"` (default) or `"STOPPED"`. */
-  state?: pulumi.Input<DesiredState>;
+  /**
+   * The desired state: `"STARTED"` (default) or `"STOPPED"`. Typed as any string so a value read
+   * from `pulumi.Config` compiles; anything else is refused by `check` at preview.
+   */
+  state?: pulumi.Input<DesiredStateInput>;
   /**
    * How long create, update and delete wait for the processor to reach the desired state, in
    * seconds. Default 600. (Pulumi's `customTimeouts` have no effect on dynamic providers.)
@@ -26,10 +29,28 @@ export interface StreamProcessorArgs {
    * kept exactly. Default: unset (the processor must already exist; only its state is managed).
    */
   pipeline?: pulumi.Input<pulumi.Input<PipelineStage>[]>;
-  /** Processor options; `dlq` is the dead-letter queue `{connectionName, db, coll}`. Default: none. */
-  options?: pulumi.Input<{ dlq?: pulumi.Input<DlqOptions> }>;
-  /** Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's. */
-  tier?: pulumi.Input<Tier>;
+  /**
+   * Processor options (with `pipeline` only). `dlq` is the dead-letter queue
+   * `{connectionName, db, coll}` (removing it removes the DLQ in Atlas). `resumeFromCheckpoint`
+   * is sent with every change of the pipeline: Atlas refuses a change of `$source` or a window
+   * stage unless it is `false`. Default: none.
+   */
+  options?: pulumi.Input<{ dlq?: pulumi.Input<DlqOptions>; resumeFromCheckpoint?: pulumi.Input<boolean> }>;
+  /**
+   * Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's
+   * (the workspace's tier). Typed as any string so a config value compiles; `check` refuses others.
+   */
+  tier?: pulumi.Input<TierInput>;
+  /**
+   * With `pipeline`: whether the processor fails over to the workspace's failover regions
+   * (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's).
+   */
+  failoverEnabled?: pulumi.Input<boolean>;
+  /**
+   * Health gate: after the processor reads STARTED, keep watching it this many seconds; if it
+   * falls to FAILED meanwhile, create/update fail instead of reporting success. Default 0 (no watch).
+   */
+  verifySeconds?: pulumi.Input<number>;
   /** Start from this ISO 8601 operation time (`:startWith`). Default: unset. */
   startAtOperationTime?: pulumi.Input<string>;
   /** Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default). */
@@ -53,8 +74,11 @@ export class StreamProcessor extends pulumi.dynamic.Resource {
   declare public readonly processorId: pulumi.Output<string>;
   declare public readonly timeoutSeconds: pulumi.Output<number>;
   declare public readonly pipeline: pulumi.Output<PipelineStage[] | undefined>;
-  declare public readonly options: pulumi.Output<{ dlq?: DlqOptions } | undefined>;
+  declare public readonly options: pulumi.Output<{ dlq?: DlqOptions; resumeFromCheckpoint?: boolean } | undefined>;
   declare public readonly tier: pulumi.Output<string | undefined>;
+  /** As set, or as Atlas reported it when unset. */
+  declare public readonly failoverEnabled: pulumi.Output<boolean | undefined>;
+  declare public readonly verifySeconds: pulumi.Output<number | undefined>;
   declare public readonly startAtOperationTime: pulumi.Output<string | undefined>;
   declare public readonly resumeFromCheckpoint: pulumi.Output<boolean | undefined>;
   declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
@@ -77,6 +101,8 @@ export class StreamProcessor extends pulumi.dynamic.Resource {
         pipeline: args.pipeline,
         options: args.options,
         tier: args.tier,
+        failoverEnabled: args.failoverEnabled,
+        verifySeconds: args.verifySeconds,
         startAtOperationTime: args.startAtOperationTime,
         resumeFromCheckpoint: args.resumeFromCheckpoint,
         adoptExisting: args.adoptExisting,

@@ -8,15 +8,39 @@
 export type DesiredState = "STARTED" | "STOPPED";
 export const DESIRED_STATES: readonly DesiredState[] = ["STARTED", "STOPPED"];
 
+/**
+ * What the `state` input accepts at compile time: any string (a value read from `pulumi.Config`
+ * compiles), while editors still offer "STARTED" and "STOPPED". `check` refuses anything else
+ * at preview.
+ */
+export type DesiredStateInput = DesiredState | (string & {});
+
 /** Stream processing tiers accepted by `:startWith` (StreamsStartStreamProcessorWith.tier). */
 export type Tier = "SP2" | "SP5" | "SP10" | "SP30" | "SP50";
 export const TIERS: readonly Tier[] = ["SP2", "SP5", "SP10", "SP30", "SP50"];
+
+/** What the `tier` input accepts at compile time (see DesiredStateInput); `check` refuses other values. */
+export type TierInput = Tier | (string & {});
 
 /** Dead-letter queue settings (StreamsDLQ). */
 export interface DlqOptions {
   connectionName: string;
   db: string;
   coll: string;
+}
+
+/**
+ * Processor options. `dlq` is part of the definition; `resumeFromCheckpoint` is sent with a
+ * PATCH that changes the pipeline and never stored by Atlas.
+ */
+export interface ProcessorOptions {
+  dlq?: DlqOptions;
+  /**
+   * Sent as `options.resumeFromCheckpoint` in the PATCH whenever the pipeline changes. Atlas
+   * refuses a change of the `$source` or a window stage unless it is `false` (the processor
+   * then starts without its checkpoint). Default: unset (not sent).
+   */
+  resumeFromCheckpoint?: boolean;
 }
 
 /** One aggregation stage: exactly one top-level key, key order preserved as given. */
@@ -33,8 +57,12 @@ export interface StreamProcessorInputs {
   timeoutSeconds: number;
   /** Optional processor definition (issue 4). Absent: the processor must already exist. */
   pipeline?: PipelineStage[];
-  options?: { dlq?: DlqOptions };
+  options?: ProcessorOptions;
   tier?: Tier;
+  /** Whether the processor fails over to the workspace's failover regions (definition). Default: unset (Atlas's). */
+  failoverEnabled?: boolean;
+  /** Seconds to keep watching a STARTED processor for FAILED before create/update succeeds. Default 0 (unset). */
+  verifySeconds?: number;
   startAtOperationTime?: string;
   resumeFromCheckpoint?: boolean;
   /** Take over an existing processor whose definition differs (modifies it). Default false. */
@@ -68,4 +96,35 @@ export interface ObservedProcessor {
   pipeline: PipelineStage[];
   options?: { dlq?: DlqOptions };
   tier?: string;
+  failoverEnabled?: boolean;
+  /** Atlas's statistics, when the GET carried them (see stats.ts). */
+  stats?: ProcessorStats;
+}
+
+/** One operator's statistics inside `stats.operatorStats` (free-form in the spec; `name` is always there). */
+export interface OperatorStats {
+  name: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The `stats` Atlas returns on a processor GET (free-form in the spec; these are the keys a real
+ * answer carries). Counts are integers, sizes are bytes; a key Atlas leaves out reads as 0 / "" / false.
+ */
+export interface ProcessorStats {
+  name: string;
+  processorId: string;
+  status: string;
+  scaleFactor: number;
+  inputMessageCount: number;
+  inputMessageSize: number;
+  outputMessageCount: number;
+  outputMessageSize: number;
+  dlqMessageCount: number;
+  dlqMessageSize: number;
+  stateSize: number;
+  memoryTrackerBytes: number;
+  ok: boolean;
+  changeStreamState?: Record<string, unknown>;
+  operatorStats: OperatorStats[];
 }

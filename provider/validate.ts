@@ -158,9 +158,13 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         failures.push({ property: "options", reason: `options must be an object such as {dlq: {...}}, got ${describe(o)}.` });
       } else {
         for (const k of Object.keys(o)) {
-          if (k !== "dlq") failures.push({ property: `options.${k}`, reason: `options.${k} is not supported: the only option is dlq.` });
+          if (k !== "dlq" && k !== "resumeFromCheckpoint") failures.push({ property: `options.${k}`, reason: `options.${k} is not supported: the options are dlq and resumeFromCheckpoint.` });
         }
         if (o.dlq !== undefined && o.dlq !== null) checkDlq(o.dlq, failures);
+        const r = o.resumeFromCheckpoint;
+        if (r !== undefined && r !== null && !isUnknown(r) && typeof r !== "boolean") {
+          failures.push({ property: "options.resumeFromCheckpoint", reason: `options.resumeFromCheckpoint must be true or false, got ${describe(r)}.` });
+        }
       }
     }
   } else delete inputs.options;
@@ -181,7 +185,15 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     }
   } else delete inputs.startAtOperationTime;
 
-  for (const key of ["resumeFromCheckpoint", "adoptExisting"]) {
+  if (news.verifySeconds === undefined || news.verifySeconds === null) delete inputs.verifySeconds;
+  else if (!isUnknown(news.verifySeconds)) {
+    const v = news.verifySeconds;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+      failures.push({ property: "verifySeconds", reason: `verifySeconds must be a number of seconds ≥ 0 (0 = no watch after STARTED), got ${describe(v)}.` });
+    }
+  }
+
+  for (const key of ["resumeFromCheckpoint", "adoptExisting", "failoverEnabled"]) {
     const v = news[key];
     if (v === undefined || v === null) delete inputs[key];
     else if (!isUnknown(v) && typeof v !== "boolean") {
@@ -191,6 +203,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
   const known = new Set([
     "__provider", "projectId", "workspaceName", "processorName", "state", "timeoutSeconds",
     "pipeline", "options", "tier", "startAtOperationTime", "resumeFromCheckpoint", "adoptExisting",
+    "failoverEnabled", "verifySeconds",
     // Output-only keys the resource class declares so they exist on `resource.state`; never inputs.
     "processorId", "desiredState", "createdByResource",
   ]);
@@ -203,7 +216,28 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     if (news[key] === undefined || news[key] === null) delete inputs[key];
     else failures.push({ property: key, reason: `${key} is an output of StreamProcessor and cannot be set.` });
   }
+  failures.push(...definitionOnlyFailures(news));
   return { inputs, failures };
+}
+
+/**
+ * Inputs that only mean something with `pipeline` (they are part of the definition, or apply when
+ * the resource owns it). Without `pipeline` they would be silently ignored, so `check` refuses them.
+ */
+export const DEFINITION_ONLY_INPUTS = ["options.dlq", "options.resumeFromCheckpoint", "failoverEnabled", "adoptExisting"] as const;
+
+function definitionOnlyFailures(news: Record<string, unknown>): CheckFailure[] {
+  if (news.pipeline !== undefined && news.pipeline !== null) return []; // set, or unknown during preview
+  const options = isPlainObject(news.options) ? news.options : {};
+  const present = (path: string): boolean => {
+    const [head, tail] = path.split(".");
+    const v = tail === undefined ? news[head] : options[tail];
+    return v !== undefined && v !== null;
+  };
+  return DEFINITION_ONLY_INPUTS.filter(present).map((property) => ({
+    property,
+    reason: `${property} only applies together with pipeline (this resource manages the processor's definition only when pipeline is set), so without it ${property} would be ignored: set pipeline, or remove ${property}.`,
+  }));
 }
 
 /** True when `inputs` (after check) hold the definition fields that make this resource own the processor. */

@@ -58,12 +58,19 @@ describe("e2e: pulumi up of the quickstart against the emulator", function () {
     expect((await proj.outputs()).states).to.deep.equal({ orders: "STARTED", payments: "STARTED" });
   });
 
-  it("preview of a change (desired STOPPED) makes no processor calls", async () => {
+  it("preview of a change (desired STOPPED) only reads (the project's refresh: always), never writes", async () => {
     await proj.config("desiredState", "STOPPED");
     await admin.clearRequests();
     const r = await proj.preview();
     expect(r.stdout).to.match(/~ +2 to update|2 to update/);
-    expect(atlasCalls(await admin.requests())).to.deep.equal([]);
+    // The refresh may fetch a service-account token; nothing else but GETs reaches Atlas.
+    const calls = atlasCalls(await admin.requests());
+    expect(calls.some((q) => (q as { method?: string }).method === "GET"), "the refresh reads the processors").to.equal(true);
+    const writes = calls.filter((q) => {
+      const { method, path } = q as { method?: string; path?: string };
+      return method !== "GET" && path !== "/api/oauth/token";
+    });
+    expect(writes).to.deep.equal([]);
   });
 
   it("desired state STOPPED stops the processors", async () => {

@@ -7,14 +7,14 @@ describe("definition", () => {
       ["equal scalars", 1, 1, true],
       ["different scalars", 1, "1", false],
       ["null and undefined", null, undefined, false],
-      ["objects with keys reordered", { a: 1, b: 2 }, { b: 2, a: 1 }, true],
+      ["objects with keys reordered (key order is data)", { a: 1, b: 2 }, { b: 2, a: 1 }, false],
       ["objects with an extra key", { a: 1 }, { a: 1, b: 2 }, false],
       ["objects with the same count but other keys", { a: 1 }, { b: 1 }, false],
       ["arrays in order", [1, 2], [1, 2], true],
       ["arrays reordered", [1, 2], [2, 1], false],
       ["arrays of different length", [1], [1, 1], false],
       ["array and object", [], {}, false],
-      ["$match with keys reordered", [{ $match: { a: 1, b: 2 } }], [{ $match: { b: 2, a: 1 } }], true],
+      ["$match with keys reordered", [{ $match: { a: 1, b: 2 } }], [{ $match: { b: 2, a: 1 } }], false],
       ["$sort with keys reordered", [{ $sort: { a: 1, b: -1 } }], [{ $sort: { b: -1, a: 1 } }], false],
       ["$sort in the same order", [{ $sort: { a: 1, b: -1 } }], [{ $sort: { a: 1, b: -1 } }], true],
       ["nested objects under $sort reordered", { $sort: { x: { p: 1, q: 2 } } }, { $sort: { x: { q: 2, p: 1 } } }, false],
@@ -26,9 +26,6 @@ describe("definition", () => {
         expect(sameValue(b, a)).to.equal(expected);
       });
     }
-    it("makes key order significant everywhere when ordered", () => {
-      expect(sameValue({ a: 1, b: 2 }, { b: 2, a: 1 }, true)).to.equal(false);
-    });
   });
 
   describe("covers", () => {
@@ -46,7 +43,7 @@ describe("definition", () => {
       ["a stage was added", [...applied, { $project: { _id: 0 } }], applied, false],
       ["a stage was removed", [applied[0]], applied, false],
       ["Atlas has nothing", undefined, applied, false],
-      ["$match keys reordered", [{ $match: { b: 2, a: 1 } }], [{ $match: { a: 1, b: 2 } }], true],
+      ["$match keys reordered", [{ $match: { b: 2, a: 1 } }], [{ $match: { a: 1, b: 2 } }], false],
     ];
     for (const [what, atlas, ours, expected] of cases) {
       it(`${what} → ${expected}`, () => {

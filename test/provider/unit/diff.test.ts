@@ -118,9 +118,9 @@ describe("diff", () => {
       expect(diffProcessor(defOlds(), defNews()).changes).to.equal(false);
     });
 
-    it("reports no change when keys inside $match are reordered", () => {
+    it("reports a pipeline change when keys inside $match are reordered (key order is data)", () => {
       const reordered = [PIPELINE[0], { $match: { device: "a", temp: { $gt: 20 } } }, PIPELINE[2]];
-      expect(diffProcessor(defOlds(), defNews({ pipeline: reordered })).changes).to.equal(false);
+      expect(diffProcessor(defOlds(), defNews({ pipeline: reordered })).changed).to.deep.equal(["pipeline"]);
     });
 
     it("reports a pipeline change when keys inside $sort are reordered", () => {

@@ -171,7 +171,8 @@ describe("check", () => {
     ];
     for (const field of fields) {
       it(`passes untouched as ${field}`, () => {
-        const { inputs, failures } = check({ [field]: UNKNOWN });
+        // adoptExisting is definition-only: it needs pipeline beside it.
+        const { inputs, failures } = check({ [field]: UNKNOWN, ...(field === "adoptExisting" ? { pipeline: UNKNOWN } : {}) });
         expect(failures).to.deep.equal([]);
         expect(inputs[field]).to.equal(UNKNOWN);
       });
@@ -190,8 +191,8 @@ describe("check", () => {
     });
 
     it("passes as options.dlq and as each DLQ field", () => {
-      expect(check({ options: { dlq: UNKNOWN } }).failures).to.deep.equal([]);
-      expect(check({ options: { dlq: { connectionName: UNKNOWN, db: UNKNOWN, coll: UNKNOWN } } }).failures).to.deep.equal([]);
+      expect(check({ pipeline: UNKNOWN, options: { dlq: UNKNOWN } }).failures).to.deep.equal([]);
+      expect(check({ pipeline: UNKNOWN, options: { dlq: { connectionName: UNKNOWN, db: UNKNOWN, coll: UNKNOWN } } }).failures).to.deep.equal([]);
     });
 
     it("is the string the Pulumi engine sends", () => {
@@ -287,11 +288,13 @@ describe("check", () => {
 
   describe("resumeFromCheckpoint and adoptExisting", () => {
     for (const key of ["resumeFromCheckpoint", "adoptExisting"]) {
+      // adoptExisting is definition-only: it needs pipeline beside it.
+      const withPipeline = key === "adoptExisting" ? { pipeline: [{ $source: { connectionName: "c" } }] } : {};
       it(`${key} refuses a string "true", naming the field`, () => {
-        expectOneFailure(check({ [key]: "true" }).failures, key);
+        expectOneFailure(check({ [key]: "true", ...withPipeline }).failures, key);
       });
       it(`${key} accepts false and keeps it`, () => {
-        const { inputs, failures } = check({ [key]: false });
+        const { inputs, failures } = check({ [key]: false, ...withPipeline });
         expect(failures).to.deep.equal([]);
         expect(inputs[key]).to.equal(false);
       });
@@ -300,6 +303,8 @@ describe("check", () => {
 
   describe("options", () => {
     const dlq = { connectionName: "conn", db: "db", coll: "dlq" };
+    // options are definition-only: these cases declare a pipeline beside them.
+    const check = (extra: Record<string, unknown>) => checkInputs({ ...BASE, pipeline: [{ $source: { connectionName: "c" } }], ...extra });
 
     it("accepts a complete dlq", () => {
       const { inputs, failures } = check({ options: { dlq } });
@@ -311,8 +316,8 @@ describe("check", () => {
       expectOneFailure(check({ options: "dlq" }).failures, "options");
     });
 
-    it("refuses an option other than dlq", () => {
-      expectOneFailure(check({ options: { dlq, resumeFromCheckpoint: true } }).failures, "options.resumeFromCheckpoint");
+    it("refuses an option other than dlq and resumeFromCheckpoint", () => {
+      expectOneFailure(check({ options: { dlq, resumeFromCheckpoint: true, dlqEnabled: true } }).failures, "options.dlqEnabled");
     });
 
     it("refuses a dlq that is not an object", () => {

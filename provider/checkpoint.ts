@@ -1,0 +1,74 @@
+/**
+ * Changing a processor's `$source` or a window stage: Atlas refuses the PATCH (400) unless it
+ * carries `options.resumeFromCheckpoint: false`, because the processor's checkpoint (the
+ * source's resume position and the open windows) no longer fits the new pipeline. The Terraform
+ * provider sends `options.resume_from_checkpoint` only on updates that change the pipeline
+ * (github.com/mongodb/terraform-provider-mongodbatlas internal/service/streamprocessor).
+ *
+ * The decision (was this refusal about the checkpoint?) is pure; `restoreAfterRefusal` does the
+ * I/O of putting a processor that was stopped for the change back to running.
+ */
+import { converge, describeRef, type ConvergeContext } from "./converge";
+import { sameValue } from "./definition";
+import { isAtlasApiError, ProcessorStateError } from "./errors";
+import type { PipelineStage, ProcessorRef } from "./types";
+
+/** The stages whose change invalidates a checkpoint. */
+export const CHECKPOINTED_STAGES = ["$source", "$tumblingWindow", "$hoppingWindow", "$sessionWindow"] as const;
+
+const operatorOf = (stage: PipelineStage): string | undefined => Object.keys(stage ?? {})[0];
+
+/** The checkpointed stage operators whose stages differ between two pipelines, in CHECKPOINTED_STAGES order. */
+export function checkpointedStagesChanged(before: PipelineStage[] | undefined, after: PipelineStage[] | undefined): string[] {
+  const pick = (p: PipelineStage[] | undefined, op: string) => (p ?? []).filter((s) => operatorOf(s) === op);
+  return CHECKPOINTED_STAGES.filter((op) => !sameValue(pick(before, op), pick(after, op)));
+}
+
+/**
+ * Whether a failed PATCH was Atlas refusing a checkpointed-stage change for lack of
+ * `resumeFromCheckpoint: false`: a 400, a change to such a stage, and the input not set to false.
+ * Returns the changed stages, or undefined when the failure is something else.
+ */
+export function checkpointRefusal(
+  error: unknown,
+  before: PipelineStage[] | undefined,
+  after: PipelineStage[] | undefined,
+  resumeFromCheckpoint: boolean | undefined,
+): string[] | undefined {
+  if (!isAtlasApiError(error) || error.status !== 400 || resumeFromCheckpoint === false) return undefined;
+  const stages = checkpointedStagesChanged(before, after);
+  return stages.length > 0 ? stages : undefined;
+}
+
+/** The error for a refused checkpointed-stage change: which input to set, why, and where the processor stands. */
+export function checkpointRefusalMessage(ref: ProcessorRef, stages: string[], atlasDetail: string | undefined, now: string): string {
+  const which = stages.length === 1 ? `its ${stages[0]} stage` : `its ${stages.join(" and ")} stages`;
+  return (
+    `Atlas refused to change the pipeline of the ${describeRef(ref)}: the change touches ${which}, and a processor cannot resume ` +
+    `from its checkpoint (the source's resume position and open windows) after such a change` +
+    `${atlasDetail ? ` (Atlas: ${atlasDetail.replace(/[.\s]+$/, "")})` : ""}. ` +
+    `To apply it, set options: { resumeFromCheckpoint: false } on this StreamProcessor and run pulumi up again: ` +
+    `the processor then starts on the new pipeline without its checkpoint (it does not reprocess from where it stopped and open windows are dropped). ` +
+    `Nothing was changed: ${now}.`
+  );
+}
+
+/**
+ * After a refused change: restarts the processor if it was running before it was stopped for
+ * the change, and returns the error to throw (it says where the processor stands).
+ */
+export async function restoreAfterRefusal(ref: ProcessorRef, ctx: ConvergeContext, wasRunning: boolean, stages: string[], error: unknown): Promise<ProcessorStateError> {
+  const detail = isAtlasApiError(error) ? error.detail : undefined;
+  if (!wasRunning) return new ProcessorStateError(checkpointRefusalMessage(ref, stages, detail, "the processor keeps its previous definition and was not running"), "STOPPED");
+  try {
+    const running = await converge(ref, "STARTED", ctx);
+    ctx.log(`[atlas] ${ref.processorName}: change refused; restarted on its previous definition`);
+    return new ProcessorStateError(checkpointRefusalMessage(ref, stages, detail, `the processor is running on its previous definition (${running.state})`), running.state);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return new ProcessorStateError(
+      checkpointRefusalMessage(ref, stages, detail, `the processor keeps its previous definition, but restarting it after the refusal failed (${why})`),
+      e instanceof ProcessorStateError ? e.lastState : "STOPPED",
+    );
+  }
+}
