@@ -3,8 +3,9 @@
  * logic in state.ts. Waits enforce their own deadline, because Pulumi's `customTimeouts` do
  * nothing for dynamic providers (shared/reference/pulumi-dynamic-providers.md).
  */
-import { ProcessorStateError } from "./errors";
-import type { ProcessorApi, StartWithBody } from "./processors";
+import { isAtlasApiError, ProcessorStateError } from "./errors";
+import type { ActionOutcome, ProcessorApi, StartWithBody } from "./processors";
+import { classifyFailure } from "./retry";
 import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "./state";
 import type { DesiredState, ObservedProcessor, ProcessorRef } from "./types";
 
@@ -37,20 +38,34 @@ function failedMessage(ref: ProcessorRef, after: string): string {
 }
 
 /**
+ * Whether a read that failed (after its own retries) while waiting ends the wait: only a
+ * definite answer does (a 4xx other than 429, a configuration error); trouble on the way or on
+ * Atlas's side leaves the wait to its deadline.
+ */
+export function endsWait(e: unknown): boolean {
+  if (isAtlasApiError(e)) return classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) === "definite";
+  return !(e instanceof Error && e.name === "AtlasNetworkError");
+}
+
+/**
  * Polls until `done(state)` says stop, or the deadline passes. Prints a line whenever the
- * observed state changes. Returns the last observation (undefined = 404).
+ * observed state changes. Returns the last observation (undefined = 404). A read that fails
+ * with trouble that may pass is logged and the wait goes on (see endsWait). `after` says what
+ * preceded the wait, for the timeout message (e.g. that :start timed out and may still apply).
  */
 export async function pollUntil(
   ref: ProcessorRef,
   ctx: ConvergeContext,
   goal: string,
   done: (state: Observed) => boolean,
+  after?: string,
 ): Promise<ObservedProcessor | undefined> {
   const sleep = ctx.sleep ?? defaultSleep;
   let last: ObservedProcessor | undefined;
   let lastState: string | undefined = "(not read yet)";
   let lastPrinted: string | undefined = "(nothing yet)";
   let lastPrintedAt = Date.now();
+  let lastReadError: string | undefined;
   // Fixed-rate polling: each delay counts from when the previous look was *sent*, so a slow
   // answer does not push the next look later (one request latency sooner per look).
   let previousLookAt = Date.now();
@@ -59,14 +74,23 @@ export async function pollUntil(
     if (remaining <= 0) {
       const waited = Math.round((Date.now() - ctx.startedAt) / 1000);
       throw new ProcessorStateError(
-        `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}; last observed state: ${lastState ?? "not found (404)"}. ` +
+        `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}${after ? ` (${after})` : ""}; last observed state: ${lastState ?? "not found (404)"}` +
+          `${lastReadError ? `; the last read failed: ${lastReadError}` : ""}. ` +
           `Raise timeoutSeconds if Atlas is just slow, or check the processor in the Atlas UI.`,
         lastState ?? "NOT_FOUND",
       );
     }
     await sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - Date.now(), remaining)));
     previousLookAt = Date.now();
-    last = await ctx.api.get(ref);
+    try {
+      last = await ctx.api.get(ref);
+      lastReadError = undefined;
+    } catch (e) {
+      if (endsWait(e)) throw e;
+      lastReadError = e instanceof Error ? e.message : String(e);
+      ctx.log(`[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - Date.now()) / 1000))}s left)`);
+      continue;
+    }
     const state = last?.state;
     // A line when the state settles, and a "still …" line every few seconds while it does not:
     // a short transition needs no line of its own (100 processors would print 100 STARTINGs).
@@ -80,6 +104,13 @@ export async function pollUntil(
     }
     if (done(state)) return last;
   }
+}
+
+/** What converge says about an action before the wait that follows it. */
+function actionNote(outcome: ActionOutcome, action: string): string {
+  if (outcome === "sent") return `${action} accepted`;
+  if (outcome === "already") return "already in progress";
+  return `${action} timed out; Atlas may still apply it`;
 }
 
 /**
@@ -101,11 +132,16 @@ export async function converge(
     switch (step.kind) {
       case "done":
         return observed as ObservedProcessor;
-      case "missing":
+      case "missing": {
+        // The 404's own errorCode may say that the project or the workspace is what is missing.
+        const parent = ctx.api.missingParent(ref);
         throw new ProcessorStateError(
-          `The ${describeRef(ref)} does not exist. Create it in Atlas, or set pipeline so this resource creates it; check the names for typos.`,
+          parent
+            ? `The ${describeRef(ref)} cannot be found: ${parent}`
+            : `The ${describeRef(ref)} does not exist. Create it in Atlas, or set pipeline so this resource creates it; check the names for typos.`,
           "NOT_FOUND",
         );
+      }
       case "wait":
         ctx.log(`[atlas] ${ref.processorName}: ${observed?.state}, waiting for it to settle before making it ${desired}`);
         observed = await pollUntil(ref, ctx, "settled", (s) => s === undefined || !isTransitional(s) || waitVerdict(desired, s) === "done");
@@ -114,8 +150,9 @@ export async function converge(
       case "stop": {
         const before = observed?.state;
         const outcome = step.kind === "start" ? await ctx.api.start(ref, startWith) : await ctx.api.stop(ref);
-        ctx.log(`[atlas] ${ref.processorName}: ${before} → ${desired} (${outcome === "sent" ? `:${startWith && step.kind === "start" ? "startWith" : step.kind} accepted` : "already in progress"})`);
-        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending");
+        const action = `:${startWith && step.kind === "start" ? "startWith" : step.kind}`;
+        ctx.log(`[atlas] ${ref.processorName}: ${before} → ${desired} (${actionNote(outcome, action)})`);
+        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending", outcome === "timed-out" ? `${action} timed out and was not sent again, as Atlas may still apply it` : undefined);
         const verdict = waitVerdict(desired, observed?.state);
         if (verdict === "done") return observed as ObservedProcessor;
         if (verdict === "failed") throw new ProcessorStateError(failedMessage(ref, " after :start"), "FAILED");
@@ -135,6 +172,6 @@ export async function ensureStopped(ref: ProcessorRef, ctx: ConvergeContext, ini
     if (observed === undefined) return undefined;
   }
   if (observed.state !== "STARTED") return observed; // CREATED, STOPPED, FAILED: not running
-  await ctx.api.stop(ref);
-  return pollUntil(ref, ctx, "STOPPED", (s) => s === undefined || (!isTransitional(s) && s !== "STARTED"));
+  const outcome = await ctx.api.stop(ref);
+  return pollUntil(ref, ctx, "STOPPED", (s) => s === undefined || (!isTransitional(s) && s !== "STARTED"), outcome === "timed-out" ? ":stop timed out and was not sent again, as Atlas may still apply it" : undefined);
 }

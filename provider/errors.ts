@@ -95,6 +95,47 @@ export class ProcessorStateError extends StreamProcessorError {
   }
 }
 
+/**
+ * An action got no clear answer, and the fresh read that checks whether it took effect failed
+ * too: the message reports that read (the real cause) and what the action got before it.
+ */
+export class UnverifiedActionError extends StreamProcessorError {
+  /** The failed read (AtlasApiError, AtlasNetworkError, …). */
+  readonly readError: Error;
+  constructor(action: string, actionOutcome: string, readError: Error) {
+    super(
+      `${action} got ${actionOutcome}; the read that checks whether it took effect then failed, so it was not sent again: ${readError.message.replace(/\s+$/, "")} ` +
+        `Run pulumi up again once Atlas answers reads (it reads first and acts only if needed).`,
+    );
+    this.name = "UnverifiedActionError";
+    this.readError = readError;
+  }
+}
+
+/**
+ * Create made the processor, then a later step failed (start refused, FAILED, timeout). Carries
+ * the resource id and outputs: the Pulumi Node dynamic-provider server turns an error with `id`,
+ * `properties` and `reasons` into ErrorResourceInitFailed, so the engine keeps the resource in
+ * the stack (with `createdByResource: true`) and `pulumi destroy` deletes what was created.
+ */
+export class ProcessorInitError extends StreamProcessorError {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+  /** The error that ended the create. */
+  readonly failure: Error;
+  constructor(id: string, properties: Record<string, unknown>, cause: Error) {
+    super(
+      `${cause.message.replace(/\s+$/, "")} The processor was created and stays in the stack: run pulumi up again after fixing the cause, or pulumi destroy to delete it.`,
+    );
+    this.name = "ProcessorInitError";
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [cause.message];
+    this.failure = cause;
+  }
+}
+
 /** True for errors raised because Atlas answered with an HTTP error status. */
 export function isAtlasApiError(e: unknown): e is AtlasApiError {
   return e instanceof AtlasApiError || (e instanceof Error && e.name === "AtlasApiError" && "status" in e);
