@@ -17,6 +17,20 @@ export interface ConvergeContext {
   startedAt: number;
   log: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * After an action timed out, how long its effect may still be pending: reads wait this long
+   * for it before converge decides, from a fresh read, to act again. Default 90 000 ms
+   * (the client's actionTimeoutMs).
+   */
+  pendingMs?: number;
+}
+
+/** How pollUntil ends besides `done`. */
+export interface PollOptions {
+  /** What preceded the wait, for the timeout message (e.g. that :start timed out). */
+  after?: string;
+  /** Epoch ms (before the deadline) at which to return the last observation instead of failing. */
+  returnBy?: number;
 }
 
 /** How often a processor that stays in a transitional state gets a "still …" line. */
@@ -50,16 +64,16 @@ export function endsWait(e: unknown): boolean {
 /**
  * Polls until `done(state)` says stop, or the deadline passes. Prints a line whenever the
  * observed state changes. Returns the last observation (undefined = 404). A read that fails
- * with trouble that may pass is logged and the wait goes on (see endsWait). `after` says what
- * preceded the wait, for the timeout message (e.g. that :start timed out and may still apply).
+ * with trouble that may pass is logged and the wait goes on (see endsWait).
  */
 export async function pollUntil(
   ref: ProcessorRef,
   ctx: ConvergeContext,
   goal: string,
   done: (state: Observed) => boolean,
-  after?: string,
+  opts: PollOptions = {},
 ): Promise<ObservedProcessor | undefined> {
+  const { after, returnBy } = opts;
   const sleep = ctx.sleep ?? defaultSleep;
   let last: ObservedProcessor | undefined;
   let lastState: string | undefined = "(not read yet)";
@@ -70,8 +84,10 @@ export async function pollUntil(
   // answer does not push the next look later (one request latency sooner per look).
   let previousLookAt = Date.now();
   for (let attempt = 0; ; attempt++) {
-    const remaining = ctx.deadline - Date.now();
-    if (remaining <= 0) {
+    if (returnBy !== undefined && Date.now() >= returnBy && returnBy < ctx.deadline && lastReadError === undefined && lastState !== "(not read yet)") return last;
+    const until = returnBy !== undefined && Date.now() < returnBy ? Math.min(returnBy, ctx.deadline) : ctx.deadline;
+    const remaining = until - Date.now();
+    if (Date.now() >= ctx.deadline) {
       const waited = Math.round((Date.now() - ctx.startedAt) / 1000);
       throw new ProcessorStateError(
         `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}${after ? ` (${after})` : ""}; last observed state: ${lastState ?? "not found (404)"}` +
@@ -80,7 +96,7 @@ export async function pollUntil(
         lastState ?? "NOT_FOUND",
       );
     }
-    await sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - Date.now(), remaining)));
+    await sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - Date.now(), Math.max(0, remaining))));
     previousLookAt = Date.now();
     try {
       last = await ctx.api.get(ref);
@@ -104,6 +120,14 @@ export async function pollUntil(
     }
     if (done(state)) return last;
   }
+}
+
+const DEFAULT_PENDING_MS = 90_000;
+
+/** After a timed-out action: wait for its effect up to the pending window, and say so on timeout. */
+function afterTimeout(ctx: ConvergeContext, outcome: ActionOutcome, action: string): PollOptions {
+  if (outcome !== "timed-out") return {};
+  return { after: `${action} timed out and was not sent again, as Atlas may still apply it`, returnBy: Date.now() + (ctx.pendingMs ?? DEFAULT_PENDING_MS) };
 }
 
 /** What converge says about an action before the wait that follows it. */
@@ -152,9 +176,14 @@ export async function converge(
         const outcome = step.kind === "start" ? await ctx.api.start(ref, startWith) : await ctx.api.stop(ref);
         const action = `:${startWith && step.kind === "start" ? "startWith" : step.kind}`;
         ctx.log(`[atlas] ${ref.processorName}: ${before} → ${desired} (${actionNote(outcome, action)})`);
-        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending", outcome === "timed-out" ? `${action} timed out and was not sent again, as Atlas may still apply it` : undefined);
+        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending", afterTimeout(ctx, outcome, action));
         const verdict = waitVerdict(desired, observed?.state);
         if (verdict === "done") return observed as ObservedProcessor;
+        if (verdict === "pending" && outcome === "timed-out") {
+          // The effect window passed and a fresh read still shows no effect: decide again.
+          ctx.log(`[atlas] ${ref.processorName}: still ${observed?.state} ${Math.round((ctx.pendingMs ?? DEFAULT_PENDING_MS) / 1000)}s after ${action} timed out; it did not take effect`);
+          continue;
+        }
         if (verdict === "failed") throw new ProcessorStateError(failedMessage(ref, " after :start"), "FAILED");
         throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) while waiting for it to become ${desired}: was it deleted outside Pulumi?`, "NOT_FOUND");
       }
@@ -173,5 +202,8 @@ export async function ensureStopped(ref: ProcessorRef, ctx: ConvergeContext, ini
   }
   if (observed.state !== "STARTED") return observed; // CREATED, STOPPED, FAILED: not running
   const outcome = await ctx.api.stop(ref);
-  return pollUntil(ref, ctx, "STOPPED", (s) => s === undefined || (!isTransitional(s) && s !== "STARTED"), outcome === "timed-out" ? ":stop timed out and was not sent again, as Atlas may still apply it" : undefined);
+  const stopped = (s: Observed) => s === undefined || (!isTransitional(s) && s !== "STARTED");
+  const seen = await pollUntil(ref, ctx, "STOPPED", stopped, afterTimeout(ctx, outcome, ":stop"));
+  // A :stop that timed out and shows no effect once its window passed: a fresh read decided, stop again.
+  return seen && !stopped(seen.state) ? ensureStopped(ref, ctx, seen) : seen;
 }
