@@ -19,8 +19,8 @@ export interface ConvergeContext {
   sleep?: (ms: number) => Promise<void>;
   /**
    * After an action timed out, how long its effect may still be pending: reads wait this long
-   * for it before converge decides, from a fresh read, to act again. Default 90 000 ms
-   * (the client's actionTimeoutMs).
+   * for it before converge decides, from a fresh read, to act again. Default 120 000 ms
+   * (the client option actionSettleMs).
    */
   pendingMs?: number;
 }
@@ -122,7 +122,7 @@ export async function pollUntil(
   }
 }
 
-const DEFAULT_PENDING_MS = 90_000;
+const DEFAULT_PENDING_MS = 120_000;
 
 /** After a timed-out action: wait for its effect up to the pending window, and say so on timeout. */
 function afterTimeout(ctx: ConvergeContext, outcome: ActionOutcome, action: string): PollOptions {

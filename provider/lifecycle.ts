@@ -54,7 +54,7 @@ function refOf(p: Pick<StreamProcessorInputs, "projectId" | "workspaceName" | "p
 
 function contextFor(api: ProcessorApi, timeoutSeconds: number): ConvergeContext {
   const startedAt = Date.now();
-  return { api, startedAt, deadline: startedAt + timeoutSeconds * 1000, log: (line) => console.log(line), pendingMs: api.actionTimeoutMs };
+  return { api, startedAt, deadline: startedAt + timeoutSeconds * 1000, log: (line) => console.log(line), pendingMs: api.actionSettleMs };
 }
 
 /** The `:startWith` body when tier or a start option is set; undefined means plain `:start`. */

@@ -80,9 +80,9 @@ export class ProcessorApi {
   /** The errorCode of the last 404 each processor path got from a read (the body says what is missing). */
   private readonly notFoundCodes: Record<string, string | undefined> = {};
 
-  /** The per-attempt timeout of actions, also how long a timed-out action's effect may be pending. */
-  get actionTimeoutMs(): number {
-    return this.http.settings.options.actionTimeoutMs;
+  /** How long a timed-out action's effect may still appear (client option actionSettleMs). */
+  get actionSettleMs(): number {
+    return this.http.settings.options.actionSettleMs;
   }
 
   private get v() {

@@ -30,6 +30,12 @@ export interface ClientOptions {
    */
   actionTimeoutMs: number;
   /**
+   * After `:start`/`:startWith`/`:stop` timed out (504 or no answer), how long its effect may
+   * still appear: reads wait this long before a fresh read that shows no effect lets the action
+   * be sent again. Default 120 000 ms.
+   */
+  actionSettleMs: number;
+  /**
    * How long create and modify keep retrying "connection named X does not exist" (a connection
    * created moments ago propagates for a few seconds). Default 60 000 ms.
    */
@@ -50,6 +56,7 @@ export interface ClientOptions {
 export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   requestTimeoutMs: 30_000,
   actionTimeoutMs: 90_000,
+  actionSettleMs: 120_000,
   connectionWaitMs: 60_000,
   maxRetries: 6,
   retryBudgetMs: 120_000,
@@ -104,6 +111,7 @@ type Field = keyof typeof CONFIG_KEYS;
 export const OPTION_KEYS = {
   requestTimeoutMs: { config: "atlas-stream-processor:requestTimeoutMs", env: "ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS" },
   actionTimeoutMs: { config: "atlas-stream-processor:actionTimeoutMs", env: "ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS" },
+  actionSettleMs: { config: "atlas-stream-processor:actionSettleMs", env: "ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS" },
   connectionWaitMs: { config: "atlas-stream-processor:connectionWaitMs", env: "ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS" },
   maxRetries: { config: "atlas-stream-processor:maxRetries", env: "ATLAS_STREAM_PROCESSOR_MAX_RETRIES" },
   retryBudgetMs: { config: "atlas-stream-processor:retryBudgetMs", env: "ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS" },
@@ -228,7 +236,7 @@ export function resolveSettings(
 /** Fills every option from the defaults and checks the ones given. */
 export function normalizeOptions(options: Partial<ClientOptions>): ClientOptions {
   const out: ClientOptions = { ...DEFAULT_CLIENT_OPTIONS, ...stripUndefined(options), versions: { ...DEFAULT_CLIENT_OPTIONS.versions, ...stripUndefined(options.versions ?? {}) } };
-  for (const key of ["requestTimeoutMs", "actionTimeoutMs", "retryBudgetMs", "backoffBaseMs", "maxDelayMs"] as const) {
+  for (const key of ["requestTimeoutMs", "actionTimeoutMs", "actionSettleMs", "retryBudgetMs", "backoffBaseMs", "maxDelayMs"] as const) {
     if (!(out[key] > 0)) throw new AtlasConfigError(`client option ${key} must be a positive number of milliseconds, got ${String(out[key])}.`);
   }
   if (!(out.connectionWaitMs >= 0)) throw new AtlasConfigError(`client option connectionWaitMs must be a number of milliseconds ≥ 0, got ${String(out.connectionWaitMs)}.`);
