@@ -2,6 +2,7 @@
 // and a body shaped like the spec's schemas. State changes go through the Store.
 import { assertConnectionsAvailable } from "./connections";
 import { fail, invalidField } from "./errors";
+import { processorStats } from "./stats";
 import type { RouteParams } from "./routes";
 import type { ProcessorRecord, Store, WorkspaceRecord } from "./store";
 import { parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
@@ -59,15 +60,15 @@ function paginate<T>(req: ApiRequest, items: T[], view: (t: T) => unknown, withC
 
 export function processorView(store: Store, sp: ProcessorRecord, selfHref: string): Record<string, unknown> {
   // Field order follows the spec's StreamsProcessorWithStats; the pipeline is returned as stored.
+  const state = store.observedState(sp);
   const out: Record<string, unknown> = {
     _id: sp._id,
     name: sp.name,
     pipeline: structuredClone(sp.pipeline),
-    state: store.observedState(sp),
+    state,
   };
   if (sp.options) out.options = structuredClone(sp.options);
-  // The spec types each stats entry as an object; the emulator runs no data, so it is empty.
-  out.stats = {};
+  out.stats = processorStats(sp, state, store.now());
   out.tier = sp.tier;
   out.failoverEnabled = sp.failoverEnabled;
   out.eligibleForFailover = false;

@@ -16,7 +16,6 @@ import type {
 } from "./types";
 
 export const GROUP_ID_RE = /^[a-f0-9]{24}$/;
-const DEFAULT_TIER = "SP10";
 
 export interface ProcessorRecord {
   _id: string;
@@ -27,6 +26,8 @@ export interface ProcessorRecord {
   failoverEnabled: boolean;
   /** Settled state (what GET shows once any transition is over). */
   state: string;
+  /** The latest run, for `stats`: from when it reads STARTED until it was stopped (epoch ms). */
+  run?: { from: number; to?: number };
   /** In-flight transition shown until `until` (epoch ms); `first` is an earlier phase shown before it. */
   transition?: { state: string; until: number; first?: { state: string; until: number } };
 }
@@ -114,12 +115,15 @@ export class Store {
         _id: sp._id ?? existing?._id ?? newObjectId(),
         name: sp.name,
         pipeline: structuredClone(sp.pipeline),
-        tier: sp.tier ?? DEFAULT_TIER,
+        // Atlas runs a processor without a tier on its workspace's tier.
+        tier: sp.tier ?? ws.tier,
         failoverEnabled: sp.failoverEnabled ?? false,
         state: sp.state ?? "CREATED",
       };
       if (sp.options) rec.options = structuredClone(sp.options);
       if (sp.transition) rec.transition = { ...sp.transition };
+      if (sp.run) rec.run = { ...sp.run };
+      else if (rec.state === "STARTED") rec.run = { from: this.now() };
       ws.processors.set(sp.name, rec);
     }
   }
@@ -149,6 +153,7 @@ export class Store {
             };
             if (sp.options) out.options = sp.options;
             if (sp.transition) out.transition = sp.transition;
+            if (sp.run) out.run = sp.run;
             return out;
           }),
         })),
@@ -270,7 +275,7 @@ export class Store {
       _id: newObjectId(),
       name: input.name,
       pipeline: input.pipeline,
-      tier: input.tier ?? DEFAULT_TIER,
+      tier: input.tier ?? ws.tier,
       failoverEnabled: input.failoverEnabled ?? false,
       state: "CREATED",
     };
@@ -331,6 +336,8 @@ export class Store {
     // asynchronously, as a real deployment would when the source cannot be reached.
     sp.state = sourceIsValid(sp.pipeline, ws.connections) ? "STARTED" : "FAILED";
     this.beginAction(sp, "STARTING", state);
+    if (sp.state === "STARTED") sp.run = { from: sp.transition?.until ?? this.now() };
+    else delete sp.run;
     return sp;
   }
 
@@ -343,6 +350,8 @@ export class Store {
     // STARTED, STARTING and FAILED (unverified) may be stopped.
     sp.state = "STOPPED";
     this.beginAction(sp, "STOPPING", state);
+    // In sync mode it keeps reading (and counting) as before until the action completes.
+    this.endRun(sp, this.actions.mode === "sync" ? sp.transition?.until : undefined);
     return sp;
   }
 
@@ -351,6 +360,7 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     delete sp.transition;
     sp.state = "FAILED";
+    this.endRun(sp);
     return sp;
   }
 
@@ -358,7 +368,13 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     delete sp.transition;
     sp.state = state;
+    if (state !== "STARTED") this.endRun(sp);
+    else if (!sp.run || sp.run.to !== undefined) sp.run = { from: this.now() };
     return sp;
+  }
+
+  private endRun(sp: ProcessorRecord, at = this.now()): void {
+    if (sp.run && sp.run.to === undefined) sp.run.to = Math.max(sp.run.from, at);
   }
 
   /** Async: `transitional` for transitionMs. Sync: the previous state for actionMs, as the answer is held that long. */

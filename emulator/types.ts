@@ -23,6 +23,8 @@ export interface SeedProcessor {
   _id?: string;
   /** Persisted in-flight transition (data file only). */
   transition?: { state: string; until: number; first?: { state: string; until: number } };
+  /** Persisted latest run, for `stats` (data file only). */
+  run?: { from: number; to?: number };
 }
 
 export interface SeedWorkspace {

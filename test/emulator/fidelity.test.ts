@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { parseArgs } from "../../emulator/cli";
+import { processorStats } from "../../emulator/stats";
 import { Store } from "../../emulator/store";
 import { Client, G, OWNER, P, V_PROC, V_START_WITH, admin, componentErrors, specErrors } from "./helpers";
 
@@ -33,14 +34,14 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 
     it("reads INIT, then CREATING, then CREATED, each for half of transitionMs", async () => {
-      await start({ transitionMs: 200 });
+      await start({ transitionMs: 300 });
       const r = await create({ name: "fresh", pipeline });
       expect(r.status).to.equal(200);
       expect(r.json.state).to.equal("INIT");
       expect(await state("fresh")).to.equal("INIT");
-      await sleep(120);
+      await sleep(200);
       expect(await state("fresh")).to.equal("CREATING");
-      await sleep(100);
+      await sleep(150);
       expect(await state("fresh")).to.equal("CREATED");
     });
 
@@ -255,6 +256,70 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
       await start();
       expect((await admin(emu.url, "POST", `/admin/connections/${G}/${WS_NAME}`, { type: "Kafka" })).status).to.equal(400);
       expect((await admin(emu.url, "POST", `/admin/connections/${G}/nope`, { name: "x", type: "Kafka" })).status).to.equal(404);
+    });
+  });
+
+  describe("values Atlas fills in", () => {
+    const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
+    const STATS_KEYS = [
+      "name", "processorId", "status", "scaleFactor", "inputMessageCount", "inputMessageSize", "outputMessageCount", "outputMessageSize",
+      "dlqMessageCount", "dlqMessageSize", "stateSize", "memoryTrackerBytes", "ok", "changeStreamState", "operatorStats",
+    ];
+
+    it("a processor created without a tier reports its workspace's tier; an explicit tier wins", async () => {
+      await start({
+        seed: {
+          projects: [{ id: G, workspaces: [{ name: "w50", tier: "SP50", connections: [{ name: "sample_stream_solar", type: "Sample" }], processors: [{ name: "seeded", pipeline }] }] }],
+          apiKeys: [{ publicKey: OWNER.user, privateKey: OWNER.pass, roles: [{ groupId: G, roleName: "GROUP_OWNER" }] }],
+        },
+      });
+      const base = `/api/atlas/v2/groups/${G}/streams/w50`;
+      const plain = await c.request("POST", `${base}/processor`, { accept: V_PROC, body: { name: "plain", pipeline } });
+      expect(plain.json.tier).to.equal("SP50");
+      expect((await c.request("GET", `${base}/processor/plain`, { accept: V_PROC })).json.tier).to.equal("SP50");
+      const small = await c.request("POST", `${base}/processor`, { accept: V_PROC, body: { name: "small", pipeline, tier: "SP2" } });
+      expect(small.json.tier).to.equal("SP2");
+      expect((await c.request("GET", `${base}/processor/seeded`, { accept: V_PROC })).json.tier).to.equal("SP50");
+    });
+
+    it("GET carries stats with Atlas' keys, integer counts growing while STARTED and frozen once stopped", async () => {
+      await start();
+      const before = await get("orders");
+      expect(Object.keys(before.json.stats)).to.deep.equal(STATS_KEYS);
+      expect(before.json.stats).to.deep.include({ name: "orders", processorId: before.json._id, inputMessageCount: 0, ok: 1, scaleFactor: 1 });
+      await action("orders", "start");
+      await sleep(60);
+      const first = (await get("orders")).json;
+      expect(first.stats.status).to.equal("running");
+      await sleep(60);
+      const second = (await get("orders")).json;
+      expect(specErrors("getGroupStreamProcessor", await get("orders"))).to.equal(undefined);
+      for (const k of ["inputMessageCount", "inputMessageSize", "outputMessageCount", "outputMessageSize"]) {
+        expect(Number.isInteger(second.stats[k]), k).to.equal(true);
+        expect(second.stats[k], k).to.be.greaterThan(first.stats[k]);
+      }
+      expect(second.stats.operatorStats.map((o: any) => o.name)).to.deep.equal(["SourceOperator", "MatchOperator", "EmitOperator"]);
+      expect(second.stats.operatorStats[0].inputMessageCount).to.equal(second.stats.inputMessageCount);
+      await action("orders", "stop");
+      const stopped = (await get("orders")).json.stats;
+      await sleep(40);
+      expect((await get("orders")).json.stats.inputMessageCount).to.equal(stopped.inputMessageCount);
+      expect(stopped.status).to.equal("stopped");
+    });
+
+    it("counts nothing while a start is still STARTING, then one message per 10 ms (injected clock)", () => {
+      let now = 0;
+      const s = new Store(100, () => now);
+      s.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", connections: [{ name: "src", type: "Sample" }], processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }] }] }] }] });
+      s.startProcessor(G, "w", "p");
+      const countAt = (t: number) => {
+        now = t;
+        const sp = s.processor(G, "w", "p");
+        return processorStats(sp, s.observedState(sp), now).inputMessageCount;
+      };
+      expect([countAt(99), countAt(100), countAt(150)]).to.deep.equal([0, 0, 5]);
+      s.stopProcessor(G, "w", "p");
+      expect(countAt(500)).to.equal(5);
     });
   });
 
