@@ -10,7 +10,7 @@ import axiosRetry from "axios-retry";
 import { createHash } from "crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
-import { AtlasApiError, AtlasNetworkError, redact, UnverifiedActionError } from "./errors";
+import { asError, AtlasApiError, AtlasNetworkError, redact, UnverifiedActionError } from "./errors";
 import { classifyFailure, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "./settings";
 
@@ -139,7 +139,7 @@ export class AtlasHttpClient {
         applied = await api.tookEffect();
       } catch (e) {
         // axios-retry would swallow this and report the earlier failure: keep the read's error.
-        call.readFailure = { outcome, error: e instanceof Error ? e : new Error(String(e)) };
+        call.readFailure = { outcome, error: asError(e) };
         return false;
       }
       if (applied) {

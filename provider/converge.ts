@@ -3,7 +3,7 @@
  * logic in state.ts. Waits enforce their own deadline, because Pulumi's `customTimeouts` do
  * nothing for dynamic providers (shared/reference/pulumi-dynamic-providers.md).
  */
-import { isAtlasApiError, ProcessorStateError } from "./errors";
+import { errorMessage, isAtlasApiError, ProcessorStateError } from "./errors";
 import type { ActionOutcome, ProcessorApi, StartWithBody } from "./processors";
 import { classifyFailure } from "./retry";
 import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "./state";
@@ -58,7 +58,7 @@ function failedMessage(ref: ProcessorRef, after: string): string {
  */
 export function endsWait(e: unknown): boolean {
   if (isAtlasApiError(e)) return classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) === "definite";
-  return !(e instanceof Error && e.name === "AtlasNetworkError");
+  return !(typeof e === "object" && e !== null && (e as { name?: unknown }).name === "AtlasNetworkError");
 }
 
 /**
@@ -103,7 +103,7 @@ export async function pollUntil(
       lastReadError = undefined;
     } catch (e) {
       if (endsWait(e)) throw e;
-      lastReadError = e instanceof Error ? e.message : String(e);
+      lastReadError = errorMessage(e);
       ctx.log(`[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - Date.now()) / 1000))}s left)`);
       continue;
     }

@@ -131,9 +131,24 @@ export class ProcessorInitError extends StreamProcessorError {
     this.name = "ProcessorInitError";
     this.id = id;
     this.properties = properties;
-    this.reasons = [cause.message];
+    // The engine shows the reasons, not the message: give it the whole message.
+    this.reasons = [this.message];
     this.failure = cause;
   }
+}
+
+/**
+ * The message of anything thrown. Not `instanceof Error`: closure serialization (a program using
+ * this repository's copy) rewrites our classes so their instances need not inherit from Error.
+ */
+export function errorMessage(e: unknown): string {
+  const m = typeof e === "object" && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof m === "string" ? m : String(e);
+}
+
+/** Anything thrown, as something with a message (our errors kept as they are). */
+export function asError(e: unknown): Error {
+  return typeof e === "object" && e !== null && typeof (e as { message?: unknown }).message === "string" ? (e as Error) : new Error(String(e));
 }
 
 /** True for errors raised because Atlas answered with an HTTP error status. */

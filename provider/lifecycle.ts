@@ -12,7 +12,7 @@ import { sharedClient } from "./client";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
 import { covers, definitionChanges, matchesDefinition, type Definition } from "./definition";
 import { diffProcessor } from "./diff";
-import { isAtlasApiError, ProcessorInitError, ProcessorStateError } from "./errors";
+import { asError, errorMessage, isAtlasApiError, ProcessorInitError, ProcessorStateError } from "./errors";
 import { ProcessorApi, type ProcessorDefinitionBody, type StartWithBody } from "./processors";
 import { allConfigKeys, resolveSettings } from "./settings";
 import { isTransitional } from "./state";
@@ -119,14 +119,14 @@ async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInput
     await ctx.api.modify(ref, definitionBody(inputs));
   } catch (e) {
     if (wasRunning) {
-      const msg = (e instanceof Error ? e.message : String(e)).replace(/\s+$/, "");
+      const msg = errorMessage(e).replace(/\s+$/, "");
       ctx.log(`[atlas] ${ref.processorName}: the definition change failed; restarting it on its previous definition`);
       let restarted: ObservedProcessor | undefined;
       let restartError: string | undefined;
       try {
         restarted = await converge(ref, "STARTED", ctx, undefined, stopped);
       } catch (again) {
-        restartError = again instanceof Error ? again.message : String(again);
+        restartError = errorMessage(again);
       }
       const state = restarted?.state ?? (restartError ? stopped.state : "STARTED");
       throw new ProcessorStateError(
@@ -241,7 +241,7 @@ async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: bo
  * keeps the processor in the stack instead of orphaning it.
  */
 function partialFailure(inputs: StreamProcessorInputs, observed: ObservedProcessor, e: unknown): Error {
-  const cause = e instanceof Error ? e : new Error(String(e));
+  const cause = asError(e);
   const lastState = e instanceof ProcessorStateError && e.lastState !== "NOT_FOUND" ? e.lastState : observed.state;
   const outs: Record<string, unknown> = { ...toOutputs(inputs, { ...observed, state: lastState }, true) };
   const provider = (inputs as unknown as Record<string, unknown>).__provider;

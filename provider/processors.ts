@@ -5,7 +5,7 @@
  * undocumented (shared/reference/atlas-streams-api.md, "Errors").
  */
 import type { AtlasHttpClient } from "./client";
-import { AtlasApiError, isAtlasApiError, UnverifiedActionError } from "./errors";
+import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "./errors";
 import { classifyFailure, missingConnectionName, retryDelayMs } from "./retry";
 import { actionTookEffect } from "./state";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
@@ -157,7 +157,7 @@ export class ProcessorApi {
         try {
           applied = await tookEffect();
         } catch (readError) {
-          throw new UnverifiedActionError(`Atlas API POST ${processorPath(ref, suffix)}`, `HTTP ${e.status}${e.errorCode ? ` ${e.errorCode}` : ""}`, readError instanceof Error ? readError : new Error(String(readError)));
+          throw new UnverifiedActionError(`Atlas API POST ${processorPath(ref, suffix)}`, `HTTP ${e.status}${e.errorCode ? ` ${e.errorCode}` : ""}`, asError(readError));
         }
         if (applied) return "already";
       }
