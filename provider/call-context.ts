@@ -14,6 +14,10 @@ export class CallContext {
   applied = false;
   /** The delay chosen for the next retry (retryCondition computes it, retryDelay uses it). */
   nextDelayMs = 0;
+  /** Set when an action timed out (504 or no answer in time): it is not re-sent; the caller reads. */
+  timedOut: string | undefined = undefined;
+  /** Set when the fresh read after a failed attempt failed itself: the call reports that read. */
+  readFailure: { outcome: string; error: Error } | undefined = undefined;
 }
 
 declare module "axios" {

@@ -5,12 +5,13 @@
  * provider sends `options.resume_from_checkpoint` only on updates that change the pipeline
  * (github.com/mongodb/terraform-provider-mongodbatlas internal/service/streamprocessor).
  *
- * The decision (was this refusal about the checkpoint?) is pure; `restoreAfterRefusal` does the
- * I/O of putting a processor that was stopped for the change back to running.
+ * The decision (was this refusal about the checkpoint?) is pure; lifecycle.ts puts a processor
+ * that was stopped for the change back to running.
  */
-import { converge, describeRef, type ConvergeContext } from "./converge";
+import { describeRef } from "./converge";
 import { sameValue } from "./definition";
-import { isAtlasApiError, ProcessorStateError } from "./errors";
+import { isAtlasApiError } from "./errors";
+import { classifyFailure } from "./retry";
 import type { PipelineStage, ProcessorRef } from "./types";
 
 /** The stages whose change invalidates a checkpoint. */
@@ -36,6 +37,8 @@ export function checkpointRefusal(
   resumeFromCheckpoint: boolean | undefined,
 ): string[] | undefined {
   if (!isAtlasApiError(error) || error.status !== 400 || resumeFromCheckpoint === false) return undefined;
+  // A missing connection or a transient infrastructure answer is not about the checkpoint.
+  if (classifyFailure({ status: error.status, detail: error.detail }) !== "definite") return undefined;
   const stages = checkpointedStagesChanged(before, after);
   return stages.length > 0 ? stages : undefined;
 }
@@ -51,24 +54,4 @@ export function checkpointRefusalMessage(ref: ProcessorRef, stages: string[], at
     `the processor then starts on the new pipeline without its checkpoint (it does not reprocess from where it stopped and open windows are dropped). ` +
     `Nothing was changed: ${now}.`
   );
-}
-
-/**
- * After a refused change: restarts the processor if it was running before it was stopped for
- * the change, and returns the error to throw (it says where the processor stands).
- */
-export async function restoreAfterRefusal(ref: ProcessorRef, ctx: ConvergeContext, wasRunning: boolean, stages: string[], error: unknown): Promise<ProcessorStateError> {
-  const detail = isAtlasApiError(error) ? error.detail : undefined;
-  if (!wasRunning) return new ProcessorStateError(checkpointRefusalMessage(ref, stages, detail, "the processor keeps its previous definition and was not running"), "STOPPED");
-  try {
-    const running = await converge(ref, "STARTED", ctx);
-    ctx.log(`[atlas] ${ref.processorName}: change refused; restarted on its previous definition`);
-    return new ProcessorStateError(checkpointRefusalMessage(ref, stages, detail, `the processor is running on its previous definition (${running.state})`), running.state);
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return new ProcessorStateError(
-      checkpointRefusalMessage(ref, stages, detail, `the processor keeps its previous definition, but restarting it after the refusal failed (${why})`),
-      e instanceof ProcessorStateError ? e.lastState : "STOPPED",
-    );
-  }
 }

@@ -10,8 +10,8 @@ import axiosRetry from "axios-retry";
 import { createHash } from "crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
-import { AtlasApiError, AtlasNetworkError, redact } from "./errors";
-import { isTransient, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
+import { asError, AtlasApiError, AtlasNetworkError, redact, UnverifiedActionError } from "./errors";
+import { classifyFailure, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "./settings";
 
 export interface ApiCall {
@@ -29,8 +29,21 @@ export interface ApiCall {
    * the call ends as applied instead of sending it a second time.
    */
   tookEffect?: () => Promise<boolean>;
-  /** Builds the 404 hint (which of project, workspace or processor is missing). */
-  explainNotFound?: () => Promise<string>;
+  /**
+   * A call that may take Atlas up to a minute (create, PATCH, DELETE, :start, :startWith,
+   * :stop): its per-attempt timeout is `actionTimeoutMs` instead of `requestTimeoutMs`.
+   */
+  slow?: boolean;
+  /**
+   * A processor action (:start, :startWith, :stop): after a 504 or a client timeout it is never
+   * re-sent (Atlas may still apply it); the call returns `timedOut` and the caller reads.
+   */
+  action?: boolean;
+  /**
+   * Builds the 404 hint (which of project, workspace or processor is missing) from the 404's
+   * errorCode when it says, else by reads.
+   */
+  explainNotFound?: (errorCode?: string) => Promise<string>;
   /** Extra hint for 401/403 (the roles the operation needs). */
   authHint?: string;
 }
@@ -41,6 +54,8 @@ export interface ApiResult {
   /** True when the call got no clear answer but a fresh read showed that it took effect. */
   appliedAfterFailure: boolean;
   attempts: number;
+  /** Set when an action timed out (e.g. "HTTP 504 STREAM_PROCESSOR_TIMEOUT"): it may still take effect. */
+  timedOut?: string;
 }
 
 type Log = (line: string) => void;
@@ -102,21 +117,39 @@ export class AtlasHttpClient {
     const api = (error.config as { atlasApi?: ApiCall } | undefined)?.atlasApi;
     if (!call || !api || !api.retryable) return false;
     const status = error.response?.status;
-    const facts = { status, code: status === undefined ? error.code : undefined };
-    if (!isTransient(facts)) return false;
+    const body = (status !== undefined ? error.response?.data ?? {} : {}) as Record<string, unknown>;
+    const errorCode = typeof body.errorCode === "string" ? body.errorCode : undefined;
+    const detail = typeof body.detail === "string" ? body.detail : undefined;
+    const code = status === undefined ? error.code : undefined;
+    const verdict = classifyFailure({ status, code, errorCode, detail, action: api.action });
+    const outcome = status !== undefined ? `HTTP ${status}${errorCode ? ` ${errorCode}` : ""}` : String(code ?? "no answer");
+    if (verdict === "action-timeout") {
+      // Atlas may still apply it, showing the previous state meanwhile: a re-send could act twice.
+      call.timedOut = status !== undefined ? outcome : `no answer within ${this.settings.options.actionTimeoutMs} ms (${code})`;
+      return false;
+    }
+    if (verdict !== "transient" && verdict !== "transient-400") return false;
     const retriesSoFar = call.attempts - 1;
     const delay = retryDelayMs(retriesSoFar + 1, parseRetryAfter(error.response?.headers?.["retry-after"]), this.settings.options);
     if (!withinBudget(retriesSoFar, this.settings.options.maxRetries, Date.now() - call.startedAt, delay, this.settings.options.retryBudgetMs)) return false;
     // A 429 means "not done"; anything else may have been applied before the answer was lost.
     if (api.tookEffect && status !== 429) {
-      if (await api.tookEffect()) {
+      let applied: boolean;
+      try {
+        applied = await api.tookEffect();
+      } catch (e) {
+        // axios-retry would swallow this and report the earlier failure: keep the read's error.
+        call.readFailure = { outcome, error: asError(e) };
+        return false;
+      }
+      if (applied) {
         call.applied = true;
-        this.log(`[atlas] ${api.method} ${api.path}: got ${status ?? facts.code}, but a fresh read shows it took effect; not sending it again`);
+        this.log(`[atlas] ${api.method} ${api.path}: got ${outcome}, but a fresh read shows it took effect; not sending it again`);
         return false;
       }
     }
     call.nextDelayMs = delay;
-    this.log(`[atlas] ${api.method} ${api.path}: ${status !== undefined ? `HTTP ${status}` : facts.code}; retry ${retriesSoFar + 1} in ${delay} ms`);
+    this.log(`[atlas] ${api.method} ${api.path}: ${outcome}${verdict === "transient-400" && detail ? ` (${redact(detail, this.secrets)})` : ""}; retry ${retriesSoFar + 1} in ${delay} ms`);
     return true;
   }
 
@@ -134,6 +167,7 @@ export class AtlasHttpClient {
           url,
           data: api.body === undefined ? undefined : JSON.stringify(api.body),
           headers: api.body === undefined ? { Accept: mediaType } : { Accept: mediaType, "Content-Type": mediaType },
+          timeout: api.slow ? this.settings.options.actionTimeoutMs : this.settings.options.requestTimeoutMs,
           atlasCall: call,
           atlasApi: api,
           transformResponse: [(text: unknown) => parseJson(text)],
@@ -141,6 +175,8 @@ export class AtlasHttpClient {
         return { status: res.status, data: res.data, appliedAfterFailure: false, attempts: call.attempts };
       } catch (e) {
         if (call.applied) return { status: 0, data: undefined, appliedAfterFailure: true, attempts: call.attempts };
+        if (call.timedOut) return { status: 0, data: undefined, appliedAfterFailure: false, attempts: call.attempts, timedOut: call.timedOut };
+        if (call.readFailure) throw new UnverifiedActionError(`Atlas API ${api.method} ${api.path}`, call.readFailure.outcome, call.readFailure.error);
         if (axios.isAxiosError(e) && e.response?.status === 401) {
           const sent = e.config?.headers?.Authorization;
           const retry = this.auth.retryAfterUnauthorized(e.response.headers?.["www-authenticate"], firstUnauthorized, typeof sent === "string" ? sent : undefined);
@@ -176,7 +212,7 @@ export class AtlasHttpClient {
     } else if (status === 403) {
       hint = `The credential lacks permission for this operation. ${api.authHint ?? ""}`.trim();
     } else if (status === 404 && api.explainNotFound) {
-      hint = await api.explainNotFound().catch(() => undefined);
+      hint = await api.explainNotFound(errorCode).catch(() => undefined);
     } else if (status === 429) {
       hint = "Atlas rate-limited the requests and the retry budget ran out: run again later or with lower parallelism (pulumi up --parallel).";
     } else if (status >= 500) {

@@ -3,8 +3,9 @@
  * logic in state.ts. Waits enforce their own deadline, because Pulumi's `customTimeouts` do
  * nothing for dynamic providers (shared/reference/pulumi-dynamic-providers.md).
  */
-import { ProcessorStateError } from "./errors";
-import type { ProcessorApi, StartWithBody } from "./processors";
+import { errorMessage, isAtlasApiError, ProcessorStateError } from "./errors";
+import type { ActionOutcome, ProcessorApi, StartWithBody } from "./processors";
+import { classifyFailure } from "./retry";
 import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "./state";
 import type { DesiredState, ObservedProcessor, ProcessorRef } from "./types";
 
@@ -16,6 +17,20 @@ export interface ConvergeContext {
   startedAt: number;
   log: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * After an action timed out, how long its effect may still be pending: reads wait this long
+   * for it before converge decides, from a fresh read, to act again. Default 120 000 ms
+   * (the client option actionSettleMs).
+   */
+  pendingMs?: number;
+}
+
+/** How pollUntil ends besides `done`. */
+export interface PollOptions {
+  /** What preceded the wait, for the timeout message (e.g. that :start timed out). */
+  after?: string;
+  /** Epoch ms (before the deadline) at which to return the last observation instead of failing. */
+  returnBy?: number;
 }
 
 /** How often a processor that stays in a transitional state gets a "still …" line. */
@@ -37,36 +52,61 @@ export function failedMessage(ref: ProcessorRef, after: string): string {
 }
 
 /**
+ * Whether a read that failed (after its own retries) while waiting ends the wait: only a
+ * definite answer does (a 4xx other than 429, a configuration error); trouble on the way or on
+ * Atlas's side leaves the wait to its deadline.
+ */
+export function endsWait(e: unknown): boolean {
+  if (isAtlasApiError(e)) return classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) === "definite";
+  return !(typeof e === "object" && e !== null && (e as { name?: unknown }).name === "AtlasNetworkError");
+}
+
+/**
  * Polls until `done(state)` says stop, or the deadline passes. Prints a line whenever the
- * observed state changes. Returns the last observation (undefined = 404).
+ * observed state changes. Returns the last observation (undefined = 404). A read that fails
+ * with trouble that may pass is logged and the wait goes on (see endsWait).
  */
 export async function pollUntil(
   ref: ProcessorRef,
   ctx: ConvergeContext,
   goal: string,
   done: (state: Observed) => boolean,
+  opts: PollOptions = {},
 ): Promise<ObservedProcessor | undefined> {
+  const { after, returnBy } = opts;
   const sleep = ctx.sleep ?? defaultSleep;
   let last: ObservedProcessor | undefined;
   let lastState: string | undefined = "(not read yet)";
   let lastPrinted: string | undefined = "(nothing yet)";
   let lastPrintedAt = Date.now();
+  let lastReadError: string | undefined;
   // Fixed-rate polling: each delay counts from when the previous look was *sent*, so a slow
   // answer does not push the next look later (one request latency sooner per look).
   let previousLookAt = Date.now();
   for (let attempt = 0; ; attempt++) {
-    const remaining = ctx.deadline - Date.now();
-    if (remaining <= 0) {
+    if (returnBy !== undefined && Date.now() >= returnBy && returnBy < ctx.deadline && lastReadError === undefined && lastState !== "(not read yet)") return last;
+    const until = returnBy !== undefined && Date.now() < returnBy ? Math.min(returnBy, ctx.deadline) : ctx.deadline;
+    const remaining = until - Date.now();
+    if (Date.now() >= ctx.deadline) {
       const waited = Math.round((Date.now() - ctx.startedAt) / 1000);
       throw new ProcessorStateError(
-        `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}; last observed state: ${lastState ?? "not found (404)"}. ` +
+        `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}${after ? ` (${after})` : ""}; last observed state: ${lastState ?? "not found (404)"}` +
+          `${lastReadError ? `; the last read failed: ${lastReadError}` : ""}. ` +
           `Raise timeoutSeconds if Atlas is just slow, or check the processor in the Atlas UI.`,
         lastState ?? "NOT_FOUND",
       );
     }
-    await sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - Date.now(), remaining)));
+    await sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - Date.now(), Math.max(0, remaining))));
     previousLookAt = Date.now();
-    last = await ctx.api.get(ref);
+    try {
+      last = await ctx.api.get(ref);
+      lastReadError = undefined;
+    } catch (e) {
+      if (endsWait(e)) throw e;
+      lastReadError = errorMessage(e);
+      ctx.log(`[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - Date.now()) / 1000))}s left)`);
+      continue;
+    }
     const state = last?.state;
     // A line when the state settles, and a "still …" line every few seconds while it does not:
     // a short transition needs no line of its own (100 processors would print 100 STARTINGs).
@@ -80,6 +120,21 @@ export async function pollUntil(
     }
     if (done(state)) return last;
   }
+}
+
+const DEFAULT_PENDING_MS = 120_000;
+
+/** After a timed-out action: wait for its effect up to the pending window, and say so on timeout. */
+function afterTimeout(ctx: ConvergeContext, outcome: ActionOutcome, action: string): PollOptions {
+  if (outcome !== "timed-out") return {};
+  return { after: `${action} timed out and was not sent again, as Atlas may still apply it`, returnBy: Date.now() + (ctx.pendingMs ?? DEFAULT_PENDING_MS) };
+}
+
+/** What converge says about an action before the wait that follows it. */
+function actionNote(outcome: ActionOutcome, action: string): string {
+  if (outcome === "sent") return `${action} accepted`;
+  if (outcome === "already") return "already in progress";
+  return `${action} timed out; Atlas may still apply it`;
 }
 
 /**
@@ -101,11 +156,16 @@ export async function converge(
     switch (step.kind) {
       case "done":
         return observed as ObservedProcessor;
-      case "missing":
+      case "missing": {
+        // The 404's own errorCode may say that the project or the workspace is what is missing.
+        const parent = ctx.api.missingParent(ref);
         throw new ProcessorStateError(
-          `The ${describeRef(ref)} does not exist. Create it in Atlas, or set pipeline so this resource creates it; check the names for typos.`,
+          parent
+            ? `The ${describeRef(ref)} cannot be found: ${parent}`
+            : `The ${describeRef(ref)} does not exist. Create it in Atlas, or set pipeline so this resource creates it; check the names for typos.`,
           "NOT_FOUND",
         );
+      }
       case "wait":
         ctx.log(`[atlas] ${ref.processorName}: ${observed?.state}, waiting for it to settle before making it ${desired}`);
         observed = await pollUntil(ref, ctx, "settled", (s) => s === undefined || !isTransitional(s) || waitVerdict(desired, s) === "done");
@@ -114,10 +174,16 @@ export async function converge(
       case "stop": {
         const before = observed?.state;
         const outcome = step.kind === "start" ? await ctx.api.start(ref, startWith) : await ctx.api.stop(ref);
-        ctx.log(`[atlas] ${ref.processorName}: ${before} → ${desired} (${outcome === "sent" ? `:${startWith && step.kind === "start" ? "startWith" : step.kind} accepted` : "already in progress"})`);
-        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending");
+        const action = `:${startWith && step.kind === "start" ? "startWith" : step.kind}`;
+        ctx.log(`[atlas] ${ref.processorName}: ${before} → ${desired} (${actionNote(outcome, action)})`);
+        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending", afterTimeout(ctx, outcome, action));
         const verdict = waitVerdict(desired, observed?.state);
         if (verdict === "done") return observed as ObservedProcessor;
+        if (verdict === "pending" && outcome === "timed-out") {
+          // The effect window passed and a fresh read still shows no effect: decide again.
+          ctx.log(`[atlas] ${ref.processorName}: still ${observed?.state} ${Math.round((ctx.pendingMs ?? DEFAULT_PENDING_MS) / 1000)}s after ${action} timed out; it did not take effect`);
+          continue;
+        }
         if (verdict === "failed") throw new ProcessorStateError(failedMessage(ref, " after :start"), "FAILED");
         throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) while waiting for it to become ${desired}: was it deleted outside Pulumi?`, "NOT_FOUND");
       }
@@ -135,6 +201,9 @@ export async function ensureStopped(ref: ProcessorRef, ctx: ConvergeContext, ini
     if (observed === undefined) return undefined;
   }
   if (observed.state !== "STARTED") return observed; // CREATED, STOPPED, FAILED: not running
-  await ctx.api.stop(ref);
-  return pollUntil(ref, ctx, "STOPPED", (s) => s === undefined || (!isTransitional(s) && s !== "STARTED"));
+  const outcome = await ctx.api.stop(ref);
+  const stopped = (s: Observed) => s === undefined || (!isTransitional(s) && s !== "STARTED");
+  const seen = await pollUntil(ref, ctx, "STOPPED", stopped, afterTimeout(ctx, outcome, ":stop"));
+  // A :stop that timed out and shows no effect once its window passed: a fresh read decided, stop again.
+  return seen && !stopped(seen.state) ? ensureStopped(ref, ctx, seen) : seen;
 }

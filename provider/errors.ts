@@ -95,6 +95,62 @@ export class ProcessorStateError extends StreamProcessorError {
   }
 }
 
+/**
+ * An action got no clear answer, and the fresh read that checks whether it took effect failed
+ * too: the message reports that read (the real cause) and what the action got before it.
+ */
+export class UnverifiedActionError extends StreamProcessorError {
+  /** The failed read (AtlasApiError, AtlasNetworkError, …). */
+  readonly readError: Error;
+  constructor(action: string, actionOutcome: string, readError: Error) {
+    super(
+      `${action} got ${actionOutcome}; the read that checks whether it took effect then failed, so it was not sent again: ${readError.message.replace(/\s+$/, "")} ` +
+        `Run pulumi up again once Atlas answers reads (it reads first and acts only if needed).`,
+    );
+    this.name = "UnverifiedActionError";
+    this.readError = readError;
+  }
+}
+
+/**
+ * Create made the processor, then a later step failed (start refused, FAILED, timeout). Carries
+ * the resource id and outputs: the Pulumi Node dynamic-provider server turns an error with `id`,
+ * `properties` and `reasons` into ErrorResourceInitFailed, so the engine keeps the resource in
+ * the stack (with `createdByResource: true`) and `pulumi destroy` deletes what was created.
+ */
+export class ProcessorInitError extends StreamProcessorError {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+  /** The error that ended the create. */
+  readonly failure: Error;
+  constructor(id: string, properties: Record<string, unknown>, cause: Error) {
+    super(
+      `${cause.message.replace(/\s+$/, "")} The processor was created and stays in the stack: run pulumi up again after fixing the cause, or pulumi destroy to delete it.`,
+    );
+    this.name = "ProcessorInitError";
+    this.id = id;
+    this.properties = properties;
+    // The engine shows the reasons, not the message: give it the whole message.
+    this.reasons = [this.message];
+    this.failure = cause;
+  }
+}
+
+/**
+ * The message of anything thrown. Not `instanceof Error`: closure serialization (a program using
+ * this repository's copy) rewrites our classes so their instances need not inherit from Error.
+ */
+export function errorMessage(e: unknown): string {
+  const m = typeof e === "object" && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof m === "string" ? m : String(e);
+}
+
+/** Anything thrown, as something with a message (our errors kept as they are). */
+export function asError(e: unknown): Error {
+  return typeof e === "object" && e !== null && typeof (e as { message?: unknown }).message === "string" ? (e as Error) : new Error(String(e));
+}
+
 /** True for errors raised because Atlas answered with an HTTP error status. */
 export function isAtlasApiError(e: unknown): e is AtlasApiError {
   return e instanceof AtlasApiError || (e instanceof Error && e.name === "AtlasApiError" && "status" in e);

@@ -10,10 +10,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { sharedClient } from "./client";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
-import { checkpointRefusal, restoreAfterRefusal } from "./checkpoint";
+import { checkpointRefusal, checkpointRefusalMessage } from "./checkpoint";
 import { definitionChanges, definitionMismatch, modifyBody, type Definition } from "./definition";
 import { diffProcessor } from "./diff";
-import { isAtlasApiError, ProcessorStateError } from "./errors";
+import { asError, errorMessage, isAtlasApiError, ProcessorInitError, ProcessorStateError } from "./errors";
 import { verifyRunning } from "./health";
 import { ProcessorApi, type ProcessorDefinitionBody, type StartWithBody } from "./processors";
 import { allConfigKeys, resolveSettings } from "./settings";
@@ -56,7 +56,7 @@ function refOf(p: Pick<StreamProcessorInputs, "projectId" | "workspaceName" | "p
 
 function contextFor(api: ProcessorApi, timeoutSeconds: number): ConvergeContext {
   const startedAt = Date.now();
-  return { api, startedAt, deadline: startedAt + timeoutSeconds * 1000, log: (line) => console.log(line) };
+  return { api, startedAt, deadline: startedAt + timeoutSeconds * 1000, log: (line) => console.log(line), pendingMs: api.actionSettleMs };
 }
 
 /** The `:startWith` body when tier or a start option is set; undefined means plain `:start`. */
@@ -103,7 +103,8 @@ export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProce
 
 /**
  * Stops the processor if it runs, PATCHes the definition, and leaves the restart to converge.
- * A failure after the stop says that the processor was left stopped (issue 4).
+ * When the PATCH fails, nothing changed in Atlas: a processor that was running is started again
+ * on its previous definition, and the error says so (or that the restart failed too).
  */
 async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext, observed: ObservedProcessor): Promise<ObservedProcessor> {
   const wasRunning = observed.state === "STARTED" || isTransitional(observed.state);
@@ -112,17 +113,35 @@ async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInput
   try {
     await ctx.api.modify(ref, modifyBody(inputs, observed));
   } catch (e) {
-    // A $source or window change refused for lack of resumeFromCheckpoint: false says which input to set, running as before.
+    // Nothing changed in Atlas. A $source or window change refused for lack of
+    // resumeFromCheckpoint: false gets its own explanation (which input to set, and why).
     const stages = checkpointRefusal(e, observed.pipeline, inputs.pipeline, inputs.options?.resumeFromCheckpoint);
-    if (stages) throw await restoreAfterRefusal(ref, ctx, wasRunning, stages, e);
-    if (wasRunning) {
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new ProcessorStateError(
-        `The ${describeRef(ref)} was stopped to change its definition, but the change failed, so it is now ${stopped.state} (not running): ${msg} Fix the cause and run pulumi up again to apply the definition and restart it.`,
-        stopped.state,
-      );
+    const detail = isAtlasApiError(e) ? e.detail : undefined;
+    if (!wasRunning) {
+      if (stages) throw new ProcessorStateError(checkpointRefusalMessage(ref, stages, detail, "the processor keeps its previous definition and was not running"), stopped.state);
+      throw e;
     }
-    throw e;
+    const msg = errorMessage(e).replace(/\s+$/, "");
+    ctx.log(`[atlas] ${ref.processorName}: the definition change failed; restarting it on its previous definition`);
+    let restarted: ObservedProcessor | undefined;
+    let restartError: unknown;
+    try {
+      restarted = await converge(ref, "STARTED", ctx, undefined, stopped);
+    } catch (again) {
+      restartError = again;
+    }
+    if (stages) {
+      const now = restarted
+        ? `the processor is running on its previous definition (${restarted.state})`
+        : `the processor keeps its previous definition, but restarting it after the refusal failed (${errorMessage(restartError)})`;
+      throw new ProcessorStateError(checkpointRefusalMessage(ref, stages, detail, now), restarted?.state ?? stopped.state);
+    }
+    throw new ProcessorStateError(
+      restarted
+        ? `The change of the ${describeRef(ref)}'s definition failed, so it was restarted on its previous definition and is ${restarted.state} again: ${msg} Fix the cause and run pulumi up again to apply the new definition.`
+        : `The ${describeRef(ref)} was stopped to change its definition, but the change failed, and restarting it on its previous definition failed too, so it is not running: ${msg} The restart failed with: ${errorMessage(restartError)} Fix the cause and run pulumi up again.`,
+      restarted?.state ?? (restartError instanceof ProcessorStateError ? restartError.lastState : stopped.state),
+    );
   }
   ctx.log(`[atlas] ${ref.processorName}: definition updated`);
   return (await ctx.api.get(ref)) ?? stopped;
@@ -138,22 +157,31 @@ async function ensureDefinition(
   inputs: StreamProcessorInputs,
   ctx: ConvergeContext,
   current: ObservedProcessor | undefined,
+  onCreated: (observed: ObservedProcessor) => void = () => undefined,
 ): Promise<{ observed: ObservedProcessor; created: boolean }> {
-  let observed = current;
-  if (observed === undefined) {
+  if (current === undefined) {
+    let made: ObservedProcessor;
     try {
-      await ctx.api.create(ref, definitionBody(inputs));
-      ctx.log(`[atlas] ${ref.processorName}: created`);
-      const settled = await pollUntil(ref, ctx, "CREATED", (s) => s === undefined || !isTransitional(s));
-      if (!settled) throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) right after it was created.`, "NOT_FOUND");
-      return { observed: settled, created: true };
+      made = await ctx.api.create(ref, definitionBody(inputs));
     } catch (e) {
       // Someone (or a lost answer to our own request) created it meanwhile: a fresh read decides.
       if (!(isAtlasApiError(e) && (e.status === 400 || e.status === 409))) throw e;
-      observed = await ctx.api.get(ref);
-      if (observed === undefined) throw e;
+      const seen = await ctx.api.get(ref);
+      if (seen === undefined) throw e;
+      return adoptOrReplace(ref, inputs, ctx, seen);
     }
+    // From here on the processor exists because of this resource: a failure must not orphan it.
+    onCreated(made);
+    ctx.log(`[atlas] ${ref.processorName}: created`);
+    const settled = await pollUntil(ref, ctx, "CREATED", (s) => s === undefined || !isTransitional(s));
+    if (!settled) throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) right after it was created.`, "NOT_FOUND");
+    return { observed: settled, created: true };
   }
+  return adoptOrReplace(ref, inputs, ctx, current);
+}
+
+/** An existing processor: adopt it when identical, replace its definition only with adoptExisting. */
+async function adoptOrReplace(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext, observed: ObservedProcessor): Promise<{ observed: ObservedProcessor; created: boolean }> {
   const mismatch = definitionMismatch(observed, inputs);
   if (mismatch.length === 0) {
     ctx.log(`[atlas] ${ref.processorName}: exists with the same definition; adopting it`);
@@ -190,14 +218,44 @@ async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: bo
     } else {
       // First time this resource owns it (create, or pipeline newly added): create if missing,
       // adopt if identical, refuse a different one unless adoptExisting.
-      const r = await ensureDefinition(ref, inputs, ctx, current);
-      observed = r.observed;
-      created = created || r.created;
+      let madeNow: ObservedProcessor | undefined;
+      try {
+        const r = await ensureDefinition(ref, inputs, ctx, current, (made) => (madeNow = made));
+        observed = r.observed;
+        created = created || r.created;
+      } catch (e) {
+        throw madeNow ? partialFailure(inputs, madeNow, e) : e;
+      }
+      if (created && !createdBefore) {
+        try {
+          return toOutputs(inputs, await settleAndVerify(ref, inputs, ctx, observed), true);
+        } catch (e) {
+          throw partialFailure(inputs, observed, e);
+        }
+      }
     }
   }
-  let settled = await converge(ref, inputs.state, ctx, startWithBody(inputs), observed);
-  if (inputs.state === "STARTED" && inputs.verifySeconds) settled = await verifyRunning(ref, ctx, inputs.verifySeconds, settled);
-  return toOutputs(inputs, settled, created);
+  return toOutputs(inputs, await settleAndVerify(ref, inputs, ctx, observed), created);
+}
+
+/** Converges on the desired state, then (with verifySeconds) watches a started processor stay up. */
+async function settleAndVerify(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext, observed: ObservedProcessor | undefined): Promise<ObservedProcessor> {
+  const settled = await converge(ref, inputs.state, ctx, startWithBody(inputs), observed);
+  return inputs.state === "STARTED" && inputs.verifySeconds ? verifyRunning(ref, ctx, inputs.verifySeconds, settled) : settled;
+}
+
+/**
+ * The error for "created, then a later step failed": it carries the resource id and outputs with
+ * `createdByResource: true` (and the serialized provider, which delete needs), so the engine
+ * keeps the processor in the stack instead of orphaning it.
+ */
+function partialFailure(inputs: StreamProcessorInputs, observed: ObservedProcessor, e: unknown): Error {
+  const cause = asError(e);
+  const lastState = e instanceof ProcessorStateError && e.lastState !== "NOT_FOUND" ? e.lastState : observed.state;
+  const outs: Record<string, unknown> = { ...toOutputs(inputs, { ...observed, state: lastState }, true) };
+  const provider = (inputs as unknown as Record<string, unknown>).__provider;
+  if (provider !== undefined) outs.__provider = provider;
+  return new ProcessorInitError(resourceId(refOf(inputs)), outs, cause);
 }
 
 /** configure: keep the stack config (with decrypted secrets) in this process's memory only. */

@@ -5,7 +5,8 @@
  * undocumented (shared/reference/atlas-streams-api.md, "Errors").
  */
 import type { AtlasHttpClient } from "./client";
-import { isAtlasApiError } from "./errors";
+import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "./errors";
+import { classifyFailure, missingConnectionName, retryDelayMs } from "./retry";
 import { actionTookEffect } from "./state";
 import { parseStats } from "./stats";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
@@ -41,13 +42,51 @@ export interface ProcessorDefinitionBody {
   failoverEnabled?: boolean;
 }
 
-/** Which action reached Atlas: sent and acknowledged, or found already done by a fresh read. */
-export type ActionOutcome = "sent" | "already";
+/**
+ * Which action reached Atlas: sent and acknowledged, found already done by a fresh read, or
+ * timed out (504 or no answer in time) — Atlas may still apply it, so the caller reads until
+ * the processor settles and never sends it again.
+ */
+export type ActionOutcome = "sent" | "already" | "timed-out";
+
+/**
+ * The 404 hint from the 404's own errorCode, when it says which level is missing (Atlas sends
+ * GROUP_NOT_FOUND and STREAM_TENANT_NOT_FOUND_FOR_NAME); undefined when it does not say.
+ */
+export function notFoundFromCode(ref: ProcessorRef, errorCode: string | undefined): string | undefined {
+  switch (errorCode) {
+    case "GROUP_NOT_FOUND":
+      return `Project ${ref.projectId} was not found: check projectId (the Atlas project id, also called groupId).`;
+    case "STREAM_TENANT_NOT_FOUND_FOR_NAME":
+      return `Stream workspace "${ref.workspaceName}" was not found in project ${ref.projectId}: check workspaceName (the stream workspace, formerly stream instance, name).`;
+    case "STREAM_PROCESSOR_NOT_FOUND":
+      return processorMissing(ref);
+    default:
+      return undefined;
+  }
+}
+
+function processorMissing(ref: ProcessorRef): string {
+  return `The stream processor "${ref.processorName}" does not exist in workspace "${ref.workspaceName}": create it in Atlas first, or set pipeline so this resource creates it.`;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const WORKSPACE_VERSION = "2023-02-01";
 
 export class ProcessorApi {
-  constructor(private readonly http: AtlasHttpClient) {}
+  constructor(
+    private readonly http: AtlasHttpClient,
+    private readonly log: (line: string) => void = (line) => console.log(line),
+  ) {}
+
+  /** The errorCode of the last 404 each processor path got from a read (the body says what is missing). */
+  private readonly notFoundCodes: Record<string, string | undefined> = {};
+
+  /** How long a timed-out action's effect may still appear (client option actionSettleMs). */
+  get actionSettleMs(): number {
+    return this.http.settings.options.actionSettleMs;
+  }
 
   private get v() {
     return this.http.settings.options.versions;
@@ -65,9 +104,21 @@ export class ProcessorApi {
       });
       return toObserved(res.data, ref);
     } catch (e) {
-      if (isAtlasApiError(e) && e.status === 404) return undefined;
+      if (isAtlasApiError(e) && e.status === 404) {
+        this.notFoundCodes[processorPath(ref)] = e.errorCode;
+        return undefined;
+      }
       throw e;
     }
+  }
+
+  /**
+   * When the last read of this processor got a 404 whose errorCode says the project or the
+   * workspace is missing (not the processor), the hint saying so; otherwise undefined. No request.
+   */
+  missingParent(ref: ProcessorRef): string | undefined {
+    const code = this.notFoundCodes[processorPath(ref)];
+    return code === "GROUP_NOT_FOUND" || code === "STREAM_TENANT_NOT_FOUND_FOR_NAME" ? notFoundFromCode(ref, code) : undefined;
   }
 
   /** `:start`, or `:startWith` when a body is given (tier or start options). */
@@ -90,32 +141,83 @@ export class ProcessorApi {
         version,
         body,
         retryable: true,
+        slow: true,
+        action: true,
         tookEffect,
-        explainNotFound: () => this.explainNotFound(ref),
+        explainNotFound: (code) => this.explainNotFound(ref, code),
         authHint: ROLES_HINT(ref.projectId),
       });
+      if (res.timedOut) {
+        this.log(`[atlas] ${ref.processorName}: :${suffix} got ${res.timedOut}; Atlas may still apply it, so it is not sent again: reading until the processor settles`);
+        return "timed-out";
+      }
       return res.appliedAfterFailure ? "already" : "sent";
     } catch (e) {
       // Atlas refuses to start a running processor (or stop a stopped one) with a 4xx whose
       // errorCode is undocumented: a fresh read tells whether the goal is already met.
-      if (isAtlasApiError(e) && (e.status === 400 || e.status === 409) && (await tookEffect())) return "already";
+      if (isAtlasApiError(e) && (e.status === 400 || e.status === 409)) {
+        let applied: boolean;
+        try {
+          applied = await tookEffect();
+        } catch (readError) {
+          throw new UnverifiedActionError(`Atlas API POST ${processorPath(ref, suffix)}`, `HTTP ${e.status}${e.errorCode ? ` ${e.errorCode}` : ""}`, asError(readError));
+        }
+        if (applied) return "already";
+      }
       throw e;
+    }
+  }
+
+  /**
+   * Sends a create or a modify, retrying "connection named X does not exist" for up to
+   * `connectionWaitMs` (a connection created moments ago — e.g. by @pulumi/mongodbatlas in the
+   * same `pulumi up` — propagates for a few seconds), with a progress line per attempt.
+   */
+  private async withConnectionWait<T>(ref: ProcessorRef, send: () => Promise<T>, sleep = defaultSleep): Promise<T> {
+    const options = this.http.settings.options;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (e) {
+        if (!isAtlasApiError(e) || classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) !== "connection-pending") throw e;
+        const connection = missingConnectionName(e.detail) ?? "?";
+        const elapsed = Date.now() - started;
+        const delay = retryDelayMs(attempt, undefined, options);
+        if (elapsed + delay > options.connectionWaitMs) {
+          throw new AtlasApiError({
+            method: e.method,
+            path: e.path,
+            status: e.status,
+            errorCode: e.errorCode,
+            detail: e.detail,
+            attempts: attempt,
+            hint:
+              `The connection "${connection}" does not exist in stream workspace "${ref.workspaceName}" (project ${ref.projectId}), still after ${Math.round(elapsed / 1000)}s: ` +
+              `create it in the workspace (Atlas UI → Stream Processing → ${ref.workspaceName} → Connections, or mongodbatlas.StreamConnection with dependsOn), or fix the name in the pipeline or options.dlq. ` +
+              `If it was just created and needs longer to propagate, raise atlas-stream-processor:connectionWaitMs (now ${options.connectionWaitMs} ms).`,
+          });
+        }
+        this.log(`[atlas] ${ref.processorName}: waiting for connection ${connection} in workspace "${ref.workspaceName}" (Atlas does not know it yet; it may still be propagating), ${(elapsed / 1000).toFixed(1)}s of ${Math.round(options.connectionWaitMs / 1000)}s`);
+        await sleep(delay);
+      }
     }
   }
 
   /** Creates the processor; a repeat that finds it already there (4xx) is checked by the caller. */
   async create(ref: ProcessorRef, def: ProcessorDefinitionBody): Promise<ObservedProcessor> {
-    const res = await this.http.call({
+    const res = await this.withConnectionWait(ref, () => this.http.call({
       method: "POST",
       path: `${workspacePath(ref)}/processor`,
       version: this.v.processor,
       body: { name: ref.processorName, ...def },
       // Not retried blindly: a lost answer to a create is settled by the caller's fresh read.
       retryable: true,
+      slow: true,
       tookEffect: async () => (await this.get(ref)) !== undefined,
-      explainNotFound: () => this.explainNotFound(ref),
+      explainNotFound: (code) => this.explainNotFound(ref, code),
       authHint: ROLES_HINT(ref.projectId),
-    });
+    }));
     if (res.appliedAfterFailure) {
       const seen = await this.get(ref);
       if (seen) return seen;
@@ -125,16 +227,17 @@ export class ProcessorApi {
 
   /** PATCH the definition (the processor must not be running). */
   async modify(ref: ProcessorRef, def: Partial<ProcessorDefinitionBody>): Promise<void> {
-    await this.http.call({
+    await this.withConnectionWait(ref, () => this.http.call({
       method: "PATCH",
       path: processorPath(ref),
       version: this.v.processor,
       body: def,
       // Sending the same definition twice is harmless.
       retryable: true,
-      explainNotFound: () => this.explainNotFound(ref),
+      slow: true,
+      explainNotFound: (code) => this.explainNotFound(ref, code),
       authHint: ROLES_HINT(ref.projectId),
-    });
+    }));
   }
 
   /** DELETE the processor; gone already counts as deleted. */
@@ -145,6 +248,7 @@ export class ProcessorApi {
         path: processorPath(ref),
         version: this.v.processor,
         retryable: true,
+        slow: true,
         tookEffect: async () => (await this.get(ref)) === undefined,
         authHint: ROLES_HINT(ref.projectId),
       });
@@ -155,10 +259,12 @@ export class ProcessorApi {
   }
 
   /**
-   * Which of project, workspace or processor is missing, by fresh reads of the levels above
-   * (used only to word the error of a 404).
+   * Which of project, workspace or processor is missing: from the 404's errorCode when it says,
+   * else by fresh reads of the levels above (used only to word the error of a 404).
    */
-  async explainNotFound(ref: ProcessorRef): Promise<string> {
+  async explainNotFound(ref: ProcessorRef, errorCode?: string): Promise<string> {
+    const said = notFoundFromCode(ref, errorCode);
+    if (said !== undefined) return said;
     const exists = async (path: string): Promise<boolean | undefined> => {
       try {
         await this.http.call({ method: "GET", path, version: WORKSPACE_VERSION, retryable: true });
@@ -168,9 +274,7 @@ export class ProcessorApi {
       }
     };
     const workspace = await exists(workspacePath(ref));
-    if (workspace === true) {
-      return `The stream processor "${ref.processorName}" does not exist in workspace "${ref.workspaceName}": create it in Atlas first, or set pipeline so this resource creates it.`;
-    }
+    if (workspace === true) return processorMissing(ref);
     if (workspace === false) {
       const project = await exists(workspacesPath(ref.projectId));
       if (project === false) return `Project ${ref.projectId} was not found: check projectId (the Atlas project id, also called groupId).`;

@@ -61,3 +61,62 @@ export function retryDelayMs(retry: number, retryAfterMs: number | undefined, p:
 export function withinBudget(retriesSoFar: number, maxRetries: number, elapsedMs: number, nextDelayMs: number, budgetMs: number): boolean {
   return retriesSoFar < maxRetries && elapsedMs + nextDelayMs <= budgetMs;
 }
+
+/**
+ * Messages Atlas puts in a 400 `STREAM_PROCESSOR_GENERIC_ERROR` for trouble on its side that
+ * passed on a later attempt (the Terraform provider's acceptance logs). Matched as substrings,
+ * case-insensitively.
+ */
+export const TRANSIENT_PROCESSOR_MESSAGES: readonly string[] = [
+  "no healthy upstream",
+  "failed to acquire resources",
+  "error getting cluster info",
+];
+
+/** Messages that look like trouble but are a permission or a typo: never retried. */
+export const DEFINITE_PROCESSOR_MESSAGES: readonly string[] = ["rbac: access denied", "access of projectid that does not exist"];
+
+/** Node/axios codes for "the client stopped waiting": the request may still be carried out. */
+export const TIMEOUT_CODES: readonly string[] = ["ECONNABORTED", "ETIMEDOUT", "ERR_SOCKET_CONNECTION_TIMEOUT"];
+
+/**
+ * What a failed call means for the next step:
+ * - `transient`: trouble on the way or on Atlas's side (5xx, 429, no answer); retry with backoff,
+ *   after a fresh read for calls that must not be done twice.
+ * - `transient-400`: Atlas's generic processor error carrying an infrastructure message; the same.
+ * - `connection-pending`: "connection named X does not exist": a connection created moments ago
+ *   may still be propagating; the caller retries for a bounded time.
+ * - `action-timeout`: a 504 or a client timeout on :start/:startWith/:stop; Atlas may still apply
+ *   it (and keeps showing the previous state meanwhile), so it is never re-sent: the caller reads
+ *   until the processor settles.
+ * - `definite`: anything else (permissions, not found, a bad request); no retry.
+ */
+export type FailureClass = "transient" | "transient-400" | "connection-pending" | "action-timeout" | "definite";
+
+export interface FailureReport extends FailureFacts {
+  /** Atlas's errorCode, when the body has one (explains; never decides alone). */
+  errorCode?: string;
+  /** Atlas's detail (or reason) text. */
+  detail?: string;
+  /** The call is a processor action (:start, :startWith, :stop). */
+  action?: boolean;
+}
+
+/** The connection a "connection named X does not exist" message names, or undefined. */
+export function missingConnectionName(detail: string | undefined): string | undefined {
+  const m = /connection named (.+?) does not exist/i.exec(detail ?? "");
+  return m ? m[1] : undefined;
+}
+
+/** Classifies a failed call from its status (or no-answer code), Atlas's message and the call's kind. */
+export function classifyFailure(f: FailureReport): FailureClass {
+  const text = (f.detail ?? "").toLowerCase();
+  if (f.action && (f.status === 504 || (f.status === undefined && f.code !== undefined && TIMEOUT_CODES.includes(f.code)))) return "action-timeout";
+  if (f.status === 400) {
+    if (DEFINITE_PROCESSOR_MESSAGES.some((m) => text.includes(m))) return "definite";
+    if (missingConnectionName(f.detail) !== undefined) return "connection-pending";
+    if (TRANSIENT_PROCESSOR_MESSAGES.some((m) => text.includes(m))) return "transient-400";
+    return "definite";
+  }
+  return isTransient(f) ? "transient" : "definite";
+}

@@ -22,8 +22,24 @@ export interface ApiVersions {
 }
 
 export interface ClientOptions {
-  /** Per-attempt request timeout. Default 30 000 ms. */
+  /** Per-attempt request timeout of reads. Default 30 000 ms. */
   requestTimeoutMs: number;
+  /**
+   * Per-attempt request timeout of create, PATCH, DELETE, `:start`, `:startWith` and `:stop`:
+   * Atlas was seen to answer these after 30–60 s. Default 90 000 ms.
+   */
+  actionTimeoutMs: number;
+  /**
+   * After `:start`/`:startWith`/`:stop` timed out (504 or no answer), how long its effect may
+   * still appear: reads wait this long before a fresh read that shows no effect lets the action
+   * be sent again. Default 120 000 ms.
+   */
+  actionSettleMs: number;
+  /**
+   * How long create and modify keep retrying "connection named X does not exist" (a connection
+   * created moments ago propagates for a few seconds). Default 60 000 ms.
+   */
+  connectionWaitMs: number;
   /** Retries after the first attempt. Default 6. */
   maxRetries: number;
   /** Total time one call may spend retrying. Default 120 000 ms. */
@@ -39,6 +55,9 @@ export interface ClientOptions {
 
 export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   requestTimeoutMs: 30_000,
+  actionTimeoutMs: 90_000,
+  actionSettleMs: 120_000,
+  connectionWaitMs: 60_000,
   maxRetries: 6,
   retryBudgetMs: 120_000,
   backoffBaseMs: 500,
@@ -91,6 +110,9 @@ type Field = keyof typeof CONFIG_KEYS;
  */
 export const OPTION_KEYS = {
   requestTimeoutMs: { config: "atlas-stream-processor:requestTimeoutMs", env: "ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS" },
+  actionTimeoutMs: { config: "atlas-stream-processor:actionTimeoutMs", env: "ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS" },
+  actionSettleMs: { config: "atlas-stream-processor:actionSettleMs", env: "ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS" },
+  connectionWaitMs: { config: "atlas-stream-processor:connectionWaitMs", env: "ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS" },
   maxRetries: { config: "atlas-stream-processor:maxRetries", env: "ATLAS_STREAM_PROCESSOR_MAX_RETRIES" },
   retryBudgetMs: { config: "atlas-stream-processor:retryBudgetMs", env: "ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS" },
   backoffBaseMs: { config: "atlas-stream-processor:backoffBaseMs", env: "ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS" },
@@ -214,9 +236,10 @@ export function resolveSettings(
 /** Fills every option from the defaults and checks the ones given. */
 export function normalizeOptions(options: Partial<ClientOptions>): ClientOptions {
   const out: ClientOptions = { ...DEFAULT_CLIENT_OPTIONS, ...stripUndefined(options), versions: { ...DEFAULT_CLIENT_OPTIONS.versions, ...stripUndefined(options.versions ?? {}) } };
-  for (const key of ["requestTimeoutMs", "retryBudgetMs", "backoffBaseMs", "maxDelayMs"] as const) {
+  for (const key of ["requestTimeoutMs", "actionTimeoutMs", "actionSettleMs", "retryBudgetMs", "backoffBaseMs", "maxDelayMs"] as const) {
     if (!(out[key] > 0)) throw new AtlasConfigError(`client option ${key} must be a positive number of milliseconds, got ${String(out[key])}.`);
   }
+  if (!(out.connectionWaitMs >= 0)) throw new AtlasConfigError(`client option connectionWaitMs must be a number of milliseconds ≥ 0, got ${String(out.connectionWaitMs)}.`);
   if (!Number.isInteger(out.maxRetries) || out.maxRetries < 0) throw new AtlasConfigError(`client option maxRetries must be a whole number ≥ 0, got ${String(out.maxRetries)}.`);
   for (const [op, v] of Object.entries(out.versions)) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new AtlasConfigError(`client option versions.${op} must be a date like 2024-05-30, got ${JSON.stringify(v)}.`);

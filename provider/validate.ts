@@ -47,6 +47,16 @@ function checkName(property: string, v: unknown, failures: CheckFailure[]): void
   }
 }
 
+/**
+ * A name that becomes a URL path segment must not be only dots: `.` and `..` are dot-segments
+ * that URL normalization removes (RFC 3986 §5.2.4), so the request would reach another resource.
+ */
+function checkPathSegment(property: string, v: unknown, failures: CheckFailure[]): void {
+  if (typeof v === "string" && v !== UNKNOWN && /^\.+$/.test(v)) {
+    failures.push({ property, reason: `${property} must not consist only of dots (got ${JSON.stringify(v)}): "." and ".." would address another URL; use the real name.` });
+  }
+}
+
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -132,6 +142,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
   }
   if (news.workspaceName != null) checkName("workspaceName", news.workspaceName, failures);
   if (news.processorName != null) checkName("processorName", news.processorName, failures);
+  for (const key of ["workspaceName", "processorName"]) checkPathSegment(key, news[key], failures);
 
   if (news.state === undefined || news.state === null) {
     inputs.state = DEFAULT_STATE;

@@ -151,12 +151,13 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       });
     }
 
-    it("says the processor was left stopped when the PATCH keeps failing", async () => {
+    it("restarts the processor on its previous definition when the PATCH keeps failing, and says so", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
       emu.admin.injectFault({ method: "PATCH", path: "*/processor/fresh", kind: "status", status: 400, times: 5 });
       const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never).then(() => undefined, (e: Error) => e);
-      expect(err!.message).to.include("now STOPPED").and.include("pulumi up again");
-      expect(stored("fresh")!.observedState).to.equal("STOPPED");
+      expect(err!.message).to.include("restarted on its previous definition").and.include("pulumi up again");
+      expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
+      expect(stored("fresh")!.observedState).to.equal("STARTED");
     });
   });
 

@@ -73,8 +73,9 @@ describe("StreamProcessor provider under faults (retries that never do harm twic
   });
 
   describe("when the server hangs", () => {
-    it("times the attempt out and retries", async () => {
-      await configureProvider(emu.url, { kind: "apiKey", ...API_KEY }, { "atlas-stream-processor:requestTimeoutMs": "300" });
+    it("times the attempt out, reads until the action's effect window passes, and starts again", async () => {
+      // :start is an action: its timeout is actionTimeoutMs, and a fresh read after that window decides.
+      await configureProvider(emu.url, { kind: "apiKey", ...API_KEY }, { "atlas-stream-processor:requestTimeoutMs": "300", "atlas-stream-processor:actionTimeoutMs": "300", "atlas-stream-processor:actionSettleMs": "300" });
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "hang", times: 1 });
       const r = await p.create(inputs("orders") as never);
       expect(r.outs!.state).to.equal("STARTED");
