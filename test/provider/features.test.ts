@@ -234,6 +234,17 @@ describe("StreamProcessor definition features on the wire", function () {
       expect(after.length, "GETs after :start (wait + watch)").to.be.within(3, 15);
     });
 
+    it("a processor this resource created and that fails while watched stays in the stack, so destroy deletes it", async () => {
+      failAfterSeenStarted("fresh");
+      const err = (await create(inputs("fresh", { pipeline: PIPELINE, verifySeconds: 5 })).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { id?: string; properties?: StreamProcessorOutputs; message: string } | undefined;
+      expect(err!.message).to.include('"fresh"').and.include("is FAILED").and.include("after it reported STARTED");
+      expect(err!.id).to.equal(`${PROJECT}/${WORKSPACE}/fresh`);
+      expect(err!.properties!.createdByResource).to.equal(true);
+    });
+
     it("an update that restarts a processor is watched too", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, state: "STOPPED" }));
       failAfterSeenStarted("fresh");
