@@ -2,7 +2,7 @@
 // helpers. Both share one implementation so tests and scripts see identical behaviour.
 import { mergeActionSettings, type ActionSettings } from "./actions";
 import { addConnection } from "./connections";
-import { ApiException, apiError } from "./errors";
+import { ApiException, apiError, resourceNotFound } from "./errors";
 import type { EmulatorCore } from "./core";
 import { validateFaultSpec } from "./faults";
 import { validateRateLimit } from "./ratelimit";
@@ -216,5 +216,5 @@ export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, 
     if (!sp) throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `No processor ${segs[3]} in ${segs[1]}/${segs[2]}.`));
     return { status: 200, body: sp };
   }
-  throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${rawPath}.`));
+  throw new ApiException(resourceNotFound(rawPath));
 }

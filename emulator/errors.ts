@@ -57,6 +57,11 @@ export function fail(
   throw new ApiException(apiError(status, errorCode, detail, extra), headers);
 }
 
+/** 404 for a path the emulator does not serve. */
+export function resourceNotFound(rawPath: string): ApiErrorBody {
+  return apiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${rawPath}.`);
+}
+
 /** Default body for an injected status fault, or any status we have no specific error for. */
 export function defaultErrorForStatus(status: number): ApiErrorBody {
   const codes: Record<number, string> = {

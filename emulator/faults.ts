@@ -1,7 +1,8 @@
 // Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
 // for the next N matching requests. Pure bookkeeping; the server performs the fault.
 import { randomBytes } from "node:crypto";
-import { processorProblemBody, type ApiErrorBody } from "./errors";
+import type { Outgoing } from "./envelope";
+import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
 import type { FaultKind, FaultSpec } from "./types";
 
 const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "hang", "processor-error"];
@@ -80,6 +81,25 @@ export function processorNameOf(rawPath: string, body: Buffer): string {
 export function processorErrorBody(spec: FaultSpec, rawPath: string, body: Buffer): ApiErrorBody {
   const name = processorNameOf(rawPath, body);
   return processorProblemBody(name, spec.message ?? DEFAULT_PROCESSOR_ERROR_MESSAGE);
+}
+
+/** The request a fault answers for (a processor-error names its processor). */
+export interface FaultTarget {
+  rawPath: string;
+  body: Buffer;
+}
+
+/**
+ * The answer a fault gives: its own `body` when it has one, else Atlas' processor error for a
+ * processor-error, else `defaultBody`, else the generic ApiError of its status.
+ */
+export function faultAnswer(spec: FaultSpec, target?: FaultTarget, defaultBody?: object): Outgoing {
+  const headers = { ...(spec.headers ?? {}) };
+  if (spec.kind === "processor-error") {
+    return { status: 400, body: spec.body ?? processorErrorBody(spec, target?.rawPath ?? "", target?.body ?? Buffer.alloc(0)), headers };
+  }
+  const status = spec.status ?? 500;
+  return { status, body: spec.body ?? defaultBody ?? defaultErrorForStatus(status), headers };
 }
 
 export class FaultRegistry {
