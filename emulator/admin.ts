@@ -7,7 +7,7 @@ import type { EmulatorCore } from "./core";
 import { validateFaultSpec } from "./faults";
 import { validateRateLimit } from "./ratelimit";
 import { validateSeed } from "./seed";
-import type { ProcessorRecord } from "./store";
+import type { ProcessorRecord } from "./records";
 import type { FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
 import { isPlainObject } from "./validation";
 

@@ -4,7 +4,8 @@ import { assertConnectionsAvailable } from "./connections";
 import { fail, invalidField } from "./errors";
 import { processorStats } from "./stats";
 import type { RouteParams } from "./routes";
-import type { ProcessorRecord, Store, WorkspaceRecord } from "./store";
+import type { ProcessorRecord, WorkspaceRecord } from "./records";
+import type { Store } from "./store";
 import { parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
 import type { EndpointKey } from "./versioning";
 

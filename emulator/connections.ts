@@ -4,7 +4,8 @@
 // records themselves (a WeakMap, so a re-seeded connection starts ready and nothing leaks
 // between emulator instances).
 import { processorProblem } from "./errors";
-import type { Store, WorkspaceRecord } from "./store";
+import type { WorkspaceRecord } from "./records";
+import type { Store } from "./store";
 import type { SeedConnection } from "./types";
 
 /** Always present in every workspace (Atlas' built-in log sink). */

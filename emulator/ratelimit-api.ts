@@ -5,7 +5,7 @@ import { paginate, parseBooleanParam } from "./api";
 import { authorize } from "./auth";
 import { ApiException, apiError, invalidField } from "./errors";
 import { refillTerms, STREAMS_ENDPOINT_SET } from "./ratelimit";
-import { GROUP_ID_RE } from "./store";
+import { OBJECT_ID_RE } from "./records";
 import type { RateLimitConfig, RoleAssignment } from "./types";
 import { invalidVersionError, mediaTypeFor, resolveVersion } from "./versioning";
 
@@ -69,7 +69,7 @@ export function listRateLimits(cfg: RateLimitConfig | false, req: RateLimitsRequ
   let sets = endpointSetViews(cfg);
   const groupId = q.get("groupId");
   if (groupId !== null) {
-    if (!GROUP_ID_RE.test(groupId)) invalidField("groupId", "must be a 24-hexadecimal-digit project id", "INVALID_QUERY_PARAMETER");
+    if (!OBJECT_ID_RE.test(groupId)) invalidField("groupId", "must be a 24-hexadecimal-digit project id", "INVALID_QUERY_PARAMETER");
     const denied = authorize(req.roles, groupId, false);
     if (denied) throw new ApiException(denied);
     sets = sets.filter((s) => s.scope === "GROUP");

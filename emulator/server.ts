@@ -14,8 +14,8 @@ import { ApiException, apiError, resourceNotFound } from "./errors";
 import { answersAfterApply, faultAnswer, type ActiveFault, type FaultTarget } from "./faults";
 import { handleOAuth, isOAuthPath, parseBasic } from "./oauth";
 import { handleRateLimits, RATE_LIMITS_PATH } from "./ratelimit-api";
+import { OBJECT_ID_RE } from "./records";
 import { matchRoute } from "./routes";
-import { GROUP_ID_RE } from "./store";
 import type { RequestLogEntry } from "./types";
 import { ENDPOINT_VERSIONS, invalidVersionError, mediaTypeFor, resolveVersion, type EndpointKey } from "./versioning";
 
@@ -203,7 +203,7 @@ export class EmulatorServer {
       if (!version) throw new ApiException(invalidVersionError());
       const { groupId } = route.params;
       // Unverified: Atlas' errorCode for a malformed project id.
-      if (!GROUP_ID_RE.test(groupId)) {
+      if (!OBJECT_ID_RE.test(groupId)) {
         throw new ApiException(apiError(400, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, { parameters: [groupId] }));
       }
       this.core.store.project(groupId);

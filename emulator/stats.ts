@@ -2,7 +2,7 @@
 // for a running processor, github.com/mongodb/terraform-provider-mongodbatlas
 // internal/service/streamprocessor). No data flows through the emulator, so the counts are
 // synthetic: they grow at a fixed rate for as long as the processor's latest run has read STARTED.
-import type { ProcessorRecord } from "./store";
+import type { ProcessorRecord } from "./records";
 
 /** One message per this many ms of running (an arbitrary, documented rate). */
 export const STATS_MESSAGE_INTERVAL_MS = 10;
