@@ -4,12 +4,12 @@ import { mergeActionSettings, type ActionSettings } from "./actions";
 import { addConnection } from "./connections";
 import { ApiException, apiError, resourceNotFound } from "./errors";
 import type { EmulatorCore } from "./core";
+import { isPlainObject } from "./documents";
 import { validateFaultSpec } from "./faults";
 import { validateRateLimit } from "./ratelimit";
 import { validateSeed } from "./seed";
 import type { ProcessorRecord } from "./records";
 import type { FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
-import { isPlainObject } from "./validation";
 
 export type ProcessorSnapshot = ProcessorRecord & { observedState: string };
 

@@ -59,7 +59,7 @@ export function paginate<T>(req: Pick<ApiRequest, "query" | "baseUrl" | "rawPath
   return out;
 }
 
-export function processorView(store: Store, sp: ProcessorRecord, selfHref: string): Record<string, unknown> {
+function processorView(store: Store, sp: ProcessorRecord, selfHref: string): Record<string, unknown> {
   // Field order follows the spec's StreamsProcessorWithStats; the pipeline is returned as stored.
   const state = store.observedState(sp);
   const out: Record<string, unknown> = {

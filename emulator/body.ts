@@ -3,7 +3,7 @@
 import type * as http from "node:http";
 import { ApiException, apiError, type ApiErrorBody } from "./errors";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** Beyond this we stop draining an oversized body and drop the connection. */
 const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
 

@@ -38,7 +38,7 @@ export interface Rendered {
   text?: string;
 }
 
-export function render(out: Outgoing, format: Format): Rendered {
+function render(out: Outgoing, format: Format): Rendered {
   let status = out.status;
   let payload = out.body;
   const isError = status >= 400;

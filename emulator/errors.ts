@@ -29,7 +29,7 @@ export class ApiException extends Error {
   }
 }
 
-export function reasonFor(status: number): string {
+function reasonFor(status: number): string {
   return STATUS_CODES[status] ?? "Error";
 }
 

@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import type { Outgoing } from "./envelope";
 import { apiError } from "./errors";
 
-export const OAUTH_TOKEN_PATH = "/api/oauth/token";
-export const OAUTH_REVOKE_PATH = "/api/oauth/revoke";
+const OAUTH_TOKEN_PATH = "/api/oauth/token";
+const OAUTH_REVOKE_PATH = "/api/oauth/revoke";
 
 export function isOAuthPath(rawPath: string): boolean {
   return rawPath === OAUTH_TOKEN_PATH || rawPath === OAUTH_REVOKE_PATH;
@@ -39,13 +39,9 @@ export function parseBasic(header: string | undefined): { user: string; pass: st
 export class TokenStore {
   private readonly tokens = new Map<string, TokenRecord>();
   constructor(
-    private ttlSeconds: number,
+    private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
   ) {}
-
-  get ttl(): number {
-    return this.ttlSeconds;
-  }
 
   issue(clientId: string): { token: string; expiresIn: number } {
     this.prune();

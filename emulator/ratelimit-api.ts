@@ -10,7 +10,7 @@ import type { RateLimitConfig, RoleAssignment } from "./types";
 import { invalidVersionError, mediaTypeFor, resolveVersion } from "./versioning";
 
 export const RATE_LIMITS_PATH = "/api/atlas/v2/rateLimits";
-export const RATE_LIMITS_VERSIONS: readonly string[] = ["2025-03-12"];
+const RATE_LIMITS_VERSIONS: readonly string[] = ["2025-03-12"];
 
 const P = "/api/atlas/v2/groups/{groupId}/streams";
 /** The endpoints of the streams set that the emulator serves (paths as the OpenAPI spec writes them). */
@@ -33,7 +33,7 @@ function atlasScope(cfg: RateLimitConfig): "GROUP" | "USER" {
   return (cfg.scope ?? "project") === "project" ? "GROUP" : "USER";
 }
 
-export function endpointSetViews(cfg: RateLimitConfig | false): Array<Record<string, unknown>> {
+function endpointSetViews(cfg: RateLimitConfig | false): Array<Record<string, unknown>> {
   if (!cfg) return []; // nothing is limited
   const { rate, durationSeconds } = refillTerms(cfg.refillPerSecond);
   const scope = atlasScope(cfg);

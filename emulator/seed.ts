@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { OBJECT_ID_RE } from "./records";
 import type { SeedDocument } from "./types";
-import { isPlainObject } from "./validation";
+import { isPlainObject } from "./documents";
 
 /** Works from `emulator/` (tsx) and from `dist/emulator/` (compiled), and in the npm package. */
 export function defaultSeedPath(): string {

@@ -2,6 +2,7 @@
 // message), what an accepted create/start/stop settles to, and which state GET shows while it
 // takes effect. Pure: no store, no clock of its own (every function takes `now`), no I/O. The
 // Store asks, then applies.
+import { isPlainObject } from "./documents";
 import type { SeedConnection } from "./types";
 
 /** A state shown until `until` (epoch ms); `first` is an earlier phase shown before it. */
@@ -21,7 +22,7 @@ const mustStop = (state: string) => `processor must be stopped before it can be 
  * not listed allows the action (so FAILED may be started, stopped and modified). Atlas documents
  * that a processor must be stopped before it is modified; the rest is the emulator's choice.
  */
-export const REFUSALS: Readonly<Record<ProcessorAction, Readonly<Record<string, string>>>> = {
+const REFUSALS: Readonly<Record<ProcessorAction, Readonly<Record<string, string>>>> = {
   start: {
     STARTED: "processor is already started",
     STARTING: "processor is already started",
@@ -54,7 +55,7 @@ export function refusal(action: ProcessorAction, state: string): string | undefi
  * What an accepted operation settles to and what GET shows meanwhile. A create shows INIT, then
  * CREATING (what Atlas reports before CREATED; the Terraform provider waits on both).
  */
-export const OUTCOMES = {
+const OUTCOMES = {
   create: { settled: "CREATED", phases: ["INIT", "CREATING"] },
   start: { settled: "STARTED", transitional: "STARTING" },
   stop: { settled: "STOPPED", transitional: "STOPPING" },
@@ -100,9 +101,9 @@ export function observedState(settled: string, t: Transition | undefined, now: n
  * processor fails asynchronously, as a real deployment does when its source cannot be reached.
  */
 export function settledAfterStart(pipeline: readonly unknown[], connections: readonly SeedConnection[]): "STARTED" | "FAILED" {
-  const first = pipeline[0] as Record<string, unknown> | undefined;
-  const source = first?.["$source"] as Record<string, unknown> | undefined;
-  if (!source || typeof source !== "object") return "FAILED";
+  const first = pipeline[0];
+  const source = isPlainObject(first) ? first.$source : undefined;
+  if (!isPlainObject(source)) return "FAILED";
   if (Array.isArray(source.documents) && source.connectionName === undefined) return OUTCOMES.start.settled;
   const named = typeof source.connectionName === "string" && connections.some((c) => c.name === source.connectionName);
   return named ? OUTCOMES.start.settled : "FAILED";

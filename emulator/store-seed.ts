@@ -1,6 +1,6 @@
 // The Store's state in and out as documents: merging a seed, the data-file snapshot (secrets
 // included, so loading it back reproduces the state) and the admin view (no secrets).
-import { newObjectId, type ProcessorRecord, type ProjectRecord } from "./records";
+import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import type { Store } from "./store";
 import type { SeedDocument, SeedProcessor, SeedWorkspace } from "./types";
 
@@ -62,36 +62,37 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
   }
 }
 
+/** Every project as `{id, name, workspaces}`, each workspace as `view` shows it. */
+function projectsOf<W>(store: Store, view: (w: WorkspaceRecord) => W): Array<{ id: string; name: string; workspaces: W[] }> {
+  return [...store.projects.values()].map((p) => ({ id: p.id, name: p.name, workspaces: [...p.workspaces.values()].map(view) }));
+}
+
 /** Full document (secrets included) for the data file. */
 export function snapshot(store: Store): SeedDocument {
   return {
-    projects: [...store.projects.values()].map((p) => ({
-      id: p.id,
-      name: p.name,
-      workspaces: [...p.workspaces.values()].map((w) => ({
-        _id: w._id,
-        name: w.name,
-        cloudProvider: w.cloudProvider,
-        region: w.region,
-        tier: w.tier,
-        failoverRegions: [...w.failoverRegions],
-        connections: w.connections.map((c) => ({ ...c })),
-        processors: [...w.processors.values()].map((sp) => {
-          store.settle(sp);
-          const out: SeedProcessor = {
-            _id: sp._id,
-            name: sp.name,
-            pipeline: sp.pipeline,
-            state: sp.state,
-            tier: sp.tier,
-            failoverEnabled: sp.failoverEnabled,
-          };
-          if (sp.options) out.options = sp.options;
-          if (sp.transition) out.transition = sp.transition;
-          if (sp.run) out.run = sp.run;
-          return out;
-        }),
-      })),
+    projects: projectsOf(store, (w) => ({
+      _id: w._id,
+      name: w.name,
+      cloudProvider: w.cloudProvider,
+      region: w.region,
+      tier: w.tier,
+      failoverRegions: [...w.failoverRegions],
+      connections: w.connections.map((c) => ({ ...c })),
+      processors: [...w.processors.values()].map((sp) => {
+        store.settle(sp);
+        const out: SeedProcessor = {
+          _id: sp._id,
+          name: sp.name,
+          pipeline: sp.pipeline,
+          state: sp.state,
+          tier: sp.tier,
+          failoverEnabled: sp.failoverEnabled,
+        };
+        if (sp.options) out.options = sp.options;
+        if (sp.transition) out.transition = sp.transition;
+        if (sp.run) out.run = sp.run;
+        return out;
+      }),
     })),
     apiKeys: [...store.apiKeys.values()],
     serviceAccounts: [...store.serviceAccounts.values()],
@@ -101,17 +102,13 @@ export function snapshot(store: Store): SeedDocument {
 /** State for the admin API: no secrets. */
 export function publicState(store: Store): unknown {
   return {
-    projects: [...store.projects.values()].map((p) => ({
-      id: p.id,
-      name: p.name,
-      workspaces: [...p.workspaces.values()].map((w) => ({
-        name: w.name,
-        cloudProvider: w.cloudProvider,
-        region: w.region,
-        failoverRegions: [...w.failoverRegions],
-        connections: w.connections.map((c) => ({ name: c.name, type: c.type })),
-        processors: [...w.processors.values()].map((sp) => store.copy(sp)),
-      })),
+    projects: projectsOf(store, (w) => ({
+      name: w.name,
+      cloudProvider: w.cloudProvider,
+      region: w.region,
+      failoverRegions: [...w.failoverRegions],
+      connections: w.connections.map((c) => ({ name: c.name, type: c.type })),
+      processors: [...w.processors.values()].map((sp) => store.copy(sp)),
     })),
     apiKeys: [...store.apiKeys.values()].map((k) => ({ publicKey: k.publicKey, roles: k.roles ?? [] })),
     serviceAccounts: [...store.serviceAccounts.values()].map((s) => ({ clientId: s.clientId, roles: s.roles ?? [] })),

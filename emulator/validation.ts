@@ -1,15 +1,12 @@
 // Request-body validation for the Atlas operations. Each failure names the offending field in
 // `badRequestDetail`, as Atlas does, so clients can surface precise messages.
+import { isPlainObject, type JsonObject } from "./documents";
 import { invalidField } from "./errors";
 
 export const TIERS = ["SP2", "SP5", "SP10", "SP30", "SP50"] as const;
-export const CLOUD_PROVIDERS = ["AWS", "GCP", "AZURE", "TENANT", "SERVERLESS"] as const;
+const CLOUD_PROVIDERS = ["AWS", "GCP", "AZURE", "TENANT", "SERVERLESS"] as const;
 
-type Obj = Record<string, unknown>;
-
-export function isPlainObject(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+type Obj = JsonObject;
 
 function requireObject(body: unknown, what = "body"): Obj {
   if (!isPlainObject(body)) invalidField(what, "must be a JSON object", "VALIDATION_ERROR");
