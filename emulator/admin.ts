@@ -28,15 +28,15 @@ export interface EmulatorAdmin {
   setTransitionMs(ms: number): void;
   setRateLimit(cfg: RateLimitConfig | false): void;
   /**
-   * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
-   * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
-   * 400 as a missing connection.
-   */
-  /**
    * Action mode (see `EmulatorOptions.actionMode`); omitted keys keep their value,
    * `actionTimeoutMs: null` turns the timeout off. Returns the settings now in force.
    */
   setActionMode(settings: { mode?: "async" | "sync"; actionMs?: number; actionTimeoutMs?: number | null }): ActionSettings;
+  /**
+   * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
+   * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
+   * 400 as a missing connection.
+   */
   addConnection(groupId: string, workspaceName: string, connection: { name: string; type: string }, opts?: { propagationMs?: number }): void;
   reset(): void;
   /** Resolves once every state change so far is on disk (no-op in memory). */

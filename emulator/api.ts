@@ -6,7 +6,7 @@ import { processorStats } from "./stats";
 import type { RouteParams } from "./routes";
 import type { ProcessorRecord, WorkspaceRecord } from "./records";
 import type { Store } from "./store";
-import { parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
+import { parseBooleanParam, parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
 import type { EndpointKey } from "./versioning";
 
 export interface ApiRequest {
@@ -24,14 +24,6 @@ export interface ApiResult {
   body?: unknown;
   /** True when the state changed (so persistence must run). */
   mutated?: boolean;
-}
-
-export function parseBooleanParam(q: URLSearchParams, name: string, dflt: boolean): boolean {
-  const v = q.get(name);
-  if (v === null) return dflt;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  return invalidField(name, "must be true or false", "INVALID_QUERY_PARAMETER");
 }
 
 function intParam(q: URLSearchParams, name: string, dflt: number, min: number, max: number): number {

@@ -1,7 +1,7 @@
 // How an answer is put on the wire: Atlas' `envelope=true` (HTTP 200 always, the real status in
 // the body) and `pretty=true` (indented JSON). `render` is pure; `writeAnswer` sends its result.
 import type * as http from "node:http";
-import { parseBooleanParam } from "./api";
+import { parseBooleanParam } from "./validation";
 
 /** An answer before rendering. */
 export interface Outgoing {

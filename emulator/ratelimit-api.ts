@@ -1,12 +1,13 @@
 // `GET /api/atlas/v2/rateLimits`: the endpoint sets the emulator limits, in the shape of the Atlas
 // Admin API's listRateLimits (PaginatedRateLimitEndpointSets of RateLimitEndpointSetResponse, version
 // 2025-03-12; https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listratelimits).
-import { paginate, parseBooleanParam } from "./api";
+import { paginate } from "./api";
 import { authorize } from "./auth";
 import { ApiException, apiError, invalidField } from "./errors";
 import { refillTerms, STREAMS_ENDPOINT_SET } from "./ratelimit";
 import { OBJECT_ID_RE } from "./records";
 import type { RateLimitConfig, RoleAssignment } from "./types";
+import { parseBooleanParam } from "./validation";
 import { invalidVersionError, mediaTypeFor, resolveVersion } from "./versioning";
 
 export const RATE_LIMITS_PATH = "/api/atlas/v2/rateLimits";
