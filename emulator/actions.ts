@@ -4,6 +4,7 @@
 // real time), and with `actionTimeoutMs` shorter than `actionMs` the caller gets Atlas' 504
 // STREAM_PROCESSOR_TIMEOUT while the change still completes at `actionMs`. Recorded Atlas calls
 // blocked 30–60 s and then answered that 504 after applying (Terraform provider acceptance logs).
+import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
 import { matchRoute, type RouteParams } from "./routes";
 import type { EndpointKey } from "./versioning";
@@ -23,19 +24,19 @@ export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = { mode: "async"
 
 const ACTIONS: readonly EndpointKey[] = ["startProcessor", "startProcessorWith", "stopProcessor"];
 
-export function isProcessorAction(key: EndpointKey): boolean {
+function isProcessorAction(key: EndpointKey): boolean {
   return ACTIONS.includes(key);
 }
 
 /** How long the answer to a successful request is held, and whether it then times out. */
-export function actionHold(s: ActionSettings, key: EndpointKey): { ms: number; timedOut: boolean } | undefined {
+function actionHold(s: ActionSettings, key: EndpointKey): { ms: number; timedOut: boolean } | undefined {
   if (s.mode !== "sync" || !isProcessorAction(key)) return undefined;
   if (s.actionTimeoutMs !== undefined && s.actionTimeoutMs < s.actionMs) return { ms: s.actionTimeoutMs, timedOut: true };
   return s.actionMs > 0 ? { ms: s.actionMs, timedOut: false } : undefined;
 }
 
 /** Atlas' body for a processor call that timed out (as recorded: the workspace in the detail). */
-export function processorTimeout(tenantName: string, processorName: string): ApiErrorBody {
+function processorTimeout(tenantName: string, processorName: string): ApiErrorBody {
   return apiError(504, "STREAM_PROCESSOR_TIMEOUT", `Streams Processor with this name (${tenantName}) timed out while processing.`, {
     parameters: [tenantName, processorName],
   });
@@ -67,8 +68,8 @@ export async function holdAction(s: ActionSettings, key: EndpointKey, params: Ro
  * `actionTimeoutMs: null` or `false` turns the timeout off. Returns a problem text when invalid.
  */
 export function mergeActionSettings(current: ActionSettings, v: unknown): ActionSettings | string {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return "action settings must be an object";
-  const b = v as Record<string, unknown>;
+  if (!isPlainObject(v)) return "action settings must be an object";
+  const b = v;
   const next: ActionSettings = { ...current };
   if (b.mode !== undefined) {
     if (b.mode !== "async" && b.mode !== "sync") return 'mode must be "async" or "sync"';

@@ -2,14 +2,14 @@
 // helpers. Both share one implementation so tests and scripts see identical behaviour.
 import { mergeActionSettings, type ActionSettings } from "./actions";
 import { addConnection } from "./connections";
-import { ApiException, apiError } from "./errors";
+import { ApiException, apiError, resourceNotFound } from "./errors";
 import type { EmulatorCore } from "./core";
+import { isPlainObject } from "./documents";
 import { validateFaultSpec } from "./faults";
 import { validateRateLimit } from "./ratelimit";
 import { validateSeed } from "./seed";
-import type { ProcessorRecord } from "./store";
+import type { ProcessorRecord } from "./records";
 import type { FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
-import { isPlainObject } from "./validation";
 
 export type ProcessorSnapshot = ProcessorRecord & { observedState: string };
 
@@ -28,15 +28,15 @@ export interface EmulatorAdmin {
   setTransitionMs(ms: number): void;
   setRateLimit(cfg: RateLimitConfig | false): void;
   /**
-   * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
-   * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
-   * 400 as a missing connection.
-   */
-  /**
    * Action mode (see `EmulatorOptions.actionMode`); omitted keys keep their value,
    * `actionTimeoutMs: null` turns the timeout off. Returns the settings now in force.
    */
   setActionMode(settings: { mode?: "async" | "sync"; actionMs?: number; actionTimeoutMs?: number | null }): ActionSettings;
+  /**
+   * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
+   * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
+   * 400 as a missing connection.
+   */
   addConnection(groupId: string, workspaceName: string, connection: { name: string; type: string }, opts?: { propagationMs?: number }): void;
   reset(): void;
   /** Resolves once every state change so far is on disk (no-op in memory). */
@@ -216,5 +216,5 @@ export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, 
     if (!sp) throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `No processor ${segs[3]} in ${segs[1]}/${segs[2]}.`));
     return { status: 200, body: sp };
   }
-  throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${rawPath}.`));
+  throw new ApiException(resourceNotFound(rawPath));
 }

@@ -4,8 +4,9 @@ import { assertConnectionsAvailable } from "./connections";
 import { fail, invalidField } from "./errors";
 import { processorStats } from "./stats";
 import type { RouteParams } from "./routes";
-import type { ProcessorRecord, Store, WorkspaceRecord } from "./store";
-import { parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
+import type { ProcessorRecord, WorkspaceRecord } from "./records";
+import type { Store } from "./store";
+import { parseBooleanParam, parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
 import type { EndpointKey } from "./versioning";
 
 export interface ApiRequest {
@@ -23,14 +24,6 @@ export interface ApiResult {
   body?: unknown;
   /** True when the state changed (so persistence must run). */
   mutated?: boolean;
-}
-
-export function parseBooleanParam(q: URLSearchParams, name: string, dflt: boolean): boolean {
-  const v = q.get(name);
-  if (v === null) return dflt;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  return invalidField(name, "must be true or false", "INVALID_QUERY_PARAMETER");
 }
 
 function intParam(q: URLSearchParams, name: string, dflt: number, min: number, max: number): number {
@@ -58,7 +51,7 @@ export function paginate<T>(req: Pick<ApiRequest, "query" | "baseUrl" | "rawPath
   return out;
 }
 
-export function processorView(store: Store, sp: ProcessorRecord, selfHref: string): Record<string, unknown> {
+function processorView(store: Store, sp: ProcessorRecord, selfHref: string): Record<string, unknown> {
   // Field order follows the spec's StreamsProcessorWithStats; the pipeline is returned as stored.
   const state = store.observedState(sp);
   const out: Record<string, unknown> = {

@@ -28,13 +28,22 @@ const USAGE = `Usage: atlas-streams-emulator [options]
 
 class UsageError extends Error {}
 
+type IntegerOption = "port" | "transitionMs" | "actionMs" | "actionTimeoutMs" | "connectionPropagationMs" | "nonceTtlMs" | "tokenTtlSeconds";
+const ANY = Number.MAX_SAFE_INTEGER;
+/** Flags that take a non-negative integer: the option each sets and its largest value. */
+const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
+  ["--port", ["port", 65535]],
+  ["--transition-ms", ["transitionMs", ANY]],
+  ["--action-ms", ["actionMs", ANY]],
+  ["--action-timeout-ms", ["actionTimeoutMs", ANY]],
+  ["--connection-propagation-ms", ["connectionPropagationMs", ANY]],
+  ["--nonce-ttl-ms", ["nonceTtlMs", ANY]],
+  ["--token-ttl-seconds", ["tokenTtlSeconds", ANY]],
+]);
+
 export function parseArgs(argv: string[]): EmulatorOptions | "help" {
   const opts: EmulatorOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
   let scope: string | undefined;
-  const int = (flag: string, v: string | undefined, max = Number.MAX_SAFE_INTEGER): number => {
-    if (v === undefined || !/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${flag} needs a non-negative integer`);
-    return Number(v);
-  };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     const eq = raw.indexOf("=");
@@ -45,13 +54,18 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
       if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
       return v;
     };
+    const integer = INTEGER_FLAGS.get(flag);
+    if (integer) {
+      const [key, max] = integer;
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${flag} needs a non-negative integer`);
+      opts[key] = Number(v);
+      continue;
+    }
     switch (flag) {
       case "--help":
       case "-h":
         return "help";
-      case "--port":
-        opts.port = int(flag, value(), 65535);
-        break;
       case "--host":
         opts.host = value();
         break;
@@ -61,30 +75,12 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
       case "--data-file":
         opts.dataFile = value();
         break;
-      case "--transition-ms":
-        opts.transitionMs = int(flag, value());
-        break;
       case "--action-mode": {
         const v = value();
         if (v !== "async" && v !== "sync") throw new UsageError("--action-mode needs async or sync");
         opts.actionMode = v;
         break;
       }
-      case "--action-ms":
-        opts.actionMs = int(flag, value());
-        break;
-      case "--action-timeout-ms":
-        opts.actionTimeoutMs = int(flag, value());
-        break;
-      case "--connection-propagation-ms":
-        opts.connectionPropagationMs = int(flag, value());
-        break;
-      case "--nonce-ttl-ms":
-        opts.nonceTtlMs = int(flag, value());
-        break;
-      case "--token-ttl-seconds":
-        opts.tokenTtlSeconds = int(flag, value());
-        break;
       case "--rate-limit": {
         const v = value();
         const rl = v === "off" ? false : parseRateLimit(v);

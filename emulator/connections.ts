@@ -3,25 +3,27 @@
 // yet (it "propagates"). Pure except for the readiness times, which hang off the connection
 // records themselves (a WeakMap, so a re-seeded connection starts ready and nothing leaks
 // between emulator instances).
+import { isPlainObject } from "./documents";
 import { processorProblem } from "./errors";
-import type { Store, WorkspaceRecord } from "./store";
+import type { WorkspaceRecord } from "./records";
+import type { Store } from "./store";
 import type { SeedConnection } from "./types";
 
 /** Always present in every workspace (Atlas' built-in log sink). */
-export const BUILTIN_CONNECTIONS: readonly string[] = ["__testLog"];
+const BUILTIN_CONNECTIONS: readonly string[] = ["__testLog"];
 
 /** Epoch ms before which a connection added through the admin API is not yet usable. */
 const availableAt = new WeakMap<SeedConnection, number>();
 
 function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return isPlainObject(v) ? v : undefined;
 }
 
 /**
  * Every connection a definition names, in order, without duplicates: `$source.connectionName`,
  * `$merge.into.connectionName`, `$emit.connectionName` in any stage, and `options.dlq.connectionName`.
  */
-export function referencedConnections(pipeline: readonly unknown[] | undefined, options?: Record<string, unknown>): string[] {
+function referencedConnections(pipeline: readonly unknown[] | undefined, options?: Record<string, unknown>): string[] {
   const names: string[] = [];
   const add = (v: unknown) => {
     if (typeof v === "string" && !names.includes(v)) names.push(v);
@@ -38,7 +40,7 @@ export function referencedConnections(pipeline: readonly unknown[] | undefined, 
 }
 
 /** The first of `names` the workspace cannot use at `now` (missing or still propagating). */
-export function unavailableConnection(names: readonly string[], connections: readonly SeedConnection[], now: number): string | undefined {
+function unavailableConnection(names: readonly string[], connections: readonly SeedConnection[], now: number): string | undefined {
   return names.find((n) => {
     if (BUILTIN_CONNECTIONS.includes(n)) return false;
     const c = connections.find((x) => x.name === n);
@@ -46,7 +48,7 @@ export function unavailableConnection(names: readonly string[], connections: rea
   });
 }
 
-export function missingConnectionMessage(name: string): string {
+function missingConnectionMessage(name: string): string {
   return `connection named ${name} does not exist. Check sp.listConnections() for available connections.`;
 }
 

@@ -1,16 +1,12 @@
 // Pure rules about changing a processor's definition: which changes Atlas refuses and why, and
 // how a PATCH's `options` combine with the stored ones. No I/O and no state: the Store asks,
 // then applies (or refuses) the whole change at once.
+import { isPlainObject, stageName, type JsonObject } from "./documents";
 
 /** Stages whose state lives in a checkpoint: a change to them cannot resume from the old one. */
-export const WINDOW_STAGES = ["$tumblingWindow", "$hoppingWindow", "$sessionWindow"] as const;
+const WINDOW_STAGES = ["$tumblingWindow", "$hoppingWindow", "$sessionWindow"] as const;
 
-type Obj = Record<string, unknown>;
-
-function stageName(stage: unknown): string | undefined {
-  if (typeof stage !== "object" || stage === null || Array.isArray(stage)) return undefined;
-  return Object.keys(stage)[0];
-}
+type Obj = JsonObject;
 
 /**
  * Order-sensitive deep equality: MongoDB documents are ordered, so `{a, b}` and `{b, a}` differ.
@@ -84,6 +80,6 @@ export function failoverRefusal(enabled: boolean | undefined, workspaceName: str
 export function patchedOptions(stored: Obj | undefined, patch: Obj): Obj | undefined {
   const out: Obj = { ...(stored ?? {}), ...patch };
   const dlq = out.dlq;
-  if (typeof dlq === "object" && dlq !== null && Object.keys(dlq).length === 0) delete out.dlq;
+  if (isPlainObject(dlq) && Object.keys(dlq).length === 0) delete out.dlq;
   return Object.keys(out).length ? out : undefined;
 }

@@ -3,7 +3,7 @@
 // Pure logic: no sockets; the server passes in the method, request-target and header.
 import { createHash, randomBytes } from "node:crypto";
 
-export const REALM = "MMS Public API";
+const REALM = "MMS Public API";
 const ALGORITHMS = ["MD5", "SHA-256", "MD5-sess", "SHA-256-sess"] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
 
@@ -81,13 +81,9 @@ export class DigestAuthority {
   private readonly now: () => number;
   private readonly maxNonces: number;
 
-  constructor(private options: DigestOptions) {
+  constructor(private readonly options: DigestOptions) {
     this.now = options.now ?? Date.now;
     this.maxNonces = options.maxNonces ?? 50_000;
-  }
-
-  setNonceTtl(ms: number): void {
-    this.options = { ...this.options, nonceTtlMs: ms };
   }
 
   /** Issues a nonce and returns the two challenges (MD5 first, as Atlas documents; SHA-256 second). */

@@ -29,7 +29,7 @@ export class ApiException extends Error {
   }
 }
 
-export function reasonFor(status: number): string {
+function reasonFor(status: number): string {
   return STATUS_CODES[status] ?? "Error";
 }
 
@@ -55,6 +55,11 @@ export function fail(
   headers: Record<string, string> = {},
 ): never {
   throw new ApiException(apiError(status, errorCode, detail, extra), headers);
+}
+
+/** 404 for a path the emulator does not serve. */
+export function resourceNotFound(rawPath: string): ApiErrorBody {
+  return apiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${rawPath}.`);
 }
 
 /** Default body for an injected status fault, or any status we have no specific error for. */

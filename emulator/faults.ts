@@ -1,13 +1,15 @@
 // Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
 // for the next N matching requests. Pure bookkeeping; the server performs the fault.
 import { randomBytes } from "node:crypto";
-import { processorProblemBody, type ApiErrorBody } from "./errors";
+import { isPlainObject } from "./documents";
+import type { Outgoing } from "./envelope";
+import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
 import type { FaultKind, FaultSpec } from "./types";
 
 const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "hang", "processor-error"];
 
 /** The first message Atlas was recorded answering for transient trouble. */
-export const DEFAULT_PROCESSOR_ERROR_MESSAGE = "no healthy upstream";
+const DEFAULT_PROCESSOR_ERROR_MESSAGE = "no healthy upstream";
 
 export interface ActiveFault {
   id: string;
@@ -23,8 +25,8 @@ export function globToRegExp(glob: string): RegExp {
 
 /** Returns a list of problems; empty means valid. */
 export function validateFaultSpec(v: unknown): string[] {
-  if (!v || typeof v !== "object" || Array.isArray(v)) return ["body must be a JSON object"];
-  const s = v as Record<string, unknown>;
+  if (!isPlainObject(v)) return ["body must be a JSON object"];
+  const s = v;
   const errs: string[] = [];
   if (typeof s.method !== "string" || !s.method) errs.push("method must be a non-empty string");
   if (typeof s.path !== "string" || !s.path) errs.push("path must be a non-empty string");
@@ -38,7 +40,7 @@ export function validateFaultSpec(v: unknown): string[] {
   if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
   if (s.headers !== undefined) {
-    if (typeof s.headers !== "object" || s.headers === null || Array.isArray(s.headers)) errs.push("headers must be an object of strings");
+    if (!isPlainObject(s.headers)) errs.push("headers must be an object of strings");
     else for (const [k, hv] of Object.entries(s.headers)) if (typeof hv !== "string") errs.push(`headers.${k} must be a string`);
   }
   return errs;
@@ -53,7 +55,7 @@ export function answersAfterApply(spec: FaultSpec): boolean {
  * The processor a request is about: the `{processorName}` segment (without `:start`-style actions),
  * the `name` of a create body, or else the last path segment.
  */
-export function processorNameOf(rawPath: string, body: Buffer): string {
+function processorNameOf(rawPath: string, body: Buffer): string {
   const segs = rawPath.split("/");
   const dec = (s: string) => {
     try {
@@ -77,9 +79,28 @@ export function processorNameOf(rawPath: string, body: Buffer): string {
 }
 
 /** Atlas' generic processor error, as recorded for transient infrastructure trouble. */
-export function processorErrorBody(spec: FaultSpec, rawPath: string, body: Buffer): ApiErrorBody {
+function processorErrorBody(spec: FaultSpec, rawPath: string, body: Buffer): ApiErrorBody {
   const name = processorNameOf(rawPath, body);
   return processorProblemBody(name, spec.message ?? DEFAULT_PROCESSOR_ERROR_MESSAGE);
+}
+
+/** The request a fault answers for (a processor-error names its processor). */
+export interface FaultTarget {
+  rawPath: string;
+  body: Buffer;
+}
+
+/**
+ * The answer a fault gives: its own `body` when it has one, else Atlas' processor error for a
+ * processor-error, else `defaultBody`, else the generic ApiError of its status.
+ */
+export function faultAnswer(spec: FaultSpec, target?: FaultTarget, defaultBody?: object): Outgoing {
+  const headers = { ...(spec.headers ?? {}) };
+  if (spec.kind === "processor-error") {
+    return { status: 400, body: spec.body ?? processorErrorBody(spec, target?.rawPath ?? "", target?.body ?? Buffer.alloc(0)), headers };
+  }
+  const status = spec.status ?? 500;
+  return { status, body: spec.body ?? defaultBody ?? defaultErrorForStatus(status), headers };
 }
 
 export class FaultRegistry {

@@ -1,6 +1,15 @@
 // OAuth 2.0 client-credentials tokens for service accounts (`/api/oauth/token`, `/api/oauth/revoke`).
 // Tokens are opaque random strings held in memory only (they need not survive a restart).
 import { randomBytes } from "node:crypto";
+import type { Outgoing } from "./envelope";
+import { apiError } from "./errors";
+
+const OAUTH_TOKEN_PATH = "/api/oauth/token";
+const OAUTH_REVOKE_PATH = "/api/oauth/revoke";
+
+export function isOAuthPath(rawPath: string): boolean {
+  return rawPath === OAUTH_TOKEN_PATH || rawPath === OAUTH_REVOKE_PATH;
+}
 
 interface TokenRecord {
   clientId: string;
@@ -30,13 +39,9 @@ export function parseBasic(header: string | undefined): { user: string; pass: st
 export class TokenStore {
   private readonly tokens = new Map<string, TokenRecord>();
   constructor(
-    private ttlSeconds: number,
+    private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
   ) {}
-
-  get ttl(): number {
-    return this.ttlSeconds;
-  }
 
   issue(clientId: string): { token: string; expiresIn: number } {
     this.prune();
@@ -63,4 +68,49 @@ export class TokenStore {
     const t = this.now();
     for (const [k, v] of this.tokens) if (t >= v.expiresAt) this.tokens.delete(k);
   }
+}
+
+export interface OAuthRequest {
+  method: string;
+  rawPath: string;
+  /** The parsed `Authorization: Basic` credentials, if any. */
+  basic: { user: string; pass: string } | undefined;
+  body: Buffer;
+  contentType: string | undefined;
+}
+
+/** What the endpoints need: a service account's secret by client id, and the token store. */
+export interface OAuthDeps {
+  secretOf(clientId: string): string | undefined;
+  tokens: TokenStore;
+}
+
+/** `POST /api/oauth/token` (client credentials) and `POST /api/oauth/revoke`. */
+export function handleOAuth(deps: OAuthDeps, req: OAuthRequest): Outgoing {
+  // OAuth endpoints answer RFC 6749 error bodies (`error`, `error_description`), not ApiError:
+  // that is what OAuth client libraries parse. (Unverified against Atlas.)
+  const oauthError = (status: number, error: string, description: string, headers: Record<string, string> = {}): Outgoing => ({
+    status,
+    body: { error, error_description: description },
+    headers: { "Cache-Control": "no-store", ...headers },
+  });
+  const { method, rawPath, basic } = req;
+  if (method !== "POST") return { status: 405, body: apiError(405, "METHOD_NOT_ALLOWED", `Use POST for ${rawPath}.`), headers: { Allow: "POST" } };
+  const secret = basic ? deps.secretOf(basic.user) : undefined;
+  if (!basic || secret === undefined || secret !== basic.pass) {
+    return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="MMS Public API"' });
+  }
+  if (!(req.contentType ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    return oauthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.");
+  }
+  const form = new URLSearchParams(req.body.toString("utf8"));
+  if (rawPath === OAUTH_TOKEN_PATH) {
+    if (form.get("grant_type") !== "client_credentials") return oauthError(400, "unsupported_grant_type", "grant_type must be client_credentials.");
+    const { token, expiresIn } = deps.tokens.issue(basic.user);
+    return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: expiresIn }, headers: { "Cache-Control": "no-store" } };
+  }
+  const token = form.get("token");
+  if (!token) return oauthError(400, "invalid_request", "token is required.");
+  deps.tokens.revoke(token, basic.user);
+  return { status: 200, body: {} };
 }

@@ -4,10 +4,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
+import { isPlainObject } from "./documents";
 import type { SeedDocument } from "./types";
 import { validateSeed } from "./seed";
 
-export const DATA_FORMAT = "atlas-streams-emulator/1";
+const DATA_FORMAT = "atlas-streams-emulator/1";
 
 /** Reads the data file at startup; undefined if absent. A corrupt file is an error, never ignored. */
 export function loadDataFile(file: string): SeedDocument | undefined {
@@ -24,12 +25,11 @@ export function loadDataFile(file: string): SeedDocument | undefined {
   } catch (e) {
     throw new Error(`Data file ${file} is corrupt (not valid JSON: ${(e as Error).message}). Fix or remove it; it will not be overwritten.`);
   }
-  const d = doc as { format?: unknown; state?: unknown } | null;
-  if (!d || typeof d !== "object" || d.format !== DATA_FORMAT) {
+  if (!isPlainObject(doc) || doc.format !== DATA_FORMAT) {
     throw new Error(`Data file ${file} is corrupt (missing "format": "${DATA_FORMAT}"). Fix or remove it; it will not be overwritten.`);
   }
   try {
-    return validateSeed(d.state, `data file ${file}`);
+    return validateSeed(doc.state, `data file ${file}`);
   } catch (e) {
     throw new Error(`Data file ${file} is corrupt: ${(e as Error).message}. Fix or remove it; it will not be overwritten.`);
   }

@@ -1,16 +1,17 @@
 // `GET /api/atlas/v2/rateLimits`: the endpoint sets the emulator limits, in the shape of the Atlas
 // Admin API's listRateLimits (PaginatedRateLimitEndpointSets of RateLimitEndpointSetResponse, version
 // 2025-03-12; https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listratelimits).
-import { paginate, parseBooleanParam } from "./api";
+import { paginate } from "./api";
 import { authorize } from "./auth";
 import { ApiException, apiError, invalidField } from "./errors";
 import { refillTerms, STREAMS_ENDPOINT_SET } from "./ratelimit";
-import { GROUP_ID_RE } from "./store";
+import { OBJECT_ID_RE } from "./records";
 import type { RateLimitConfig, RoleAssignment } from "./types";
+import { parseBooleanParam } from "./validation";
 import { invalidVersionError, mediaTypeFor, resolveVersion } from "./versioning";
 
 export const RATE_LIMITS_PATH = "/api/atlas/v2/rateLimits";
-export const RATE_LIMITS_VERSIONS: readonly string[] = ["2025-03-12"];
+const RATE_LIMITS_VERSIONS: readonly string[] = ["2025-03-12"];
 
 const P = "/api/atlas/v2/groups/{groupId}/streams";
 /** The endpoints of the streams set that the emulator serves (paths as the OpenAPI spec writes them). */
@@ -33,7 +34,7 @@ function atlasScope(cfg: RateLimitConfig): "GROUP" | "USER" {
   return (cfg.scope ?? "project") === "project" ? "GROUP" : "USER";
 }
 
-export function endpointSetViews(cfg: RateLimitConfig | false): Array<Record<string, unknown>> {
+function endpointSetViews(cfg: RateLimitConfig | false): Array<Record<string, unknown>> {
   if (!cfg) return []; // nothing is limited
   const { rate, durationSeconds } = refillTerms(cfg.refillPerSecond);
   const scope = atlasScope(cfg);
@@ -69,7 +70,7 @@ export function listRateLimits(cfg: RateLimitConfig | false, req: RateLimitsRequ
   let sets = endpointSetViews(cfg);
   const groupId = q.get("groupId");
   if (groupId !== null) {
-    if (!GROUP_ID_RE.test(groupId)) invalidField("groupId", "must be a 24-hexadecimal-digit project id", "INVALID_QUERY_PARAMETER");
+    if (!OBJECT_ID_RE.test(groupId)) invalidField("groupId", "must be a 24-hexadecimal-digit project id", "INVALID_QUERY_PARAMETER");
     const denied = authorize(req.roles, groupId, false);
     if (denied) throw new ApiException(denied);
     sets = sets.filter((s) => s.scope === "GROUP");

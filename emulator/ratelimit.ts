@@ -1,6 +1,7 @@
 // Token buckets as Atlas describes them (https://www.mongodb.com/docs/atlas/api/api-rate-limit/):
 // one bucket per endpoint set × scope, each request takes a token, tokens refill at a fixed rate
 // up to the capacity. Refill is computed lazily from timestamps (no timers), with an injectable clock.
+import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
 import type { RateLimitConfig, RateLimitScope } from "./types";
 
@@ -24,7 +25,7 @@ interface Bucket {
 }
 
 /** The endpoint set a path belongs to and the project it names, or undefined (not rate limited). */
-export function endpointSetOf(rawPath: string): { set: string; groupId: string } | undefined {
+function endpointSetOf(rawPath: string): { set: string; groupId: string } | undefined {
   const prefix = "/api/atlas/v2/groups/";
   if (!rawPath.startsWith(prefix)) return undefined;
   const segs = rawPath.slice(prefix.length).split("/");
@@ -39,7 +40,7 @@ export function endpointSetOf(rawPath: string): { set: string; groupId: string }
 }
 
 /** Which bucket a request draws on. */
-export function bucketKey(scope: RateLimitScope, set: string, groupId: string, principal: { kind: string; id: string }): string {
+function bucketKey(scope: RateLimitScope, set: string, groupId: string, principal: { kind: string; id: string }): string {
   return scope === "project" ? `${set}\u0000project:${groupId}` : `${set}\u0000${principal.kind}:${principal.id}`;
 }
 
@@ -58,7 +59,7 @@ export function refillTerms(refillPerSecond: number): { rate: number; durationSe
 }
 
 /** Atlas' documented 429 body: the set, the wait, the capacity and the refill, integers as integers. */
-export function rateLimitedBody(set: string, retryAfterSeconds: number, cfg: RateLimitConfig): ApiErrorBody {
+function rateLimitedBody(set: string, retryAfterSeconds: number, cfg: RateLimitConfig): ApiErrorBody {
   const { rate, durationSeconds } = refillTerms(cfg.refillPerSecond);
   return apiError(
     429,
@@ -153,8 +154,8 @@ export function parseRateLimit(text: string): RateLimitConfig | undefined {
 
 export function validateRateLimit(v: unknown): RateLimitConfig | false | undefined {
   if (v === false) return false;
-  if (v && typeof v === "object") {
-    const { capacity, refillPerSecond, scope } = v as Record<string, unknown>;
+  if (isPlainObject(v)) {
+    const { capacity, refillPerSecond, scope } = v;
     if (scope !== undefined && parseRateLimitScope(scope as string) === undefined) return undefined;
     if (Number.isInteger(capacity) && (capacity as number) >= 1 && typeof refillPerSecond === "number" && refillPerSecond >= 0) {
       const cap = capacity as number;

@@ -2,10 +2,9 @@
 // messages that name the offending path (a bad seed should be fixable from the message alone).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { OBJECT_ID_RE } from "./records";
 import type { SeedDocument } from "./types";
-import { isPlainObject } from "./validation";
-
-const HEX24 = /^[a-f0-9]{24}$/;
+import { isPlainObject } from "./documents";
 
 /** Works from `emulator/` (tsx) and from `dist/emulator/` (compiled), and in the npm package. */
 export function defaultSeedPath(): string {
@@ -52,14 +51,14 @@ export function validateSeed(doc: unknown, where = "seed"): SeedDocument {
   const roles = (v: unknown, at: string) =>
     arr(v, at).forEach((r, i) => {
       if (!isPlainObject(r)) return p(`${at}[${i}] must be an object`);
-      if (typeof r.groupId !== "string" || !HEX24.test(r.groupId)) p(`${at}[${i}].groupId must be 24 hex characters`);
+      if (typeof r.groupId !== "string" || !OBJECT_ID_RE.test(r.groupId)) p(`${at}[${i}].groupId must be 24 hex characters`);
       str(r.roleName, `${at}[${i}].roleName`);
     });
 
   arr(doc.projects, "projects").forEach((proj, i) => {
     const at = `projects[${i}]`;
     if (!isPlainObject(proj)) return p(`${at} must be an object`);
-    if (typeof proj.id !== "string" || !HEX24.test(proj.id)) p(`${at}.id must be 24 lower-case hex characters`);
+    if (typeof proj.id !== "string" || !OBJECT_ID_RE.test(proj.id)) p(`${at}.id must be 24 lower-case hex characters`);
     str(proj.name, `${at}.name`, true);
     arr(proj.workspaces, `${at}.workspaces`).forEach((w, j) => {
       const wat = `${at}.workspaces[${j}]`;
@@ -80,7 +79,7 @@ export function validateSeed(doc: unknown, where = "seed"): SeedDocument {
         if (!Array.isArray(sp.pipeline) || sp.pipeline.some((s) => !isPlainObject(s))) p(`${pat}.pipeline must be an array of objects`);
         str(sp.state, `${pat}.state`, true);
         str(sp.tier, `${pat}.tier`, true);
-        if (sp._id !== undefined && (typeof sp._id !== "string" || !HEX24.test(sp._id))) p(`${pat}._id must be 24 hex characters`);
+        if (sp._id !== undefined && (typeof sp._id !== "string" || !OBJECT_ID_RE.test(sp._id))) p(`${pat}._id must be 24 hex characters`);
         if (sp.options !== undefined && !isPlainObject(sp.options)) p(`${pat}.options must be an object`);
       });
     });

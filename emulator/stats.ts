@@ -2,22 +2,22 @@
 // for a running processor, github.com/mongodb/terraform-provider-mongodbatlas
 // internal/service/streamprocessor). No data flows through the emulator, so the counts are
 // synthetic: they grow at a fixed rate for as long as the processor's latest run has read STARTED.
-import type { ProcessorRecord } from "./store";
+import { stageName } from "./documents";
+import type { ProcessorRecord } from "./records";
 
 /** One message per this many ms of running (an arbitrary, documented rate). */
-export const STATS_MESSAGE_INTERVAL_MS = 10;
+const STATS_MESSAGE_INTERVAL_MS = 10;
 /** Bytes per message (about what the recorded example shows for the solar sample). */
-export const STATS_MESSAGE_BYTES = 390;
+const STATS_MESSAGE_BYTES = 390;
 
 /** Milliseconds the latest run has been STARTED at `now` (0 before it reads STARTED). */
-export function runningMs(run: ProcessorRecord["run"], now: number): number {
+function runningMs(run: ProcessorRecord["run"], now: number): number {
   if (!run) return 0;
   return Math.max(0, Math.min(now, run.to ?? now) - run.from);
 }
 
 function operatorName(stage: unknown): string {
-  const key = typeof stage === "object" && stage !== null ? (Object.keys(stage)[0] ?? "") : "";
-  const bare = key.replace(/^\$/, "");
+  const bare = (stageName(stage) ?? "").replace(/^\$/, "");
   return `${bare.charAt(0).toUpperCase()}${bare.slice(1)}Operator`;
 }
 

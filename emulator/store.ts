@@ -1,70 +1,16 @@
-// The emulated Atlas state and the stream-processor state machine. Pure: no I/O, an injectable
-// clock, and transitions computed lazily from timestamps (a processor is "STARTING" until its
-// `transition.until` passes, then it reads as the settled state) so no timers are needed.
-import { randomBytes } from "node:crypto";
+// The emulated Atlas state. Pure: no I/O, an injectable clock, and transitions computed lazily
+// from timestamps (a processor is "STARTING" until its `transition.until` passes, then it reads as
+// the settled state) so no timers are needed. Which action each state allows, and what it leads
+// to, is decided in state-machine.ts; seeding and snapshots are in store-seed.ts.
 import { failoverRefusal, patchedOptions, pipelineChangeRefusal } from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
 import { fail, processorProblem } from "./errors";
-import { failureDue, type FailAfterStart } from "./fail-after-start";
+import { failureDue } from "./fail-after-start";
+import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
+import { actionTransition, createTransition, observedState, refusal, settledAfterStart, transitionOver, type ProcessorAction, type Timing, type Transition } from "./state-machine";
+import { applySeed, publicState, snapshot } from "./store-seed";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
-import type {
-  RoleAssignment,
-  SeedApiKey,
-  SeedConnection,
-  SeedDocument,
-  SeedProcessor,
-  SeedServiceAccount,
-  SeedWorkspace,
-} from "./types";
-
-export const GROUP_ID_RE = /^[a-f0-9]{24}$/;
-
-export interface ProcessorRecord {
-  _id: string;
-  name: string;
-  pipeline: unknown[];
-  options?: Record<string, unknown>;
-  tier: string;
-  failoverEnabled: boolean;
-  /** Settled state (what GET shows once any transition is over). */
-  state: string;
-  /** The latest run, for `stats`: from when it reads STARTED until it was stopped (epoch ms). */
-  run?: { from: number; to?: number };
-  /** In-flight transition shown until `until` (epoch ms); `first` is an earlier phase shown before it. */
-  transition?: { state: string; until: number; first?: { state: string; until: number } };
-  /** When the latest start began (or begins) to read STARTED (epoch ms). */
-  startedAt?: number;
-  /** Admin: a failure armed to happen `ms` after the processor reads STARTED. */
-  failAfterStart?: FailAfterStart;
-}
-
-export interface WorkspaceRecord {
-  _id: string;
-  name: string;
-  cloudProvider: string;
-  region: string;
-  tier: string;
-  /** Regions a processor with `failoverEnabled` may fail over to; none by default. */
-  failoverRegions: string[];
-  connections: SeedConnection[];
-  processors: Map<string, ProcessorRecord>;
-}
-
-export interface ProjectRecord {
-  id: string;
-  name: string;
-  workspaces: Map<string, WorkspaceRecord>;
-}
-
-export function newObjectId(): string {
-  // 4-byte time prefix like a BSON ObjectId, then random bytes: 24 lower-case hex characters.
-  const t = Math.floor(Date.now() / 1000).toString(16).padStart(8, "0").slice(-8);
-  return t + randomBytes(8).toString("hex");
-}
-
-const RUNNING = new Set(["STARTED", "STARTING"]);
-/** What Atlas reports after a create, before CREATED (the Terraform provider waits on both). */
-const BEING_CREATED = new Set(["INIT", "CREATING"]);
+import type { RoleAssignment, SeedApiKey, SeedDocument, SeedServiceAccount } from "./types";
 
 export class Store {
   readonly projects = new Map<string, ProjectRecord>();
@@ -82,116 +28,17 @@ export class Store {
 
   /** Merges a (validated) seed: projects by id, workspaces and processors by name, keys by id. */
   applySeed(doc: SeedDocument): void {
-    for (const p of doc.projects ?? []) {
-      let project = this.projects.get(p.id);
-      if (!project) {
-        project = { id: p.id, name: p.name ?? p.id, workspaces: new Map() };
-        this.projects.set(p.id, project);
-      } else if (p.name) project.name = p.name;
-      for (const w of p.workspaces ?? []) this.seedWorkspace(project, w);
-    }
-    for (const k of doc.apiKeys ?? []) this.apiKeys.set(k.publicKey, { ...k, roles: [...(k.roles ?? [])] });
-    for (const s of doc.serviceAccounts ?? []) this.serviceAccounts.set(s.clientId, { ...s, roles: [...(s.roles ?? [])] });
-  }
-
-  private seedWorkspace(project: ProjectRecord, w: SeedWorkspace): void {
-    let ws = project.workspaces.get(w.name);
-    if (!ws) {
-      ws = {
-        _id: w._id ?? newObjectId(),
-        name: w.name,
-        cloudProvider: w.cloudProvider ?? "AWS",
-        region: w.region ?? "VIRGINIA_USA",
-        tier: w.tier ?? "SP30",
-        failoverRegions: [...(w.failoverRegions ?? [])],
-        connections: [],
-        processors: new Map(),
-      };
-      project.workspaces.set(w.name, ws);
-    } else {
-      if (w.cloudProvider) ws.cloudProvider = w.cloudProvider;
-      if (w.region) ws.region = w.region;
-      if (w.tier) ws.tier = w.tier;
-      if (w.failoverRegions) ws.failoverRegions = [...w.failoverRegions];
-    }
-    for (const c of w.connections ?? []) {
-      const i = ws.connections.findIndex((x) => x.name === c.name);
-      if (i >= 0) ws.connections[i] = { ...c };
-      else ws.connections.push({ ...c });
-    }
-    for (const sp of w.processors ?? []) {
-      const existing = ws.processors.get(sp.name);
-      const rec: ProcessorRecord = {
-        _id: sp._id ?? existing?._id ?? newObjectId(),
-        name: sp.name,
-        pipeline: structuredClone(sp.pipeline),
-        // Atlas runs a processor without a tier on its workspace's tier.
-        tier: sp.tier ?? ws.tier,
-        failoverEnabled: sp.failoverEnabled ?? false,
-        state: sp.state ?? "CREATED",
-      };
-      if (sp.options) rec.options = structuredClone(sp.options);
-      if (sp.transition) rec.transition = { ...sp.transition };
-      if (sp.run) rec.run = { ...sp.run };
-      else if (rec.state === "STARTED") rec.run = { from: this.now() };
-      ws.processors.set(sp.name, rec);
-    }
+    applySeed(this, doc);
   }
 
   /** Full document (secrets included) for the data file. Loading it back reproduces the state. */
   snapshot(): SeedDocument {
-    return {
-      projects: [...this.projects.values()].map((p) => ({
-        id: p.id,
-        name: p.name,
-        workspaces: [...p.workspaces.values()].map((w) => ({
-          _id: w._id,
-          name: w.name,
-          cloudProvider: w.cloudProvider,
-          region: w.region,
-          tier: w.tier,
-          failoverRegions: [...w.failoverRegions],
-          connections: w.connections.map((c) => ({ ...c })),
-          processors: [...w.processors.values()].map((sp) => {
-            this.settle(sp);
-            const out: SeedProcessor = {
-              _id: sp._id,
-              name: sp.name,
-              pipeline: sp.pipeline,
-              state: sp.state,
-              tier: sp.tier,
-              failoverEnabled: sp.failoverEnabled,
-            };
-            if (sp.options) out.options = sp.options;
-            if (sp.transition) out.transition = sp.transition;
-            if (sp.run) out.run = sp.run;
-            return out;
-          }),
-        })),
-      })),
-      apiKeys: [...this.apiKeys.values()],
-      serviceAccounts: [...this.serviceAccounts.values()],
-    };
+    return snapshot(this);
   }
 
   /** State for the admin API: no secrets. */
   publicState(): unknown {
-    return {
-      projects: [...this.projects.values()].map((p) => ({
-        id: p.id,
-        name: p.name,
-        workspaces: [...p.workspaces.values()].map((w) => ({
-          name: w.name,
-          cloudProvider: w.cloudProvider,
-          region: w.region,
-          failoverRegions: [...w.failoverRegions],
-          connections: w.connections.map((c) => ({ name: c.name, type: c.type })),
-          processors: [...w.processors.values()].map((sp) => this.copy(sp)),
-        })),
-      })),
-      apiKeys: [...this.apiKeys.values()].map((k) => ({ publicKey: k.publicKey, roles: k.roles ?? [] })),
-      serviceAccounts: [...this.serviceAccounts.values()].map((s) => ({ clientId: s.clientId, roles: s.roles ?? [] })),
-    };
+    return publicState(this);
   }
 
   // ---------- lookups ----------
@@ -227,20 +74,18 @@ export class Store {
 
   /** Drops a finished transition so `state` is the observed state. */
   settle(sp: ProcessorRecord): ProcessorRecord {
-    if (failureDue(sp, sp.failAfterStart, this.now())) {
+    if (failureDue({ state: sp.state, startedAt: sp.run?.from, transition: sp.transition }, sp.failAfterStart, this.now())) {
       sp.state = "FAILED";
       delete sp.failAfterStart;
       this.endRun(sp);
     }
-    if (sp.transition && this.now() >= sp.transition.until) delete sp.transition;
+    if (sp.transition && transitionOver(sp.transition, this.now())) delete sp.transition;
     return sp;
   }
 
   observedState(sp: ProcessorRecord): string {
     this.settle(sp);
-    const t = sp.transition;
-    if (t?.first && this.now() < t.first.until) return t.first.state;
-    return t ? t.state : sp.state;
+    return observedState(sp.state, sp.transition, this.now());
   }
 
   copy(sp: ProcessorRecord): ProcessorRecord & { observedState: string } {
@@ -300,9 +145,7 @@ export class Store {
       state: "CREATED",
     };
     if (input.options) sp.options = input.options;
-    // INIT for the first half of the transition, CREATING for the second.
-    this.beginTransition(sp, "CREATING");
-    if (sp.transition) sp.transition.first = { state: "INIT", until: this.now() + this.transitionMs / 2 };
+    setTransition(sp, createTransition(this.transitionMs, this.now()));
     ws.processors.set(sp.name, sp);
     return sp;
   }
@@ -315,10 +158,7 @@ export class Store {
   ): ProcessorRecord {
     const ws = this.workspace(groupId, tenantName);
     const sp = this.processor(groupId, tenantName, name);
-    const state = this.observedState(sp);
-    // Atlas documents that a processor must be stopped before it is modified.
-    if (RUNNING.has(state) || state === "STOPPING") processorProblem(name, `processor must be stopped before it can be modified (state ${state})`);
-    if (BEING_CREATED.has(state)) processorProblem(name, "processor is still being created");
+    this.refuse(name, "modify", this.observedState(sp));
     // The spec declares no 409 for modify, so a rename onto a taken name is a 400 (unverified).
     if (patch.name !== undefined && patch.name !== name && ws.processors.has(patch.name)) {
       processorProblem(name, `a processor named ${patch.name} already exists`);
@@ -357,29 +197,22 @@ export class Store {
     const ws = this.workspace(groupId, tenantName);
     const sp = this.processor(groupId, tenantName, name);
     const state = this.observedState(sp);
-    if (state === "STARTED" || state === "STARTING") processorProblem(name, "processor is already started");
-    if (state === "STOPPING") processorProblem(name, "processor is stopping");
-    if (BEING_CREATED.has(state)) processorProblem(name, "processor is still being created");
+    this.refuse(name, "start", state);
     if (opts.tier) sp.tier = opts.tier;
-    // A `$source` naming a connection the workspace does not have is accepted, then fails
-    // asynchronously, as a real deployment would when the source cannot be reached.
-    sp.state = sourceIsValid(sp.pipeline, ws.connections) ? "STARTED" : "FAILED";
-    this.beginAction(sp, "STARTING", state);
+    sp.state = settledAfterStart(sp.pipeline, ws.connections);
+    setTransition(sp, actionTransition("start", state, this.timing(), this.now()));
+    // The run begins when the processor reads STARTED: after the transition, if there is one.
     if (sp.state === "STARTED") sp.run = { from: sp.transition?.until ?? this.now() };
     else delete sp.run;
-    sp.startedAt = sp.transition?.until ?? this.now();
     return sp;
   }
 
   stopProcessor(groupId: string, tenantName: string, name: string): ProcessorRecord {
     const sp = this.processor(groupId, tenantName, name);
     const state = this.observedState(sp);
-    if (state === "STOPPED") processorProblem(name, "processor is already stopped");
-    if (state === "CREATED" || BEING_CREATED.has(state)) processorProblem(name, "processor has not been started");
-    if (state === "STOPPING") processorProblem(name, "processor is already stopping");
-    // STARTED, STARTING and FAILED (unverified) may be stopped.
+    this.refuse(name, "stop", state);
     sp.state = "STOPPED";
-    this.beginAction(sp, "STOPPING", state);
+    setTransition(sp, actionTransition("stop", state, this.timing(), this.now()));
     // In sync mode it keeps reading (and counting) as before until the action completes.
     this.endRun(sp, this.actions.mode === "sync" ? sp.transition?.until : undefined);
     return sp;
@@ -398,7 +231,6 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     delete sp.transition;
     sp.state = state;
-    if (state === "STARTED") sp.startedAt = this.now();
     if (state !== "STARTED") this.endRun(sp);
     else if (!sp.run || sp.run.to !== undefined) sp.run = { from: this.now() };
     return sp;
@@ -415,24 +247,17 @@ export class Store {
     if (sp.run && sp.run.to === undefined) sp.run.to = Math.max(sp.run.from, at);
   }
 
-  /** Async: `transitional` for transitionMs. Sync: the previous state for actionMs, as the answer is held that long. */
-  private beginAction(sp: ProcessorRecord, transitional: string, previous: string): void {
-    if (this.actions.mode === "async") return this.beginTransition(sp, transitional);
-    if (this.actions.actionMs > 0) sp.transition = { state: previous, until: this.now() + this.actions.actionMs };
-    else delete sp.transition;
+  private refuse(name: string, action: ProcessorAction, state: string): void {
+    const why = refusal(action, state);
+    if (why !== undefined) processorProblem(name, why);
   }
 
-  private beginTransition(sp: ProcessorRecord, transitional: string): void {
-    if (this.transitionMs > 0) sp.transition = { state: transitional, until: this.now() + this.transitionMs };
-    else delete sp.transition;
+  private timing(): Timing {
+    return { transitionMs: this.transitionMs, mode: this.actions.mode, actionMs: this.actions.actionMs };
   }
 }
 
-/** The first `$source` stage must name a connection of the workspace (or carry inline documents). */
-export function sourceIsValid(pipeline: unknown[], connections: SeedConnection[]): boolean {
-  const first = pipeline[0] as Record<string, unknown> | undefined;
-  const source = first?.["$source"] as Record<string, unknown> | undefined;
-  if (!source || typeof source !== "object") return false;
-  if (Array.isArray(source.documents) && source.connectionName === undefined) return true;
-  return typeof source.connectionName === "string" && connections.some((c) => c.name === source.connectionName);
+function setTransition(sp: ProcessorRecord, t: Transition | undefined): void {
+  if (t) sp.transition = t;
+  else delete sp.transition;
 }

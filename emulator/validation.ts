@@ -1,14 +1,21 @@
-// Request-body validation for the Atlas operations. Each failure names the offending field in
-// `badRequestDetail`, as Atlas does, so clients can surface precise messages.
+// Request validation for the Atlas operations (bodies and boolean query parameters). Each failure
+// names the offending field in `badRequestDetail`, as Atlas does, so clients can surface precise
+// messages.
+import { isPlainObject, type JsonObject } from "./documents";
 import { invalidField } from "./errors";
 
 export const TIERS = ["SP2", "SP5", "SP10", "SP30", "SP50"] as const;
-export const CLOUD_PROVIDERS = ["AWS", "GCP", "AZURE", "TENANT", "SERVERLESS"] as const;
+const CLOUD_PROVIDERS = ["AWS", "GCP", "AZURE", "TENANT", "SERVERLESS"] as const;
 
-type Obj = Record<string, unknown>;
+type Obj = JsonObject;
 
-export function isPlainObject(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/** A boolean query parameter: `true` or `false`, `dflt` when absent; anything else is a 400 naming it. */
+export function parseBooleanParam(q: URLSearchParams, name: string, dflt: boolean): boolean {
+  const v = q.get(name);
+  if (v === null) return dflt;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return invalidField(name, "must be true or false", "INVALID_QUERY_PARAMETER");
 }
 
 function requireObject(body: unknown, what = "body"): Obj {

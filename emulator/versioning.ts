@@ -44,7 +44,7 @@ function isRealDate(date: string): boolean {
 }
 
 /** Every Atlas version date named in an Accept header, in the order given. */
-export function requestedVersions(accept: string | undefined): string[] {
+function requestedVersions(accept: string | undefined): string[] {
   if (!accept) return [];
   const out: string[] = [];
   for (const part of accept.split(",")) {
