@@ -6,6 +6,7 @@
  */
 import type { AtlasHttpClient } from "./client";
 import { isAtlasApiError } from "./errors";
+import { sharedRead, type ReadAnswer } from "./reads";
 import { actionTookEffect } from "./state";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
 
@@ -50,8 +51,16 @@ export class ProcessorApi {
     return this.http.settings.options.versions;
   }
 
-  /** GET the processor; undefined when Atlas answers 404. */
+  /**
+   * GET the processor; undefined when Atlas answers 404. Concurrent reads of one workspace
+   * share one list request (reads.ts); a lone read is a plain GET.
+   */
   async get(ref: ProcessorRef): Promise<ObservedProcessor | undefined> {
+    const answer = await sharedRead(this.http, ref, this.v.processor, () => this.getOne(ref));
+    return answer.found ? toObserved(answer.data, ref) : undefined;
+  }
+
+  private async getOne(ref: ProcessorRef): Promise<ReadAnswer> {
     try {
       const res = await this.http.call({
         method: "GET",
@@ -60,9 +69,9 @@ export class ProcessorApi {
         retryable: true,
         authHint: ROLES_HINT(ref.projectId).replace("Check that", "Reading needs at least Project Read Only; check that"),
       });
-      return toObserved(res.data, ref);
+      return { found: true, data: res.data };
     } catch (e) {
-      if (isAtlasApiError(e) && e.status === 404) return undefined;
+      if (isAtlasApiError(e) && e.status === 404) return { found: false };
       throw e;
     }
   }

@@ -1,0 +1,190 @@
+/**
+ * Shared reads: the I/O half of batching.ts. Every resource of a deployment runs in one
+ * provider process, so when several of them wait on processors of the same workspace, one
+ * `GET …/processors` (every page) answers all of them instead of one GET each; a lone read
+ * still goes out as its own GET. A read is only ever answered by a request sent after it
+ * asked, so it sees what a GET of its own would have seen, never an older state.
+ *
+ * The bookkeeping hangs off `globalThis` under a registered symbol, per HTTP client (one per
+ * endpoint-and-credential, so a list is only ever shared by callers with the same credential):
+ * closure serialization would copy a module-level variable into `__provider`.
+ */
+import type { AtlasHttpClient } from "./client";
+import { DEFAULT_BATCH_POLICY, LIST_PAGE_SIZE, needsNextPage, planRead, type BatchPolicy } from "./batching";
+import type { ProcessorRef } from "./types";
+
+/** One read's answer: Atlas's body for the processor, or not found (404 / absent from the list). */
+export type ReadAnswer = { found: true; data: unknown } | { found: false };
+
+interface Waiter {
+  name: string;
+  askedAt: number;
+  single: () => Promise<ReadAnswer>;
+  resolve: (a: ReadAnswer) => void;
+  reject: (e: unknown) => void;
+}
+
+interface WorkspaceReads {
+  projectId: string;
+  workspaceName: string;
+  version: string;
+  pending: Waiter[];
+  /** Processor name → when it last asked (a plain object: no Map/Set in closure-reachable state). */
+  lastAsk: Record<string, number>;
+  listInFlight: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Figures for the tests and the benchmark. */
+export interface ReadStats {
+  lists: number;
+  listPages: number;
+  singles: number;
+  /** Reads answered by a list. */
+  shared: number;
+}
+
+interface ClientReads {
+  workspaces: Record<string, WorkspaceReads>;
+  stats: ReadStats;
+  policy: BatchPolicy;
+}
+
+function readsOf(http: AtlasHttpClient): ClientReads {
+  const slot = Symbol.for("pulumi-atlas-stream-processor/shared-reads");
+  const g = globalThis as unknown as Record<symbol, WeakMap<AtlasHttpClient, ClientReads> | undefined>;
+  const all = (g[slot] ??= new WeakMap<AtlasHttpClient, ClientReads>());
+  let r = all.get(http);
+  if (!r) {
+    r = { workspaces: {}, stats: { lists: 0, listPages: 0, singles: 0, shared: 0 }, policy: { ...DEFAULT_BATCH_POLICY } };
+    all.set(http, r);
+  }
+  return r;
+}
+
+/** How many lists, pages and single GETs this client's reads used so far. */
+export function readStats(http: AtlasHttpClient): ReadStats {
+  return { ...readsOf(http).stats };
+}
+
+/** Overrides the batching policy of one client (tests use it to make gathering deterministic). */
+export function setBatchPolicy(http: AtlasHttpClient, policy: Partial<BatchPolicy>): void {
+  const r = readsOf(http);
+  r.policy = { ...r.policy, ...policy };
+}
+
+/**
+ * Reads one processor, sharing a list with concurrent reads of the same workspace when that
+ * pays; `single` is the plain GET (used alone, and as the fallback when a list fails).
+ */
+export function sharedRead(http: AtlasHttpClient, ref: ProcessorRef, version: string, single: () => Promise<ReadAnswer>): Promise<ReadAnswer> {
+  const reads = readsOf(http);
+  const key = JSON.stringify([ref.projectId, ref.workspaceName, version]);
+  const ws = (reads.workspaces[key] ??= {
+    projectId: ref.projectId,
+    workspaceName: ref.workspaceName,
+    version,
+    pending: [],
+    lastAsk: {},
+    listInFlight: false,
+    timer: undefined,
+  });
+  return new Promise<ReadAnswer>((resolve, reject) => {
+    const now = Date.now();
+    ws.lastAsk[ref.processorName] = now;
+    ws.pending.push({ name: ref.processorName, askedAt: now, single, resolve, reject });
+    pump(http, reads, ws);
+  });
+}
+
+function othersActive(ws: WorkspaceReads, now: number, windowMs: number): number {
+  const waiting = ws.pending.map((w) => w.name);
+  let n = 0;
+  for (const [name, at] of Object.entries(ws.lastAsk)) {
+    if (now - at > windowMs) delete ws.lastAsk[name];
+    else if (!waiting.includes(name)) n += 1;
+  }
+  return n;
+}
+
+/** Decides and sends; called when a read asks, a list ends, or a gathering timer fires. */
+function pump(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): void {
+  if (ws.timer) {
+    clearTimeout(ws.timer);
+    ws.timer = undefined;
+  }
+  const now = Date.now();
+  const plan = planRead(
+    {
+      now,
+      pending: ws.pending.length,
+      oldestPendingAt: ws.pending[0]?.askedAt ?? now,
+      othersActive: othersActive(ws, now, reads.policy.activeWindowMs),
+      listInFlight: ws.listInFlight,
+    },
+    reads.policy,
+  );
+  switch (plan.kind) {
+    case "idle":
+      return;
+    case "wait":
+      ws.timer = setTimeout(() => pump(http, reads, ws), plan.ms);
+      return;
+    case "get": {
+      const w = ws.pending.shift()!;
+      reads.stats.singles += 1;
+      w.single().then(w.resolve, w.reject);
+      return;
+    }
+    case "list": {
+      const waiters = ws.pending.splice(0);
+      ws.listInFlight = true;
+      reads.stats.lists += 1;
+      listAll(http, reads, ws).then(
+        (byName) => {
+          reads.stats.shared += waiters.length;
+          for (const w of waiters) {
+            const data = byName[w.name];
+            w.resolve(data === undefined ? { found: false } : { found: true, data });
+          }
+        },
+        // The list failed after its own retries: each read falls back to its own GET, which
+        // reports its own error (a 404 naming what is missing, a 403, …) if it fails too.
+        () => {
+          for (const w of waiters) {
+            reads.stats.singles += 1;
+            w.single().then(w.resolve, w.reject);
+          }
+        },
+      ).finally(() => {
+        ws.listInFlight = false;
+        pump(http, reads, ws);
+      });
+      return;
+    }
+  }
+}
+
+/** Every page of `GET …/processors`, by processor name. */
+async function listAll(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): Promise<Record<string, unknown>> {
+  const base = `/api/atlas/v2/groups/${encodeURIComponent(ws.projectId)}/streams/${encodeURIComponent(ws.workspaceName)}/processors`;
+  const out: Record<string, unknown> = {};
+  for (let pageNum = 1; pageNum <= 1000; pageNum++) {
+    reads.stats.listPages += 1;
+    const res = await http.call({
+      method: "GET",
+      path: `${base}?pageNum=${pageNum}&itemsPerPage=${LIST_PAGE_SIZE}`,
+      version: ws.version,
+      retryable: true,
+    });
+    const body = (res.data ?? {}) as { results?: unknown; totalCount?: unknown; links?: unknown };
+    // Not a list (a proxy's page, an unexpected shape): fall back to GETs rather than read "absent".
+    if (!Array.isArray(body.results)) throw new Error("the processor list has no results array");
+    const results = body.results as Record<string, unknown>[];
+    for (const item of results) if (item && typeof item.name === "string") out[item.name] = item;
+    const links = Array.isArray(body.links) ? (body.links as { rel?: unknown }[]) : [];
+    const total = typeof body.totalCount === "number" ? body.totalCount : undefined;
+    if (!needsNextPage(pageNum, results.length, total, links.some((l) => l?.rel === "next"))) break;
+  }
+  return out;
+}
