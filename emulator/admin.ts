@@ -74,7 +74,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     },
     setRateLimit(cfg) {
       const v = validateRateLimit(cfg);
-      if (v === undefined) badRequest("rateLimit must be false or {capacity >= 1, refillPerSecond >= 0}");
+      if (v === undefined) badRequest('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
       core.limiter.configure(v);
     },
     reset() {

@@ -40,7 +40,7 @@ function intParam(q: URLSearchParams, name: string, dflt: number, min: number, m
   return Number(v);
 }
 
-function paginate<T>(req: ApiRequest, items: T[], view: (t: T) => unknown, withCount: boolean): Record<string, unknown> {
+export function paginate<T>(req: Pick<ApiRequest, "query" | "baseUrl" | "rawPath">, items: T[], view: (t: T) => unknown, withCount: boolean): Record<string, unknown> {
   const itemsPerPage = intParam(req.query, "itemsPerPage", 100, 1, 500);
   const pageNum = intParam(req.query, "pageNum", 1, 1, Number.MAX_SAFE_INTEGER);
   const includeCount = withCount ? parseBooleanParam(req.query, "includeCount", true) : true;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `atlas-streams-emulator`: runs the emulator until SIGINT/SIGTERM.
 import { startEmulator, type EmulatorOptions } from "./index";
-import { parseRateLimit } from "./ratelimit";
+import { parseRateLimit, parseRateLimitScope } from "./ratelimit";
 
 const USAGE = `Usage: atlas-streams-emulator [options]
 
@@ -10,7 +10,8 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --seed FILE              seed document (default: the shipped emulator/seeds/default.json)
   --data-file FILE         persist state to FILE (atomic writes); loaded on start if it exists
   --transition-ms N        how long start/stop/create stay transitional (default 500)
-  --rate-limit CAP/REFILL  per-credential token bucket, e.g. 100/10 (default: off)
+  --rate-limit CAP/REFILL  token buckets per endpoint set, e.g. 100/10 (default: off)
+  --rate-limit-scope S     who shares a bucket: project (default) or credential
   --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
   --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
   --quiet                  print only the listening line
@@ -21,6 +22,7 @@ class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): EmulatorOptions | "help" {
   const opts: EmulatorOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
+  let scope: string | undefined;
   const int = (flag: string, v: string | undefined, max = Number.MAX_SAFE_INTEGER): number => {
     if (v === undefined || !/^\d+$/.test(v) || Number(v) > max) throw new UsageError(`${flag} needs a non-negative integer`);
     return Number(v);
@@ -67,12 +69,20 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
         opts.rateLimit = rl;
         break;
       }
+      case "--rate-limit-scope":
+        scope = value();
+        if (!parseRateLimitScope(scope)) throw new UsageError("--rate-limit-scope needs project or credential");
+        break;
       case "--quiet":
         opts.quiet = true;
         break;
       default:
         throw new UsageError(`unknown argument: ${raw}`);
     }
+  }
+  if (scope !== undefined) {
+    if (!opts.rateLimit) throw new UsageError("--rate-limit-scope needs --rate-limit");
+    opts.rateLimit = { ...opts.rateLimit, scope: parseRateLimitScope(scope)! };
   }
   return opts;
 }
@@ -103,7 +113,7 @@ async function main(): Promise<void> {
   if (!opts.quiet) {
     process.stdout.write(
       `  seed: ${typeof opts.seed === "string" ? opts.seed : "default"}; data file: ${opts.dataFile ?? "none (in memory)"}; transition: ${opts.transitionMs} ms; rate limit: ${
-        opts.rateLimit ? `${opts.rateLimit.capacity}/${opts.rateLimit.refillPerSecond}` : "off"
+        opts.rateLimit ? `${opts.rateLimit.capacity}/${opts.rateLimit.refillPerSecond} per ${opts.rateLimit.scope ?? "project"}` : "off"
       }\n  admin API: ${emulator.url}/admin/state\n`,
     );
   }

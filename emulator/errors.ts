@@ -86,11 +86,12 @@ export function invalidField(field: string, description: string, errorCode = "IN
 }
 
 /** The documented Atlas shape for processor-level problems. */
+export function processorProblemBody(name: string, message: string, status = 400): ApiErrorBody {
+  return apiError(status, "STREAM_PROCESSOR_GENERIC_ERROR", `Streams Processor with this name (${name}) had a problem occur: ${message}`, {
+    parameters: [name, message],
+  });
+}
+
 export function processorProblem(name: string, message: string, status = 400): never {
-  fail(
-    status,
-    "STREAM_PROCESSOR_GENERIC_ERROR",
-    `Streams Processor with this name (${name}) had a problem occur: ${message}`,
-    { parameters: [name, message] },
-  );
+  throw new ApiException(processorProblemBody(name, message, status));
 }

@@ -1,9 +1,13 @@
 // Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
 // for the next N matching requests. Pure bookkeeping; the server performs the fault.
 import { randomBytes } from "node:crypto";
+import { processorProblemBody, type ApiErrorBody } from "./errors";
 import type { FaultKind, FaultSpec } from "./types";
 
-const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "hang"];
+const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "hang", "processor-error"];
+
+/** The first message Atlas was recorded answering for transient trouble. */
+export const DEFAULT_PROCESSOR_ERROR_MESSAGE = "no healthy upstream";
 
 export interface ActiveFault {
   id: string;
@@ -30,12 +34,52 @@ export function validateFaultSpec(v: unknown): string[] {
     errs.push("status must be an HTTP status code (100-599)");
   }
   if (s.kind === "latency" && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) errs.push("latencyMs must be a number >= 0");
+  if (s.message !== undefined && !(typeof s.message === "string" && s.message)) errs.push("message must be a non-empty string");
+  if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
   if (s.headers !== undefined) {
     if (typeof s.headers !== "object" || s.headers === null || Array.isArray(s.headers)) errs.push("headers must be an object of strings");
     else for (const [k, hv] of Object.entries(s.headers)) if (typeof hv !== "string") errs.push(`headers.${k} must be a string`);
   }
   return errs;
+}
+
+/** True when the fault lets the request be carried out and replaces only its answer. */
+export function answersAfterApply(spec: FaultSpec): boolean {
+  return spec.kind === "status-after-apply" || (spec.kind === "processor-error" && spec.applied === true);
+}
+
+/**
+ * The processor a request is about: the `{processorName}` segment (without `:start`-style actions),
+ * the `name` of a create body, or else the last path segment.
+ */
+export function processorNameOf(rawPath: string, body: Buffer): string {
+  const segs = rawPath.split("/");
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const i = segs.lastIndexOf("processor");
+  if (i >= 0 && segs[i + 1]) return dec(segs[i + 1]!.replace(/:(start|startWith|stop)$/, ""));
+  if (i >= 0) {
+    try {
+      const parsed: unknown = JSON.parse(body.toString("utf8"));
+      const name = (parsed as { name?: unknown } | null)?.name;
+      if (typeof name === "string") return name;
+    } catch {
+      // not JSON: fall through
+    }
+  }
+  return dec(segs[segs.length - 1] ?? "");
+}
+
+/** Atlas' generic processor error, as recorded for transient infrastructure trouble. */
+export function processorErrorBody(spec: FaultSpec, rawPath: string, body: Buffer): ApiErrorBody {
+  const name = processorNameOf(rawPath, body);
+  return processorProblemBody(name, spec.message ?? DEFAULT_PROCESSOR_ERROR_MESSAGE);
 }
 
 export class FaultRegistry {

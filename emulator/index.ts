@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { EmulatorAdmin } from "./admin";
 import { EmulatorCore } from "./core";
 import { loadDataFile } from "./persistence";
+import { validateRateLimit } from "./ratelimit";
 import { defaultSeedPath, loadSeedFile, validateSeed } from "./seed";
 import { EmulatorServer } from "./server";
 import type { RateLimitConfig, SeedDocument } from "./types";
@@ -12,6 +13,7 @@ export type {
   FaultKind,
   FaultSpec,
   RateLimitConfig,
+  RateLimitScope,
   RequestLogEntry,
   AuthScheme,
   RoleAssignment,
@@ -35,6 +37,10 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** How long start/stop/create stay transitional. Default 0 (the CLI defaults to 500). */
   transitionMs?: number;
+  /**
+   * Token buckets per endpoint set: `{capacity, refillPerSecond, scope?}`, scope "project" (default:
+   * every credential of a project shares one bucket) or "credential". Default false (off).
+   */
   rateLimit?: RateLimitConfig | false;
   /** Digest nonce lifetime (default 300000 ms); an expired nonce answers 401 with stale=true. */
   nonceTtlMs?: number;
@@ -50,10 +56,16 @@ export interface RunningEmulator {
   admin: EmulatorAdmin;
 }
 
+function rateLimitOption(v: RateLimitConfig | false | undefined): RateLimitConfig | false {
+  const cfg = validateRateLimit(v ?? false);
+  if (cfg === undefined) throw new Error('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+  return cfg;
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const core = new EmulatorCore({
     transitionMs: options.transitionMs ?? 0,
-    rateLimit: options.rateLimit ?? false,
+    rateLimit: rateLimitOption(options.rateLimit),
     nonceTtlMs: options.nonceTtlMs ?? 300_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),

@@ -1,5 +1,15 @@
-// Per-credential token bucket. Refill is computed lazily from timestamps (no timers).
-import type { RateLimitConfig } from "./types";
+// Token buckets as Atlas describes them (https://www.mongodb.com/docs/atlas/api/api-rate-limit/):
+// one bucket per endpoint set × scope, each request takes a token, tokens refill at a fixed rate
+// up to the capacity. Refill is computed lazily from timestamps (no timers), with an injectable clock.
+import { apiError, type ApiErrorBody } from "./errors";
+import type { RateLimitConfig, RateLimitScope } from "./types";
+
+/**
+ * The endpoint set of every `/api/atlas/v2/groups/{groupId}/streams…` path. Atlas does not publish
+ * the streams endpoints' set name or limits; this name follows the `api/atlas/v2/orgs` form of the
+ * documented 429 detail.
+ */
+export const STREAMS_ENDPOINT_SET = "api/atlas/v2/groups/{groupId}/streams";
 
 export interface RateDecision {
   allowed: boolean;
@@ -13,15 +23,75 @@ interface Bucket {
   updated: number;
 }
 
+/** The endpoint set a path belongs to and the project it names, or undefined (not rate limited). */
+export function endpointSetOf(rawPath: string): { set: string; groupId: string } | undefined {
+  const prefix = "/api/atlas/v2/groups/";
+  if (!rawPath.startsWith(prefix)) return undefined;
+  const segs = rawPath.slice(prefix.length).split("/");
+  if (!segs[0] || segs[1] !== "streams") return undefined;
+  let groupId = segs[0];
+  try {
+    groupId = decodeURIComponent(groupId);
+  } catch {
+    // undecodable escapes: the raw text still names one bucket
+  }
+  return { set: STREAMS_ENDPOINT_SET, groupId };
+}
+
+/** Which bucket a request draws on. */
+export function bucketKey(scope: RateLimitScope, set: string, groupId: string, principal: { kind: string; id: string }): string {
+  return scope === "project" ? `${set}\u0000project:${groupId}` : `${set}\u0000${principal.kind}:${principal.id}`;
+}
+
+/**
+ * `refillPerSecond` as Atlas states a refill: an integer `rate` per an integer `durationSeconds`
+ * (10/s → 10 per 1; 0.5/s → 1 per 2; 0.001/s → 1 per 1000). Rates no whole duration up to a day
+ * expresses exactly are rounded per 3600 seconds.
+ */
+export function refillTerms(refillPerSecond: number): { rate: number; durationSeconds: number } {
+  if (!(refillPerSecond > 0)) return { rate: 0, durationSeconds: 60 };
+  for (let d = 1; d <= 86_400; d++) {
+    const r = refillPerSecond * d;
+    if (Math.abs(r - Math.round(r)) < 1e-9 && Math.round(r) >= 1) return { rate: Math.round(r), durationSeconds: d };
+  }
+  return { rate: Math.max(1, Math.round(refillPerSecond * 3600)), durationSeconds: 3600 };
+}
+
+/** Atlas' documented 429 body: the set, the wait, the capacity and the refill, integers as integers. */
+export function rateLimitedBody(set: string, retryAfterSeconds: number, cfg: RateLimitConfig): ApiErrorBody {
+  const { rate, durationSeconds } = refillTerms(cfg.refillPerSecond);
+  return apiError(
+    429,
+    "RATE_LIMITED_TOKEN_BUCKET",
+    `Rate limit exceeded for ${set}. Please retry after ${retryAfterSeconds} seconds. Request capacity: ${cfg.capacity}. Refill rate: ${rate} per ${durationSeconds} seconds.`,
+    { parameters: [set, retryAfterSeconds, cfg.capacity, rate, durationSeconds] },
+  );
+}
+
+/** The headers every rate-limited answer carries; a refusal adds Retry-After. */
+export function rateHeaders(d: RateDecision): Record<string, string> {
+  const h: Record<string, string> = { "RateLimit-Limit": String(d.limit), "RateLimit-Remaining": String(d.remaining) };
+  if (!d.allowed) h["Retry-After"] = String(d.retryAfterSeconds);
+  return h;
+}
+
 export class RateLimiter {
   private buckets = new Map<string, Bucket>();
+  private config: RateLimitConfig | false;
   constructor(
-    private config: RateLimitConfig | false,
+    config: RateLimitConfig | false,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.config = config;
+  }
 
   get enabled(): boolean {
     return this.config !== false;
+  }
+
+  /** The current configuration, scope filled in; false when off. */
+  get settings(): (RateLimitConfig & { scope: RateLimitScope }) | false {
+    return this.config ? { ...this.config, scope: this.config.scope ?? "project" } : false;
   }
 
   configure(config: RateLimitConfig | false): void {
@@ -31,6 +101,19 @@ export class RateLimiter {
 
   reset(): void {
     this.buckets.clear();
+  }
+
+  /**
+   * Charges one token for an authenticated request to `rawPath`. Undefined when the path is in no
+   * endpoint set or limiting is off; otherwise the headers to send and, when the bucket is empty,
+   * the 429 body.
+   */
+  charge(rawPath: string, principal: { kind: string; id: string }): { headers: Record<string, string>; refusal?: ApiErrorBody } | undefined {
+    const cfg = this.config;
+    const target = cfg ? endpointSetOf(rawPath) : undefined;
+    if (!cfg || !target) return undefined;
+    const d = this.take(bucketKey(cfg.scope ?? "project", target.set, target.groupId, principal))!;
+    return d.allowed ? { headers: rateHeaders(d) } : { headers: rateHeaders(d), refusal: rateLimitedBody(target.set, d.retryAfterSeconds, cfg) };
   }
 
   take(key: string): RateDecision | undefined {
@@ -53,6 +136,12 @@ export class RateLimiter {
   }
 }
 
+const SCOPES: readonly RateLimitScope[] = ["project", "credential"];
+
+export function parseRateLimitScope(text: string): RateLimitScope | undefined {
+  return SCOPES.find((s) => s === text);
+}
+
 export function parseRateLimit(text: string): RateLimitConfig | undefined {
   const m = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(text.trim());
   if (!m) return undefined;
@@ -65,9 +154,11 @@ export function parseRateLimit(text: string): RateLimitConfig | undefined {
 export function validateRateLimit(v: unknown): RateLimitConfig | false | undefined {
   if (v === false) return false;
   if (v && typeof v === "object") {
-    const { capacity, refillPerSecond } = v as Record<string, unknown>;
-    if (typeof capacity === "number" && capacity >= 1 && typeof refillPerSecond === "number" && refillPerSecond >= 0) {
-      return { capacity, refillPerSecond };
+    const { capacity, refillPerSecond, scope } = v as Record<string, unknown>;
+    if (scope !== undefined && parseRateLimitScope(scope as string) === undefined) return undefined;
+    if (Number.isInteger(capacity) && (capacity as number) >= 1 && typeof refillPerSecond === "number" && refillPerSecond >= 0) {
+      const cap = capacity as number;
+      return scope === undefined ? { capacity: cap, refillPerSecond } : { capacity: cap, refillPerSecond, scope: scope as RateLimitScope };
     }
   }
   return undefined;

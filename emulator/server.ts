@@ -11,9 +11,10 @@ import { ApiException, apiError, defaultErrorForStatus } from "./errors";
 import { parseBasic } from "./oauth";
 import { matchRoute } from "./routes";
 import { GROUP_ID_RE } from "./store";
-import type { ActiveFault } from "./faults";
+import { answersAfterApply, processorErrorBody, type ActiveFault } from "./faults";
+import { handleRateLimits, RATE_LIMITS_PATH } from "./ratelimit-api";
 import type { RequestLogEntry } from "./types";
-import { ENDPOINT_VERSIONS, mediaTypeFor, resolveVersion } from "./versioning";
+import { ENDPOINT_VERSIONS, invalidVersionError, mediaTypeFor, resolveVersion } from "./versioning";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Beyond this we stop draining an oversized body and drop the connection. */
@@ -56,6 +57,12 @@ interface Outgoing {
   body?: unknown;
   contentType?: string;
   headers?: Record<string, string | string[]>;
+}
+
+/** The request a fault answers for (a processor-error names its processor). */
+interface FaultTarget {
+  rawPath: string;
+  body: Buffer;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -164,9 +171,9 @@ export class EmulatorServer {
       if (basic) entry.principal = basic.user;
       const fault = this.core.faults.take(method, rawPath);
       if (fault) entry.fault = fault.id;
-      if (fault && (await this.preFault(fault, res, send, log))) return;
+      if (fault && (await this.preFault(fault, res, send, log, { rawPath, body: body.buf }))) return;
       const result = this.handleOAuth(method, rawPath, basic, body.buf, req.headers["content-type"]);
-      if (fault?.spec.kind === "status-after-apply") return send(this.faultResponse(fault));
+      if (fault && answersAfterApply(fault.spec)) return send(this.faultResponse(fault, { rawPath, body: body.buf }));
       return send(result);
     }
 
@@ -195,22 +202,19 @@ export class EmulatorServer {
 
     const fault = this.core.faults.take(method, rawPath);
     if (fault) entry.fault = fault.id;
-    if (fault && (await this.preFault(fault, res, send, log))) return;
+    const target: FaultTarget = { rawPath, body: body.buf };
+    if (fault && (await this.preFault(fault, res, send, log, target))) return;
 
-    const rateHeaders: Record<string, string> = {};
-    const decision = this.core.limiter.take(`${auth.principal.kind}:${auth.principal.id}`);
-    if (decision) {
-      rateHeaders["RateLimit-Limit"] = String(decision.limit);
-      rateHeaders["RateLimit-Remaining"] = String(decision.remaining);
-      if (!decision.allowed) {
-        rateHeaders["Retry-After"] = String(decision.retryAfterSeconds);
-        const err = apiError(429, "RATE_LIMITED", `Rate limit exceeded for ${auth.principal.id}. Please retry after ${decision.retryAfterSeconds} seconds.`);
-        return send({ status: 429, body: err, headers: rateHeaders }, envelope);
-      }
-    }
+    // Only authenticated requests reach the buckets: a 401 (every Digest handshake's first leg) is free.
+    const charged = this.core.limiter.charge(rawPath, auth.principal);
+    const rateHeaders = charged?.headers ?? {};
+    if (charged?.refusal) return send({ status: 429, body: charged.refusal, headers: rateHeaders }, envelope);
 
     const result = await this.atlas(method, rawPath, query, body.buf, req, auth.principal.id, auth.principal.kind);
-    if (fault?.spec.kind === "status-after-apply") return send(this.faultResponse(fault));
+    if (fault && answersAfterApply(fault.spec)) {
+      const out = this.faultResponse(fault, target);
+      return send({ ...out, headers: { ...rateHeaders, ...(out.headers ?? {}) } });
+    }
     send({ ...result, headers: { ...rateHeaders, ...(result.headers ?? {}) } }, envelope);
   }
 
@@ -224,6 +228,11 @@ export class EmulatorServer {
     kind: "apiKey" | "serviceAccount",
   ): Promise<Outgoing> {
     try {
+      if (rawPath === RATE_LIMITS_PATH) {
+        const host = (req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
+        const roles = this.core.auth.roles({ kind, id: principalId });
+        return handleRateLimits(method, req.headers.accept, this.core.limiter.settings, { query, baseUrl: `http://${host}`, rawPath, roles, principalId });
+      }
       let route;
       try {
         route = matchRoute(method, rawPath);
@@ -235,11 +244,7 @@ export class EmulatorServer {
         throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed for ${rawPath}.`), { Allow: route.allow.join(", ") });
       }
       const version = resolveVersion(req.headers.accept, ENDPOINT_VERSIONS[route.key]);
-      if (!version) {
-        throw new ApiException(
-          apiError(406, "INVALID_VERSION_DATE", `Invalid accept header or version date. This resource is available with: ${ENDPOINT_VERSIONS[route.key].map(mediaTypeFor).join(", ")}.`),
-        );
-      }
+      if (!version) throw new ApiException(invalidVersionError());
       const { groupId } = route.params;
       // Unverified: Atlas' errorCode for a malformed project id.
       if (!GROUP_ID_RE.test(groupId)) {
@@ -319,7 +324,7 @@ export class EmulatorServer {
    * Performs the part of a fault that happens before the operation. Returns true when the
    * request is finished (answered, reset or hung).
    */
-  private async preFault(fault: ActiveFault, res: http.ServerResponse, send: (o: Outgoing) => void, log: (s: number) => void): Promise<boolean> {
+  private async preFault(fault: ActiveFault, res: http.ServerResponse, send: (o: Outgoing) => void, log: (s: number) => void, target: FaultTarget): Promise<boolean> {
     const { spec } = fault;
     switch (spec.kind) {
       case "latency":
@@ -327,6 +332,10 @@ export class EmulatorServer {
         return false;
       case "status":
         send(this.faultResponse(fault));
+        return true;
+      case "processor-error":
+        if (spec.applied) return false; // answered after the operation
+        send(this.faultResponse(fault, target));
         return true;
       case "reset":
         log(0);
@@ -341,7 +350,10 @@ export class EmulatorServer {
     }
   }
 
-  private faultResponse(fault: ActiveFault): Outgoing {
+  private faultResponse(fault: ActiveFault, target?: FaultTarget): Outgoing {
+    if (fault.spec.kind === "processor-error") {
+      return { status: 400, body: fault.spec.body ?? processorErrorBody(fault.spec, target?.rawPath ?? "", target?.body ?? Buffer.alloc(0)), headers: { ...(fault.spec.headers ?? {}) } };
+    }
     const status = fault.spec.status ?? 500;
     return { status, body: fault.spec.body ?? defaultErrorForStatus(status), headers: { ...(fault.spec.headers ?? {}) } };
   }

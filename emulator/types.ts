@@ -59,7 +59,7 @@ export interface SeedDocument {
   serviceAccounts?: SeedServiceAccount[];
 }
 
-export type FaultKind = "status" | "status-after-apply" | "latency" | "reset" | "hang";
+export type FaultKind = "status" | "status-after-apply" | "latency" | "reset" | "hang" | "processor-error";
 
 export interface FaultSpec {
   method: string;
@@ -70,6 +70,10 @@ export interface FaultSpec {
   body?: object;
   headers?: Record<string, string>;
   latencyMs?: number;
+  /** processor-error: the message in Atlas' generic processor error (default `no healthy upstream`). */
+  message?: string;
+  /** processor-error: carry the request out first, then answer the error. Default false. */
+  applied?: boolean;
 }
 
 export type AuthScheme = "digest" | "bearer" | "basic" | "none";
@@ -85,7 +89,12 @@ export interface RequestLogEntry {
   fault?: string;
 }
 
+/** Whose requests share a bucket: every credential of a project (Atlas), or each credential alone. */
+export type RateLimitScope = "project" | "credential";
+
 export interface RateLimitConfig {
   capacity: number;
   refillPerSecond: number;
+  /** Default "project". */
+  scope?: RateLimitScope;
 }

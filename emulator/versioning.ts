@@ -2,6 +2,8 @@
 // `Accept: application/vnd.atlas.YYYY-MM-DD+json` and gets the newest version of the endpoint
 // released on or before that date. Versions per endpoint are taken from the OpenAPI spec.
 
+import { apiError, type ApiErrorBody } from "./errors";
+
 export type EndpointKey =
   | "listWorkspaces"
   | "createWorkspace"
@@ -65,4 +67,9 @@ export function resolveVersion(accept: string | undefined, available: readonly s
     if (best) return best;
   }
   return undefined;
+}
+
+/** Atlas' 406 for a missing or unusable version, as recorded: fixed detail, no parameters. */
+export function invalidVersionError(): ApiErrorBody {
+  return apiError(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.", { parameters: [] });
 }

@@ -148,8 +148,8 @@ describe("emulator: fault injection, request log and rate limiting", function ()
       for (let i = 0; i < 50; i++) expect((await b.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(200);
     });
 
-    it("answers 429 RATE_LIMITED with Retry-After and RateLimit headers, per credential, and refills", async () => {
-      await admin(emu.url, "PUT", "/admin/settings", { rateLimit: { capacity: 3, refillPerSecond: 5 } });
+    it("with scope credential: answers 429 RATE_LIMITED_TOKEN_BUCKET with Retry-After and RateLimit headers, per credential, and refills", async () => {
+      await admin(emu.url, "PUT", "/admin/settings", { rateLimit: { capacity: 3, refillPerSecond: 5, scope: "credential" } });
       const b = await bearerClient(emu.url);
       const seen = [];
       for (let i = 0; i < 4; i++) seen.push(await b.request("GET", `${P}/processors`, { accept: V_PROC }));
@@ -157,7 +157,7 @@ describe("emulator: fault injection, request log and rate limiting", function ()
       expect(seen.map((r) => r.headers["ratelimit-remaining"])).to.deep.equal(["2", "1", "0", "0"]);
       expect(seen[3]!.headers["ratelimit-limit"]).to.equal("3");
       expect(seen[3]!.headers["retry-after"]).to.equal("1");
-      expect(seen[3]!.json.errorCode).to.equal("RATE_LIMITED");
+      expect(seen[3]!.json.errorCode).to.equal("RATE_LIMITED_TOKEN_BUCKET");
       // Another credential has its own bucket.
       expect((await c.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(200);
       await new Promise((r) => setTimeout(r, 250));
