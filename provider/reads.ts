@@ -93,7 +93,9 @@ export function sharedRead(http: AtlasHttpClient, ref: ProcessorRef, version: st
     const now = Date.now();
     ws.lastAsk[ref.processorName] = now;
     ws.pending.push({ name: ref.processorName, askedAt: now, single, resolve, reject });
-    pump(http, reads, ws);
+    // Decide on the next turn of the event loop, so reads asked in the same turn (a refresh's
+    // burst) go out together even when the first of them would otherwise look alone.
+    if (!ws.timer && !ws.listInFlight) ws.timer = setTimeout(() => pump(http, reads, ws), 0);
   });
 }
 
