@@ -21,13 +21,13 @@ export interface ReadPlanInput {
 }
 
 export interface BatchPolicy {
-  /** How long a read may wait for companions before a list (or its own GET) is sent. Default 30 ms. */
+  /** How long a read may wait for companions before a list (or its own GET) is sent. Default 80 ms. */
   gatherMs: number;
   /** A processor that asked this recently counts as a likely companion. Default 1500 ms. */
   activeWindowMs: number;
 }
 
-export const DEFAULT_BATCH_POLICY: BatchPolicy = { gatherMs: 30, activeWindowMs: 1500 };
+export const DEFAULT_BATCH_POLICY: BatchPolicy = { gatherMs: 80, activeWindowMs: 1500 };
 
 export type ReadPlan =
   /** Nothing to send now (nobody waits, or the list in flight decides again when it ends). */
