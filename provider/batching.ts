@@ -21,13 +21,17 @@ export interface ReadPlanInput {
 }
 
 export interface BatchPolicy {
-  /** How long a read may wait for companions before a list (or its own GET) is sent. Default 80 ms. */
+  /** How long a read may wait for companions before a list (or its own GET) is sent. Default 40 ms. */
   gatherMs: number;
   /** A processor that asked this recently counts as a likely companion. Default 1500 ms. */
   activeWindowMs: number;
+  /** How old a list answer may be for a read of a processor nobody changed lately. Default 2000 ms. */
+  maxAgeMs: number;
+  /** After a change (create, action, PATCH, DELETE) of a processor, its reads need answers sent after they asked, for this long. Default 600 000 ms. */
+  freshAfterChangeMs: number;
 }
 
-export const DEFAULT_BATCH_POLICY: BatchPolicy = { gatherMs: 80, activeWindowMs: 1500 };
+export const DEFAULT_BATCH_POLICY: BatchPolicy = { gatherMs: 40, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 600_000 };
 
 export type ReadPlan =
   /** Nothing to send now (nobody waits, or the list in flight decides again when it ends). */
@@ -65,11 +69,25 @@ export function needsNextPage(pageNum: number, itemsOnPage: number, totalCount: 
   return itemsOnPage >= LIST_PAGE_SIZE; // no count, no link: a full page may have a successor
 }
 
+export interface AnswerFacts {
+  /** When the read asked. */
+  askedAt: number;
+  /** When the list request was sent. */
+  listSentAt: number;
+  /** When the last change request for this processor from this process ended (answered or failed). */
+  changedAt?: number;
+}
+
 /**
- * Whether an answer may serve a read: only when its request was sent at or after the read
- * asked. A read that checks whether an action took effect asks after the action failed, so a
- * list sent before that failure can never decide it.
+ * Whether a list answer may serve a read. Never one sent before the processor's last change
+ * from this process ended: a read that checks whether an action took effect asks after the
+ * action failed, so a list sent before that failure can never decide it. While a processor is
+ * being changed and waited on (a change within `freshAfterChangeMs`), only a list sent after
+ * the read asked serves it, so polls see what their own GET would see. Otherwise (a first look,
+ * a refresh) a list at most `maxAgeMs` old serves it.
  */
-export function answerServes(readAskedAt: number, listSentAt: number): boolean {
-  return listSentAt >= readAskedAt;
+export function answerServes(f: AnswerFacts, p: BatchPolicy = DEFAULT_BATCH_POLICY): boolean {
+  if (f.changedAt !== undefined && f.listSentAt < f.changedAt) return false;
+  const beingChanged = f.changedAt !== undefined && f.askedAt - f.changedAt < p.freshAfterChangeMs;
+  return beingChanged ? f.listSentAt >= f.askedAt : f.listSentAt >= f.askedAt - p.maxAgeMs;
 }

@@ -12,6 +12,7 @@ import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
 import { AtlasApiError, AtlasNetworkError, redact } from "./errors";
 import { admit, budgetKey, settle } from "./project-budget";
+import { noteChange } from "./reads";
 import { isTransient, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "./settings";
 
@@ -111,7 +112,8 @@ export class AtlasHttpClient {
   }
 
   private afterAttempt(config: unknown, status: number | undefined, headers: unknown, body: unknown): void {
-    const c = config as { atlasBudget?: string; headers?: { Authorization?: unknown } } | undefined;
+    const c = config as { atlasBudget?: string; headers?: { Authorization?: unknown }; method?: string; url?: string; data?: unknown } | undefined;
+    if (c?.method && c.url) noteChange(this, c.method, c.url, c.data);
     if (c?.atlasBudget) {
       settle(c.atlasBudget, status, headers as Record<string, unknown> | undefined, body, this.settings.options.maxDelayMs);
       c.atlasBudget = undefined;

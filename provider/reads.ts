@@ -10,7 +10,7 @@
  * closure serialization would copy a module-level variable into `__provider`.
  */
 import type { AtlasHttpClient } from "./client";
-import { DEFAULT_BATCH_POLICY, LIST_PAGE_SIZE, needsNextPage, planRead, type BatchPolicy } from "./batching";
+import { DEFAULT_BATCH_POLICY, LIST_PAGE_SIZE, answerServes, needsNextPage, planRead, type BatchPolicy } from "./batching";
 import type { ProcessorRef } from "./types";
 
 /** One read's answer: Atlas's body for the processor, or not found (404 / absent from the list). */
@@ -24,11 +24,23 @@ interface Waiter {
   reject: (e: unknown) => void;
 }
 
+/** One list request: when it was sent, who waits on it, and (once answered) what it showed. */
+interface ListRound {
+  sentAt: number;
+  waiters: Waiter[];
+  byName?: Record<string, unknown>;
+}
+
 interface WorkspaceReads {
   projectId: string;
   workspaceName: string;
   version: string;
   pending: Waiter[];
+  /** The list being answered, and the newest answered one. */
+  inFlight: ListRound | undefined;
+  latest: ListRound | undefined;
+  /** Processor name → when the last change request for it ended. */
+  changedAt: Record<string, number>;
   /** Processor name → when it last asked (a plain object: no Map/Set in closure-reachable state). */
   lastAsk: Record<string, number>;
   listInFlight: boolean;
@@ -85,6 +97,9 @@ export function sharedRead(http: AtlasHttpClient, ref: ProcessorRef, version: st
     workspaceName: ref.workspaceName,
     version,
     pending: [],
+    inFlight: undefined,
+    latest: undefined,
+    changedAt: {},
     lastAsk: {},
     listInFlight: false,
     timer: undefined,
@@ -92,7 +107,18 @@ export function sharedRead(http: AtlasHttpClient, ref: ProcessorRef, version: st
   return new Promise<ReadAnswer>((resolve, reject) => {
     const now = Date.now();
     ws.lastAsk[ref.processorName] = now;
-    ws.pending.push({ name: ref.processorName, askedAt: now, single, resolve, reject });
+    const waiter: Waiter = { name: ref.processorName, askedAt: now, single, resolve, reject };
+    const serves = (round: ListRound) => answerServes({ askedAt: now, listSentAt: round.sentAt, changedAt: ws.changedAt[ref.processorName] }, reads.policy);
+    if (ws.latest?.byName && serves(ws.latest)) {
+      reads.stats.shared += 1;
+      resolve(answerFrom(ws.latest.byName, ref.processorName));
+      return;
+    }
+    if (ws.inFlight && serves(ws.inFlight)) {
+      ws.inFlight.waiters.push(waiter);
+      return;
+    }
+    ws.pending.push(waiter);
     // Decide on the next turn of the event loop, so reads asked in the same turn (a refresh's
     // burst) go out together even when the first of them would otherwise look alone.
     if (!ws.timer && !ws.listInFlight) ws.timer = setTimeout(() => pump(http, reads, ws), 0);
@@ -139,31 +165,67 @@ function pump(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): vo
       return;
     }
     case "list": {
-      const waiters = ws.pending.splice(0);
+      const round: ListRound = { sentAt: Date.now(), waiters: ws.pending.splice(0) };
       ws.listInFlight = true;
+      ws.inFlight = round;
       reads.stats.lists += 1;
       listAll(http, reads, ws).then(
         (byName) => {
-          reads.stats.shared += waiters.length;
-          for (const w of waiters) {
-            const data = byName[w.name];
-            w.resolve(data === undefined ? { found: false } : { found: true, data });
-          }
+          round.byName = byName;
+          if (!ws.latest || ws.latest.sentAt <= round.sentAt) ws.latest = round;
+          reads.stats.shared += round.waiters.length;
+          for (const w of round.waiters) w.resolve(answerFrom(byName, w.name));
         },
         // The list failed after its own retries: each read falls back to its own GET, which
         // reports its own error (a 404 naming what is missing, a 403, …) if it fails too.
         () => {
-          for (const w of waiters) {
+          for (const w of round.waiters) {
             reads.stats.singles += 1;
             w.single().then(w.resolve, w.reject);
           }
         },
       ).finally(() => {
         ws.listInFlight = false;
+        ws.inFlight = undefined;
         pump(http, reads, ws);
       });
       return;
     }
+  }
+}
+
+function answerFrom(byName: Record<string, unknown>, name: string): ReadAnswer {
+  const data = byName[name];
+  return data === undefined ? { found: false } : { found: true, data };
+}
+
+const CHANGE_PATH = /\/api\/atlas\/v2\/groups\/([^/?#]+)\/streams\/([^/?#]+)\/processor(?:\/([^/?#]+))?(?:[?#]|$)/;
+
+/**
+ * Notes that a change request (POST, PATCH, DELETE) for a processor ended, answered or not:
+ * from then on only lists sent later may answer reads of that processor. The client calls it
+ * after every attempt; `body` is the JSON sent (a create names its processor there).
+ */
+export function noteChange(http: AtlasHttpClient, method: string, path: string, body: unknown): void {
+  if (method.toUpperCase() === "GET") return;
+  const m = CHANGE_PATH.exec(path);
+  if (!m) return;
+  let name: string | undefined;
+  try {
+    // Names are percent-encoded in paths, so a literal ':' can only start an action suffix.
+    name = m[3] !== undefined ? decodeURIComponent(m[3].replace(/:(start|startWith|stop)$/, "")) : (JSON.parse(String(body)) as { name?: unknown }).name as string | undefined;
+  } catch {
+    name = undefined;
+  }
+  const projectId = decodeURIComponent(m[1]);
+  const workspaceName = decodeURIComponent(m[2]);
+  const reads = readsOf(http);
+  const now = Date.now();
+  for (const ws of Object.values(reads.workspaces)) {
+    if (ws.projectId !== projectId || ws.workspaceName !== workspaceName) continue;
+    if (typeof name === "string") ws.changedAt[name] = now;
+    // A create whose name cannot be read: no earlier list may answer for anything of the workspace.
+    else ws.latest = undefined;
   }
 }
 
