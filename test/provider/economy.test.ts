@@ -75,6 +75,26 @@ describe("request economy (one provider process, many resources)", function () {
     });
   });
 
+  describe("when reads follow a refresh within two seconds", () => {
+    it("answers a read of an unchanged processor from that list, but waits for a new one after :start", async () => {
+      emu = await withEmulator({ transitionMs: 50 });
+      seedProcessors(emu, names(3));
+      await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
+      await Promise.all(names(3).map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, inputs(n) as never)));
+      const afterRefresh = emu.admin.requests().length;
+      const again = await p.read(`${PROJECT}/${WORKSPACE}/econ-01`, inputs("econ-01") as never);
+      expect(again.props!.state).to.equal("CREATED");
+      expect(emu.admin.requests(), "no request for the second read").to.have.length(afterRefresh);
+      // The create's first look may use the list; its polls after :start may not.
+      const out = await p.create(inputs("econ-01") as never);
+      expect(out.outs!.state).to.equal("STARTED");
+      const log = emu.admin.requests().slice(afterRefresh);
+      const start = log.findIndex((r) => r.method === "POST");
+      expect(log.slice(0, start).map((r) => r.method), "before :start").to.deep.equal([]);
+      expect(log.slice(start + 1).filter((r) => r.method === "GET").length, "reads after :start").to.be.at.least(1);
+    });
+  });
+
   describe("when a lone resource reads its processor", () => {
     it("uses a single GET of that processor", async () => {
       emu = await withEmulator();
