@@ -27,11 +27,13 @@ export interface BatchPolicy {
   activeWindowMs: number;
   /** How old a list answer may be for a read of a processor nobody changed lately. Default 2000 ms. */
   maxAgeMs: number;
-  /** After a change (create, action, PATCH, DELETE) of a processor, its reads need answers sent after they asked, for this long. Default 600 000 ms. */
+  /** After a change (create, action, PATCH, DELETE) of a processor, its reads need recent answers, for this long. Default 600 000 ms. */
   freshAfterChangeMs: number;
+  /** How old a list answer may be for a read of a processor being changed (never older than the change). Default 60 ms. */
+  freshMaxAgeMs: number;
 }
 
-export const DEFAULT_BATCH_POLICY: BatchPolicy = { gatherMs: 40, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 600_000 };
+export const DEFAULT_BATCH_POLICY: BatchPolicy = { gatherMs: 40, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 600_000, freshMaxAgeMs: 60 };
 
 export type ReadPlan =
   /** Nothing to send now (nobody waits, or the list in flight decides again when it ends). */
@@ -82,12 +84,13 @@ export interface AnswerFacts {
  * Whether a list answer may serve a read. Never one sent before the processor's last change
  * from this process ended: a read that checks whether an action took effect asks after the
  * action failed, so a list sent before that failure can never decide it. While a processor is
- * being changed and waited on (a change within `freshAfterChangeMs`), only a list sent after
- * the read asked serves it, so polls see what their own GET would see. Otherwise (a first look,
- * a refresh) a list at most `maxAgeMs` old serves it.
+ * being changed and waited on (a change within `freshAfterChangeMs`), a list at most
+ * `freshMaxAgeMs` old serves it (about one request's latency: a poll joins the list in flight
+ * instead of waiting for the next). Otherwise (a first look, a refresh) a list at most
+ * `maxAgeMs` old serves it.
  */
 export function answerServes(f: AnswerFacts, p: BatchPolicy = DEFAULT_BATCH_POLICY): boolean {
   if (f.changedAt !== undefined && f.listSentAt < f.changedAt) return false;
   const beingChanged = f.changedAt !== undefined && f.askedAt - f.changedAt < p.freshAfterChangeMs;
-  return beingChanged ? f.listSentAt >= f.askedAt : f.listSentAt >= f.askedAt - p.maxAgeMs;
+  return f.listSentAt >= f.askedAt - (beingChanged ? p.freshMaxAgeMs : p.maxAgeMs);
 }
