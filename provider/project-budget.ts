@@ -9,14 +9,12 @@ import { parseRetryAfter } from "./retry";
 
 interface Budgets {
   views: Record<string, BudgetView>;
-  /** 429 answers seen, per project key (for the benchmark and the tests). */
-  rateLimited: Record<string, number>;
 }
 
 function budgets(): Budgets {
   const slot = Symbol.for("pulumi-atlas-stream-processor/project-budgets");
   const g = globalThis as unknown as Record<symbol, Budgets | undefined>;
-  return (g[slot] ??= { views: {}, rateLimited: {} });
+  return (g[slot] ??= { views: {} });
 }
 
 /** The key of a request's project (endpoint and groupId), or undefined for paths outside a project. */
@@ -46,7 +44,6 @@ export function settle(key: string, status: number | undefined, headers: Record<
   const b = budgets();
   const now = Date.now();
   const view = b.views[key] ?? emptyBudget(now);
-  if (status === 429) b.rateLimited[key] = (b.rateLimited[key] ?? 0) + 1;
   b.views[key] = answered(
     view,
     {
@@ -59,15 +56,4 @@ export function settle(key: string, status: number | undefined, headers: Record<
     now,
     maxPauseMs,
   );
-}
-
-/** The budget view of one project (tests and the benchmark read it). */
-export function budgetView(key: string): BudgetView | undefined {
-  const v = budgets().views[key];
-  return v ? { ...v } : undefined;
-}
-
-/** How many 429s the process got from that project. */
-export function rateLimitedCount(key: string): number {
-  return budgets().rateLimited[key] ?? 0;
 }

@@ -79,12 +79,6 @@ export function readStats(http: AtlasHttpClient): ReadStats {
   return { ...readsOf(http).stats };
 }
 
-/** Overrides the batching policy of one client (tests use it to make gathering deterministic). */
-export function setBatchPolicy(http: AtlasHttpClient, policy: Partial<BatchPolicy>): void {
-  const r = readsOf(http);
-  r.policy = { ...r.policy, ...policy };
-}
-
 /**
  * Reads one processor, sharing a list with concurrent reads of the same workspace when that
  * pays; `single` is the plain GET (used alone, and as the fallback when a list fails).
