@@ -10,13 +10,22 @@
  * Each N is measured R times (default 3) on fresh stacks and a fresh emulator, alternating
  * whether the floor or the real program goes first; the table shows medians and the spread of
  * the ratio, because the engine's own floor alone varies by seconds between runs here.
+ *
+ * In the same run, for each N: `pulumi refresh` of the deployed stack (its requests), and the
+ * same `pulumi up` against an emulator with Atlas's project-scoped token bucket (capacity 100,
+ * refill 10 per second): wall time, 429s and failed resources. The table and an SVG chart of
+ * wall time against N go to docs/benchmark.md and docs/benchmark.svg (`--no-write` skips that).
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import * as path from "node:path";
 import { startEmulator } from "../emulator";
 import { EmulatorAdminClient, PROJECT_ID, PulumiProject, WORKSPACE, installPackedProject, pulumiBin } from "../test/e2e/harness";
 
 const LATENCY_MS = 50;
 const TRANSITION_MS = 500;
+/** Atlas's project bucket as the rate-limited run models it. */
+const BUCKET = { capacity: 100, refillPerSecond: 10 };
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { StreamProcessor } from "pulumi-atlas-stream-processor";
@@ -51,11 +60,20 @@ interface Row {
   providerBytes: number;
   noopProviderBytes: number;
   idealS: number;
+  /** `pulumi refresh` of the deployed stack: API requests and wall time. */
+  refreshRequests: number;
+  refreshS: number;
+  /** The same `up` under the project bucket. */
+  limitedS: number;
+  limitedRequests: number;
+  limited429s: number;
+  limitedFailed: number;
 }
 
-async function measure(dir: string, n: number, parallel: number, auth: "serviceAccount" | "apiKey", rep: number): Promise<Row> {
-  const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
-  const seed = {
+type Auth = "serviceAccount" | "apiKey";
+
+function seedFor(names: string[]) {
+  return {
     projects: [
       {
         id: PROJECT_ID,
@@ -71,7 +89,39 @@ async function measure(dir: string, n: number, parallel: number, auth: "serviceA
     apiKeys: [{ publicKey: "demo-public-key", privateKey: "demo-private-key", roles: [{ groupId: PROJECT_ID, roleName: "GROUP_OWNER" }] }],
     serviceAccounts: [{ clientId: "mdb_sa_id_demo", clientSecret: "mdb_sa_sk_demo", roles: [{ groupId: PROJECT_ID, roleName: "GROUP_STREAM_PROCESSING_OWNER" }] }],
   };
-  const emu = await startEmulator({ seed, transitionMs: TRANSITION_MS, quiet: true });
+}
+
+/** `pulumi up` of the real program under Atlas's project bucket: wall, requests, 429s, failed resources. */
+async function measureLimited(dir: string, n: number, parallel: number, auth: Auth, rep: number): Promise<Pick<Row, "limitedS" | "limitedRequests" | "limited429s" | "limitedFailed">> {
+  const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
+  const emu = await startEmulator({ seed: seedFor(names), transitionMs: TRANSITION_MS, quiet: true, rateLimit: { ...BUCKET, scope: "project" } });
+  const admin = new EmulatorAdminClient(emu.url);
+  const real = await PulumiProject.create({ projectDir: dir, stack: `limited-${n}-${rep}` });
+  try {
+    await real.useEmulator(emu.url, auth, false);
+    await real.config("n", String(n));
+    await admin.clearRequests();
+    await admin.fault({ method: "*", path: "/api/*", kind: "latency", latencyMs: LATENCY_MS, times: 1_000_000 });
+    const r = await real.up([`--parallel=${parallel}`], { allowFail: true });
+    const api = (await admin.requests()).filter((q) => q.path.startsWith("/api/"));
+    await admin.clearFaults();
+    const states = await admin.states(names);
+    return {
+      limitedS: r.ms / 1000,
+      limitedRequests: api.length,
+      limited429s: api.filter((q) => q.status === 429).length,
+      limitedFailed: Object.values(states).filter((st) => st !== "STARTED").length,
+    };
+  } finally {
+    await real.destroy([`--parallel=${parallel}`], { allowFail: true }).catch(() => undefined);
+    await real.dispose();
+    await emu.close();
+  }
+}
+
+async function measure(dir: string, n: number, parallel: number, auth: Auth, rep: number): Promise<Row> {
+  const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
+  const emu = await startEmulator({ seed: seedFor(names), transitionMs: TRANSITION_MS, quiet: true });
   const admin = new EmulatorAdminClient(emu.url);
   const real = await PulumiProject.create({ projectDir: dir, stack: `bench-${n}-${rep}` });
   const floor = await PulumiProject.create({ projectDir: dir, stack: `noop-${n}-${rep}` });
@@ -96,7 +146,16 @@ async function measure(dir: string, n: number, parallel: number, auth: "serviceA
     const idealS = (requests * LATENCY_MS) / 1000 / parallel + TRANSITION_MS / 1000;
     const realSrc = Object.values(await real.providerSources())[0] ?? "";
     const noopSrc = Object.values(await floor.providerSources())[0] ?? "";
+    // `pulumi refresh` of the deployed stack: every resource reads its processor.
+    await admin.clearRequests();
+    const refresh = await real.pulumi(["refresh", "--yes", "--skip-preview", `--parallel=${parallel}`]);
+    const refreshRequests = (await admin.requests()).filter((q) => q.path.startsWith("/api/")).length;
+    await admin.clearFaults();
+    const limited = await measureLimited(dir, n, parallel, auth, rep);
     return {
+      ...limited,
+      refreshRequests,
+      refreshS: refresh.ms / 1000,
       n,
       wallS: r.ms / 1000,
       floorS: f.ms / 1000,
@@ -127,7 +186,10 @@ async function main(): Promise<void> {
     return v;
   };
   const parallel = Number(opt("--parallel") ?? 8); // the CLI's default on this 2-core machine (4 x CPUs)
-  const auth = (opt("--auth") ?? "serviceAccount") as "serviceAccount" | "apiKey";
+  const auth = (opt("--auth") ?? "serviceAccount") as Auth;
+  const noWrite = args.includes("--no-write");
+  if (noWrite) args.splice(args.indexOf("--no-write"), 1);
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
   const repeat = Math.max(1, Number(opt("--repeat") ?? 3));
   const ns = args.length ? args.map(Number) : [10, 50, 100];
   pulumiBin();
@@ -153,6 +215,12 @@ async function main(): Promise<void> {
         tokens: Math.max(...reps.map((r) => r.tokens)),
         challenges: Math.max(...reps.map((r) => r.challenges)),
         idealS: median(reps.map((r) => r.idealS)),
+        refreshRequests: median(reps.map((r) => r.refreshRequests)),
+        refreshS: median(reps.map((r) => r.refreshS)),
+        limitedS: median(reps.map((r) => r.limitedS)),
+        limitedRequests: median(reps.map((r) => r.limitedRequests)),
+        limited429s: Math.max(...reps.map((r) => r.limited429s)),
+        limitedFailed: Math.max(...reps.map((r) => r.limitedFailed)),
         ratioMin: Math.min(...ratios),
         ratioMax: Math.max(...ratios),
       });
@@ -160,26 +228,96 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const head = ["N", "wall s", "no-op floor s", "ideal net s", "wall/floor", "wall/(floor+ideal)", "range per run", "requests", "req/processor", "token req", "Digest 401s", "__provider B", "no-op __provider B"];
+  const head = [
+    "N", "wall s", "no-op floor s", "ideal net s", "wall/(floor+ideal)", "range per run", "req/processor", "token req", "Digest 401s",
+    "refresh requests", "refresh s", "bucket wall s", "bucket/unlimited", "bucket req/processor", "429s", "failed", "__provider B",
+  ];
   const lines = rows.map((r) => [
     r.n,
     r.wallS.toFixed(1),
     r.floorS.toFixed(1),
     r.idealS.toFixed(2),
-    (r.wallS / r.floorS).toFixed(2),
     (r.wallS / (r.floorS + r.idealS)).toFixed(2),
     `${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}`,
-    r.requests,
     r.perProcessor.toFixed(2),
     r.tokens,
     r.challenges,
+    r.refreshRequests,
+    r.refreshS.toFixed(1),
+    r.limitedS.toFixed(1),
+    (r.limitedS / r.wallS).toFixed(2),
+    (r.limitedRequests / r.n).toFixed(2),
+    r.limited429s,
+    r.limitedFailed,
     r.providerBytes,
-    r.noopProviderBytes,
   ].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => "| " + cells.map((c, i) => c.padStart(widths[i]!)).join(" | ") + " |";
-  process.stdout.write("\n" + fmt(head) + "\n|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|\n" + lines.map(fmt).join("\n") + "\n");
-  process.stdout.write(`\nMedians of ${repeat} runs per N (token requests and Digest 401s: the most in any run). ideal net = requests x ${LATENCY_MS} ms / ${parallel} + one ${TRANSITION_MS} ms transition. Targets at N=100: wall/(floor+ideal) <= 1.5, 1 token request per up, __provider <= 4096 B.\n`);
+  const table = fmt(head) + "\n|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|\n" + lines.map(fmt).join("\n") + "\n";
+  const legend =
+    `Medians of ${repeat} run(s) per N (token requests, Digest 401s, 429s and failed resources: the most in any run). ` +
+    `+${LATENCY_MS} ms per API request, ${TRANSITION_MS} ms start transition, --parallel ${parallel}, ${auth} auth. ` +
+    `ideal net = requests x ${LATENCY_MS} ms / ${parallel} + one ${TRANSITION_MS} ms transition. ` +
+    `"bucket": the same up against Atlas's project-scoped token bucket (capacity ${BUCKET.capacity}, refill ${BUCKET.refillPerSecond}/s).`;
+  process.stdout.write("\n" + table + "\n" + legend + "\n");
+  const big = rows[rows.length - 1]!;
+  const check = (what: string, ok: boolean, value: string) => process.stdout.write(`  ${ok ? "ok  " : "MISS"} ${what}: ${value}\n`);
+  process.stdout.write(`\nTargets at N=${big.n}:\n`);
+  check("requests per processor <= 1.5", big.perProcessor <= 1.5, big.perProcessor.toFixed(2));
+  check("1 Digest challenge or 1 token request per up", big.tokens + big.challenges <= 1, `${big.tokens} token, ${big.challenges} challenge`);
+  check("refresh requests <= 5", big.refreshRequests <= 5, String(big.refreshRequests));
+  check("0 failed resources under the bucket", big.limitedFailed === 0, String(big.limitedFailed));
+  check("bucket wall <= 1.3 x unlimited", big.limitedS <= 1.3 * big.wallS, (big.limitedS / big.wallS).toFixed(2));
+  check("wall/(floor+ideal) <= 1.6", big.wallS / (big.floorS + big.idealS) <= 1.6, (big.wallS / (big.floorS + big.idealS)).toFixed(2));
+  if (!noWrite) {
+    const docs = path.join(__dirname, "..", "docs");
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(path.join(docs, "benchmark.svg"), chart(rows));
+    writeFileSync(
+      path.join(docs, "benchmark.md"),
+      `# Benchmark\n\nProduced by \`${command}\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.versions.node}, ${osCores()} cores).\n\n` +
+        `${legend}\n\n${table}\n![wall time against N](benchmark.svg)\n`,
+    );
+    process.stdout.write(`\nwrote docs/benchmark.md and docs/benchmark.svg\n`);
+  }
+}
+
+function osCores(): number {
+  return cpus().length;
+}
+
+/** A hand-written SVG line chart: wall time against N for the floor, the unlimited and the rate-limited up. */
+function chart(rows: Row[]): string {
+  const W = 640, H = 400, L = 60, R = 160, T = 30, B = 50;
+  const series: [string, string, (r: Row) => number][] = [
+    ["no-op floor", "#888888", (r) => r.floorS],
+    ["unlimited", "#1f77b4", (r) => r.wallS],
+    ["rate-limited (100, 10/s)", "#d62728", (r) => r.limitedS],
+  ];
+  const maxN = Math.max(...rows.map((r) => r.n));
+  const maxY = Math.ceil(Math.max(1, ...rows.flatMap((r) => series.map(([, , f]) => f(r)))) / 5) * 5;
+  const x = (n: number) => L + ((W - L - R) * n) / maxN;
+  const y = (v: number) => H - B - ((H - T - B) * v) / maxY;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  out.push(`<text x="${L}" y="18" font-size="14">pulumi up: wall time (s) against N</text>`);
+  for (let v = 0; v <= maxY; v += maxY / 5) {
+    out.push(`<line x1="${L}" y1="${y(v)}" x2="${W - R}" y2="${y(v)}" stroke="#eeeeee"/>`);
+    out.push(`<text x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(0)}</text>`);
+  }
+  out.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`);
+  for (const r of rows) out.push(`<text x="${x(r.n)}" y="${H - B + 16}" text-anchor="middle">${r.n}</text>`);
+  out.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">N (processors)</text>`);
+  series.forEach(([name, color, f], i) => {
+    const pts = rows.map((r) => `${x(r.n).toFixed(1)},${y(f(r)).toFixed(1)}`).join(" ");
+    out.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    for (const r of rows) out.push(`<circle cx="${x(r.n).toFixed(1)}" cy="${y(f(r)).toFixed(1)}" r="3" fill="${color}"/>`);
+    out.push(`<line x1="${W - R + 12}" y1="${T + 10 + i * 20}" x2="${W - R + 32}" y2="${T + 10 + i * 20}" stroke="${color}" stroke-width="2"/>`);
+    out.push(`<text x="${W - R + 38}" y="${T + 14 + i * 20}">${name}</text>`);
+  });
+  out.push("</svg>");
+  return out.join("\n") + "\n";
 }
 
 main().catch((e: unknown) => {

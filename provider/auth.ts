@@ -6,7 +6,7 @@
  */
 import axios, { type AxiosInstance } from "axios";
 import axiosRetry from "axios-retry";
-import { DigestSession } from "./digest";
+import { DigestSession, nonceOf, retryAfterDigest401 } from "./digest";
 import { AtlasApiError, AtlasNetworkError, redact } from "./errors";
 import { isTransient, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
 import type { ClientOptions, Credentials } from "./settings";
@@ -23,6 +23,8 @@ export interface Authenticator {
   retryAfterUnauthorized(wwwAuthenticate: string | string[] | undefined, firstInCall: boolean, sent: string | undefined): boolean;
   /** Figures for the benchmark: token requests made, Digest challenges taken. */
   stats(): { tokenRequests: number; digestChallenges: number };
+  /** Told after every attempt: its status (undefined when no answer came) and the Authorization sent. */
+  attemptEnded?(status: number | undefined, sent: string | undefined): void;
 }
 
 class NoAuth implements Authenticator {
@@ -52,18 +54,46 @@ class BearerAuth implements Authenticator {
   }
 }
 
+/**
+ * API keys: one Digest session per key for the whole process. Until the first challenge, one
+ * request goes unsigned to fetch it and every concurrent request waits for that one, so a
+ * hundred resources starting at once take one challenge, not a hundred.
+ */
 class DigestAuth implements Authenticator {
   readonly scheme = "apiKey" as const;
   private readonly session: DigestSession;
+  /** Resolves when the unsigned request fetching the first challenge has its answer. */
+  private probe: Promise<void> | undefined;
+  private releaseProbe: (() => void) | undefined;
   constructor(publicKey: string, privateKey: string) {
     this.session = new DigestSession(publicKey, privateKey);
   }
   async header(method: string, uri: string): Promise<string | undefined> {
+    while (!this.session.ready && this.probe) await this.probe;
+    if (!this.session.ready) {
+      this.probe = new Promise<void>((resolve) => (this.releaseProbe = resolve));
+      return undefined; // this request fetches the challenge
+    }
     return this.session.authorize(method, uri);
   }
-  retryAfterUnauthorized(www: string | string[] | undefined, firstInCall: boolean): boolean {
-    const { usable, stale } = this.session.accept(www);
-    return usable && (firstInCall || stale);
+  private endProbe(): void {
+    const release = this.releaseProbe;
+    this.probe = undefined;
+    this.releaseProbe = undefined;
+    release?.();
+  }
+  attemptEnded(status: number | undefined, sent: string | undefined): void {
+    if (status === 401) return; // retryAfterUnauthorized takes the challenge, then releases
+    if (sent === undefined) this.endProbe(); // the probe ended without a challenge: let another try
+    else if (status !== undefined) this.session.markAccepted(sent);
+  }
+  retryAfterUnauthorized(www: string | string[] | undefined, firstInCall: boolean, sent: string | undefined): boolean {
+    const sentNonce = nonceOf(sent);
+    const sentWithOlderNonce = this.session.ready && sentNonce !== this.session.nonce;
+    const nonceAcceptedBefore = sentNonce !== undefined && this.session.acceptedByServer;
+    const { usable, stale } = sentWithOlderNonce ? { usable: true, stale: false } : this.session.accept(www);
+    this.endProbe();
+    return retryAfterDigest401({ sentWithOlderNonce, usable, stale, firstInCall, nonceAcceptedBefore });
   }
   stats() {
     return { tokenRequests: 0, digestChallenges: this.session.challenges };

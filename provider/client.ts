@@ -11,6 +11,8 @@ import { createHash } from "crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
 import { asError, AtlasApiError, AtlasNetworkError, redact, UnverifiedActionError } from "./errors";
+import { admit, budgetKey, settle } from "./project-budget";
+import { noteChange } from "./reads";
 import { classifyFailure, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "./settings";
 
@@ -85,6 +87,12 @@ export class AtlasHttpClient {
       transitional: { clarifyTimeoutError: true }, // timeouts as ETIMEDOUT, distinct from aborts
     });
     this.http.interceptors.request.use(async (config) => {
+      // One budget per Atlas project for the whole process (project-budget.ts): wait for it.
+      const budget = budgetKey(settings.baseUrl, String(config.url ?? ""));
+      if (budget) {
+        await admit(budget, String(config.method ?? "get"));
+        (config as { atlasBudget?: string }).atlasBudget = budget;
+      }
       const call = config.atlasCall;
       if (call) call.attempts += 1;
       this.requests += 1;
@@ -99,12 +107,34 @@ export class AtlasHttpClient {
       // Registered before axios-retry so an enveloped 500 is retried like a real one.
       this.http.interceptors.response.use((res) => unwrapEnvelope(res));
     }
+    // Every attempt's answer (or its absence) updates the project's budget and the auth session.
+    this.http.interceptors.response.use(
+      (res) => {
+        this.afterAttempt(res.config, res.status, res.headers, res.data);
+        return res;
+      },
+      (error: unknown) => {
+        if (axios.isAxiosError(error)) this.afterAttempt(error.config, error.response?.status, error.response?.headers, error.response?.data);
+        return Promise.reject(error);
+      },
+    );
     axiosRetry(this.http, {
       retries: options.maxRetries,
       shouldResetTimeout: true, // the timeout is per attempt; the budget bounds the whole call
       retryCondition: async (error) => this.shouldRetry(error),
       retryDelay: (_count, error) => error.config?.atlasCall?.nextDelayMs ?? 0,
     });
+  }
+
+  private afterAttempt(config: unknown, status: number | undefined, headers: unknown, body: unknown): void {
+    const c = config as { atlasBudget?: string; headers?: { Authorization?: unknown }; method?: string; url?: string; data?: unknown } | undefined;
+    if (c?.method && c.url) noteChange(this, c.method, c.url, c.data);
+    if (c?.atlasBudget) {
+      settle(c.atlasBudget, status, headers as Record<string, unknown> | undefined, body, this.settings.options.maxDelayMs);
+      c.atlasBudget = undefined;
+    }
+    const sent = c?.headers?.Authorization;
+    this.auth.attemptEnded?.(status, typeof sent === "string" ? sent : undefined);
   }
 
   /** Token requests and Digest challenges so far. */

@@ -160,6 +160,24 @@ export class DigestSession {
     private readonly password: string,
   ) {}
 
+  /** Whether the server has answered a request signed with the current challenge (not with 401). */
+  acceptedByServer = false;
+
+  /** Whether a challenge has been taken (requests can be signed up front). */
+  get ready(): boolean {
+    return this.challenge !== undefined;
+  }
+
+  /** The nonce requests are signed with now. */
+  get nonce(): string | undefined {
+    return this.challenge?.nonce;
+  }
+
+  /** Notes that the server answered (not 401) a request carrying `sent`. */
+  markAccepted(sent: string): void {
+    if (this.challenge && nonceOf(sent) === this.challenge.nonce) this.acceptedByServer = true;
+  }
+
   /** The header for a request, or undefined until a challenge has been seen. */
   authorize(method: string, uri: string): string | undefined {
     if (!this.challenge) return undefined;
@@ -185,7 +203,40 @@ export class DigestSession {
     if (!c) return { usable: false, stale: false };
     this.challenge = c;
     this.nc = 0;
+    this.acceptedByServer = false;
     this.challenges += 1;
     return { usable: true, stale: c.stale };
   }
+}
+
+/** The nonce an `Authorization: Digest …` value was signed with. */
+export function nonceOf(authorization: string | undefined): string | undefined {
+  if (!authorization || !/^Digest\s/i.test(authorization)) return undefined;
+  const c = parseChallenges(authorization)[0];
+  return c?.params.nonce;
+}
+
+export interface Digest401Facts {
+  /** The request was signed with an older nonce than the session holds now (or sent unsigned). */
+  sentWithOlderNonce: boolean;
+  /** The 401 carried a usable Digest challenge. */
+  usable: boolean;
+  stale: boolean;
+  /** First 401 of this API call. */
+  firstInCall: boolean;
+  /** The server had accepted requests signed with the nonce this request used. */
+  nonceAcceptedBefore: boolean;
+}
+
+/**
+ * Whether a 401 to a Digest-signed request earns another attempt. A request signed with a
+ * nonce another request has already replaced simply goes again with the current one (no new
+ * challenge). Otherwise a usable challenge is worth one more attempt on the first 401 of a
+ * call, on stale=true, and when the refused nonce had been accepted before (a server strict
+ * about nonce counts, an expired nonce): only a key never accepted with a fresh challenge is
+ * blamed, so a wrong key fails after one challenge as before.
+ */
+export function retryAfterDigest401(f: Digest401Facts): boolean {
+  if (f.sentWithOlderNonce) return true;
+  return f.usable && (f.firstInCall || f.stale || f.nonceAcceptedBefore);
 }

@@ -7,6 +7,7 @@
 import type { AtlasHttpClient } from "./client";
 import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "./errors";
 import { classifyFailure, missingConnectionName, retryDelayMs } from "./retry";
+import { sharedRead, type ReadAnswer } from "./reads";
 import { actionTookEffect } from "./state";
 import { parseStats } from "./stats";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
@@ -92,8 +93,19 @@ export class ProcessorApi {
     return this.http.settings.options.versions;
   }
 
-  /** GET the processor; undefined when Atlas answers 404. */
+  /**
+   * GET the processor; undefined when Atlas answers 404. Concurrent reads of one workspace
+   * share one list request (reads.ts); a lone read is a plain GET.
+   */
   async get(ref: ProcessorRef): Promise<ObservedProcessor | undefined> {
+    const answer = await sharedRead(this.http, ref, this.v.processor, () => this.getOne(ref));
+    if (answer.found) return toObserved(answer.data, ref);
+    // A 404's errorCode says whether the project or the workspace (not the processor) is missing.
+    this.notFoundCodes[processorPath(ref)] = answer.errorCode;
+    return undefined;
+  }
+
+  private async getOne(ref: ProcessorRef): Promise<ReadAnswer> {
     try {
       const res = await this.http.call({
         method: "GET",
@@ -102,12 +114,9 @@ export class ProcessorApi {
         retryable: true,
         authHint: ROLES_HINT(ref.projectId).replace("Check that", "Reading needs at least Project Read Only; check that"),
       });
-      return toObserved(res.data, ref);
+      return { found: true, data: res.data };
     } catch (e) {
-      if (isAtlasApiError(e) && e.status === 404) {
-        this.notFoundCodes[processorPath(ref)] = e.errorCode;
-        return undefined;
-      }
+      if (isAtlasApiError(e) && e.status === 404) return { found: false, errorCode: e.errorCode };
       throw e;
     }
   }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { createHash } from "crypto";
-import { digestAuthorization, DigestSession, parseChallenges, pickDigestChallenge, type DigestChallenge } from "../../../provider/digest";
+import { digestAuthorization, DigestSession, nonceOf, parseChallenges, pickDigestChallenge, retryAfterDigest401, type DigestChallenge } from "../../../provider/digest";
 
 /** Parses `Digest k=v, k="v"` into its parameters (for checking what was sent). */
 function authParams(header: string): Record<string, string> {
@@ -235,5 +235,28 @@ describe("digest", () => {
       expect(s.accept(undefined)).to.deep.equal({ usable: false, stale: false });
       expect(authParams(s.authorize("GET", "/")!).nonce).to.equal(RFC.nonce);
     });
+  });
+});
+
+describe("retryAfterDigest401", () => {
+  const f = { sentWithOlderNonce: false, usable: true, stale: false, firstInCall: false, nonceAcceptedBefore: false };
+  const cases: [string, Partial<typeof f>, boolean][] = [
+    ["signed with a nonce another request already replaced: go again, no new challenge", { sentWithOlderNonce: true, usable: false }, true],
+    ["first 401 of a call with a usable challenge", { firstInCall: true }, true],
+    ["stale=true", { stale: true }, true],
+    ["a nonce the server had accepted before, now refused (strict nonce counts, expiry)", { nonceAcceptedBefore: true }, true],
+    ["a second 401 on a fresh, never accepted nonce: the key is wrong", {}, false],
+    ["no usable challenge", { firstInCall: true, usable: false }, false],
+  ];
+  for (const [what, x, expected] of cases) {
+    it(`${what} → ${expected}`, () => {
+      expect(retryAfterDigest401({ ...f, ...x })).to.equal(expected);
+    });
+  }
+
+  it("nonceOf reads the nonce of a Digest Authorization value", () => {
+    expect(nonceOf('Digest username="u", realm="r", nonce="abc=", uri="/x", response="1"')).to.equal("abc=");
+    expect(nonceOf("Bearer t")).to.equal(undefined);
+    expect(nonceOf(undefined)).to.equal(undefined);
   });
 });

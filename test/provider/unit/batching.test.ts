@@ -1,0 +1,63 @@
+import { expect } from "chai";
+import { answerServes, needsNextPage, planRead, type AnswerFacts, type ReadPlan, type ReadPlanInput } from "../../../provider/batching";
+
+describe("batching", () => {
+  describe("planRead (gather 30 ms)", () => {
+    const at = (x: Partial<ReadPlanInput>): ReadPlanInput => ({ now: 1000, pending: 1, oldestPendingAt: 1000, othersActive: 0, listInFlight: false, ...x });
+    const cases: [string, Partial<ReadPlanInput>, ReadPlan][] = [
+      ["nobody waits", { pending: 0 }, { kind: "idle" }],
+      ["a lone read in a quiet workspace: its own GET at once", {}, { kind: "get" }],
+      ["a lone read, but a list is in flight: wait for it to end", { listInFlight: true }, { kind: "idle" }],
+      ["three reads, a list in flight: they go together after it", { pending: 3, listInFlight: true }, { kind: "idle" }],
+      ["two reads, nobody else active: a list at once", { pending: 2 }, { kind: "list" }],
+      ["a refresh burst of 100: a list at once", { pending: 100 }, { kind: "list" }],
+      ["one read, others active, just asked: wait for companions", { othersActive: 4 }, { kind: "wait", ms: 30 }],
+      ["one read, others active, asked 10 ms ago: wait the rest", { othersActive: 4, now: 1010 }, { kind: "wait", ms: 20 }],
+      ["one read, others active, waited 30 ms: its own GET", { othersActive: 4, now: 1030 }, { kind: "get" }],
+      ["two reads, others active, waited 30 ms: a list", { pending: 2, othersActive: 4, now: 1030 }, { kind: "list" }],
+      ["five reads, others active, 5 ms in: keep gathering", { pending: 5, othersActive: 3, now: 1005 }, { kind: "wait", ms: 25 }],
+    ];
+    for (const [what, x, expected] of cases) {
+      it(`${what} → ${expected.kind}`, () => {
+        expect(planRead(at(x), { gatherMs: 30, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 60_000, freshMaxAgeMs: 60 })).to.deep.equal(expected);
+      });
+    }
+  });
+
+  describe("needsNextPage (500 per page)", () => {
+    const cases: [string, [number, number, number | undefined, boolean], boolean][] = [
+      ["a next link", [1, 500, undefined, true], true],
+      ["totalCount beyond this page", [1, 500, 501, false], true],
+      ["totalCount reached", [2, 1, 501, false], false],
+      ["a short page, no count", [1, 120, undefined, false], false],
+      ["a full page, no count, no link", [1, 500, undefined, false], true],
+      ["an empty workspace", [1, 0, 0, false], false],
+    ];
+    for (const [what, args, expected] of cases) {
+      it(`${what} → ${expected}`, () => {
+        expect(needsNextPage(...args)).to.equal(expected);
+      });
+    }
+  });
+
+  describe("answerServes (max age 2 s; 60 ms for 60 s after a change)", () => {
+    const policy = { gatherMs: 30, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 60_000, freshMaxAgeMs: 60 };
+    const cases: [string, AnswerFacts, boolean][] = [
+      ["a first look or refresh, list sent 1.5 s before it asked", { askedAt: 10_000, listSentAt: 8_500 }, true],
+      ["a first look or refresh, list sent 3 s before it asked", { askedAt: 10_000, listSentAt: 7_000 }, false],
+      ["a list sent after the read asked", { askedAt: 10_000, listSentAt: 10_020 }, true],
+      ["a poll after :start, list sent 100 ms before the poll asked", { askedAt: 10_000, listSentAt: 9_900, changedAt: 9_500 }, false],
+      ["a poll after :start, list in flight sent 40 ms before the poll asked", { askedAt: 10_000, listSentAt: 9_960, changedAt: 9_500 }, true],
+      ["a poll after :start, list sent after the poll asked", { askedAt: 10_000, listSentAt: 10_010, changedAt: 9_500 }, true],
+      ["the read deciding whether a failed action took effect, list sent before the failure", { askedAt: 10_001, listSentAt: 9_990, changedAt: 10_000 }, false],
+      ["the same read, list sent after the failure, just before the ask", { askedAt: 10_030, listSentAt: 10_010, changedAt: 10_000 }, true],
+      ["the same read, list sent after the failure and the ask", { askedAt: 10_001, listSentAt: 10_005, changedAt: 10_000 }, true],
+      ["a processor changed long ago: the max age applies again", { askedAt: 100_000, listSentAt: 99_000, changedAt: 10_000 }, true],
+    ];
+    for (const [what, facts, expected] of cases) {
+      it(`${what} → ${expected}`, () => {
+        expect(answerServes(facts, policy)).to.equal(expected);
+      });
+    }
+  });
+});
