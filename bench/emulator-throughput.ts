@@ -21,12 +21,25 @@ const ACCEPT = "application/vnd.atlas.2024-05-30+json";
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-function get(base: URL, p: string, headers: Record<string, string>, method = "GET", body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; distinct: NodeJS.Dict<string[]> }> {
+function get(
+  base: URL,
+  p: string,
+  headers: Record<string, string>,
+  method = "GET",
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string; distinct: NodeJS.Dict<string[]> }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: base.hostname, port: base.port, path: p, method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString(), distinct: res.headersDistinct }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString(),
+          distinct: res.headersDistinct,
+        }),
+      );
     });
     req.on("error", reject);
     req.end(body);
@@ -35,9 +48,13 @@ function get(base: URL, p: string, headers: Record<string, string>, method = "GE
 
 async function startChild(): Promise<{ url: string; child: ChildProcess }> {
   const root = path.resolve(__dirname, "..");
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "emulator", "cli.ts"), "--port", "0", "--quiet", "--transition-ms", "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    path.join(root, "node_modules", ".bin", "tsx"),
+    [path.join(root, "emulator", "cli.ts"), "--port", "0", "--quiet", "--transition-ms", "0"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
@@ -67,7 +84,9 @@ async function measure(label: string, worker: () => Promise<() => Promise<number
   );
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const rate = done / secs;
-  console.log(`${label.padEnd(8)} ${rate.toFixed(0).padStart(7)} GET/s  (${done} ok, ${failures} not 200, ${secs.toFixed(2)} s, concurrency ${CONCURRENCY})`);
+  console.log(
+    `${label.padEnd(8)} ${rate.toFixed(0).padStart(7)} GET/s  (${done} ok, ${failures} not 200, ${secs.toFixed(2)} s, concurrency ${CONCURRENCY})`,
+  );
   return rate;
 }
 
@@ -77,7 +96,13 @@ async function main(): Promise<void> {
   const base = new URL(external || started!.url);
   try {
     const basic = Buffer.from("mdb_sa_id_demo:mdb_sa_sk_demo").toString("base64");
-    const tok = await get(base, "/api/oauth/token", { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" }, "POST", "grant_type=client_credentials");
+    const tok = await get(
+      base,
+      "/api/oauth/token",
+      { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" },
+      "POST",
+      "grant_type=client_credentials",
+    );
     const token = JSON.parse(tok.text).access_token as string;
 
     // Warm-up, then Bearer.

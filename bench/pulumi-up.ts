@@ -81,20 +81,41 @@ function seedFor(names: string[]) {
           {
             name: WORKSPACE,
             connections: [{ name: "sample_stream_solar", type: "Sample" }],
-            processors: names.map((name) => ({ name, state: "CREATED", pipeline: [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }] })),
+            processors: names.map((name) => ({
+              name,
+              state: "CREATED",
+              pipeline: [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }],
+            })),
           },
         ],
       },
     ],
     apiKeys: [{ publicKey: "demo-public-key", privateKey: "demo-private-key", roles: [{ groupId: PROJECT_ID, roleName: "GROUP_OWNER" }] }],
-    serviceAccounts: [{ clientId: "mdb_sa_id_demo", clientSecret: "mdb_sa_sk_demo", roles: [{ groupId: PROJECT_ID, roleName: "GROUP_STREAM_PROCESSING_OWNER" }] }],
+    serviceAccounts: [
+      {
+        clientId: "mdb_sa_id_demo",
+        clientSecret: "mdb_sa_sk_demo",
+        roles: [{ groupId: PROJECT_ID, roleName: "GROUP_STREAM_PROCESSING_OWNER" }],
+      },
+    ],
   };
 }
 
 /** `pulumi up` of the real program under Atlas's project bucket: wall, requests, 429s, failed resources. */
-async function measureLimited(dir: string, n: number, parallel: number, auth: Auth, rep: number): Promise<Pick<Row, "limitedS" | "limitedRequests" | "limited429s" | "limitedFailed">> {
+async function measureLimited(
+  dir: string,
+  n: number,
+  parallel: number,
+  auth: Auth,
+  rep: number,
+): Promise<Pick<Row, "limitedS" | "limitedRequests" | "limited429s" | "limitedFailed">> {
   const names = Array.from({ length: n }, (_, i) => `bench-${String(i).padStart(3, "0")}`);
-  const emu = await startEmulator({ seed: seedFor(names), transitionMs: TRANSITION_MS, quiet: true, rateLimit: { ...BUCKET, scope: "project" } });
+  const emu = await startEmulator({
+    seed: seedFor(names),
+    transitionMs: TRANSITION_MS,
+    quiet: true,
+    rateLimit: { ...BUCKET, scope: "project" },
+  });
   const admin = new EmulatorAdminClient(emu.url);
   const real = await PulumiProject.create({ projectDir: dir, stack: `limited-${n}-${rep}` });
   try {
@@ -193,7 +214,9 @@ async function main(): Promise<void> {
   const repeat = Math.max(1, Number(opt("--repeat") ?? 3));
   const ns = args.length ? args.map(Number) : [10, 50, 100];
   pulumiBin();
-  process.stdout.write(`pulumi up benchmark: +${LATENCY_MS} ms per API request, ${TRANSITION_MS} ms start transition, --parallel ${parallel}, ${auth} auth\n`);
+  process.stdout.write(
+    `pulumi up benchmark: +${LATENCY_MS} ms per API request, ${TRANSITION_MS} ms start transition, --parallel ${parallel}, ${auth} auth\n`,
+  );
   process.stdout.write("installing the packed package into a temporary project...\n");
   const dir = installPackedProject(PROGRAM);
   const rows: (Row & { ratioMin: number; ratioMax: number })[] = [];
@@ -229,28 +252,45 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const head = [
-    "N", "wall s", "no-op floor s", "ideal net s", "wall/(floor+ideal)", "range per run", "req/processor", "token req", "Digest 401s",
-    "refresh requests", "refresh s", "bucket wall s", "bucket/unlimited", "bucket req/processor", "429s", "failed", "__provider B",
+    "N",
+    "wall s",
+    "no-op floor s",
+    "ideal net s",
+    "wall/(floor+ideal)",
+    "range per run",
+    "req/processor",
+    "token req",
+    "Digest 401s",
+    "refresh requests",
+    "refresh s",
+    "bucket wall s",
+    "bucket/unlimited",
+    "bucket req/processor",
+    "429s",
+    "failed",
+    "__provider B",
   ];
-  const lines = rows.map((r) => [
-    r.n,
-    r.wallS.toFixed(1),
-    r.floorS.toFixed(1),
-    r.idealS.toFixed(2),
-    (r.wallS / (r.floorS + r.idealS)).toFixed(2),
-    `${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}`,
-    r.perProcessor.toFixed(2),
-    r.tokens,
-    r.challenges,
-    r.refreshRequests,
-    r.refreshS.toFixed(1),
-    r.limitedS.toFixed(1),
-    (r.limitedS / r.wallS).toFixed(2),
-    (r.limitedRequests / r.n).toFixed(2),
-    r.limited429s,
-    r.limitedFailed,
-    r.providerBytes,
-  ].map(String));
+  const lines = rows.map((r) =>
+    [
+      r.n,
+      r.wallS.toFixed(1),
+      r.floorS.toFixed(1),
+      r.idealS.toFixed(2),
+      (r.wallS / (r.floorS + r.idealS)).toFixed(2),
+      `${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}`,
+      r.perProcessor.toFixed(2),
+      r.tokens,
+      r.challenges,
+      r.refreshRequests,
+      r.refreshS.toFixed(1),
+      r.limitedS.toFixed(1),
+      (r.limitedS / r.wallS).toFixed(2),
+      (r.limitedRequests / r.n).toFixed(2),
+      r.limited429s,
+      r.limitedFailed,
+      r.providerBytes,
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => "| " + cells.map((c, i) => c.padStart(widths[i]!)).join(" | ") + " |";
   const table = fmt(head) + "\n|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|\n" + lines.map(fmt).join("\n") + "\n";
@@ -264,7 +304,11 @@ async function main(): Promise<void> {
   const check = (what: string, ok: boolean, value: string) => process.stdout.write(`  ${ok ? "ok  " : "MISS"} ${what}: ${value}\n`);
   process.stdout.write(`\nTargets at N=${big.n}:\n`);
   check("requests per processor <= 1.5", big.perProcessor <= 1.5, big.perProcessor.toFixed(2));
-  check("1 Digest challenge or 1 token request per up", big.tokens + big.challenges <= 1, `${big.tokens} token, ${big.challenges} challenge`);
+  check(
+    "1 Digest challenge or 1 token request per up",
+    big.tokens + big.challenges <= 1,
+    `${big.tokens} token, ${big.challenges} challenge`,
+  );
   check("refresh requests <= 5", big.refreshRequests <= 5, String(big.refreshRequests));
   check("0 failed resources under the bucket", big.limitedFailed === 0, String(big.limitedFailed));
   check("bucket wall <= 1.3 x unlimited", big.limitedS <= 1.3 * big.wallS, (big.limitedS / big.wallS).toFixed(2));
@@ -288,7 +332,12 @@ function osCores(): number {
 
 /** A hand-written SVG line chart: wall time against N for the floor, the unlimited and the rate-limited up. */
 function chart(rows: Row[]): string {
-  const W = 640, H = 400, L = 60, R = 160, T = 30, B = 50;
+  const W = 640,
+    H = 400,
+    L = 60,
+    R = 160,
+    T = 30,
+    B = 50;
   const series: [string, string, (r: Row) => number][] = [
     ["no-op floor", "#888888", (r) => r.floorS],
     ["unlimited", "#1f77b4", (r) => r.wallS],
@@ -299,21 +348,27 @@ function chart(rows: Row[]): string {
   const x = (n: number) => L + ((W - L - R) * n) / maxN;
   const y = (v: number) => H - B - ((H - T - B) * v) / maxY;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${L}" y="18" font-size="14">pulumi up: wall time (s) against N</text>`);
   for (let v = 0; v <= maxY; v += maxY / 5) {
     out.push(`<line x1="${L}" y1="${y(v)}" x2="${W - R}" y2="${y(v)}" stroke="#eeeeee"/>`);
     out.push(`<text x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(0)}</text>`);
   }
-  out.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`);
+  out.push(
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
+  );
   for (const r of rows) out.push(`<text x="${x(r.n)}" y="${H - B + 16}" text-anchor="middle">${r.n}</text>`);
   out.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">N (processors)</text>`);
   series.forEach(([name, color, f], i) => {
     const pts = rows.map((r) => `${x(r.n).toFixed(1)},${y(f(r)).toFixed(1)}`).join(" ");
     out.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"/>`);
     for (const r of rows) out.push(`<circle cx="${x(r.n).toFixed(1)}" cy="${y(f(r)).toFixed(1)}" r="3" fill="${color}"/>`);
-    out.push(`<line x1="${W - R + 12}" y1="${T + 10 + i * 20}" x2="${W - R + 32}" y2="${T + 10 + i * 20}" stroke="${color}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${W - R + 12}" y1="${T + 10 + i * 20}" x2="${W - R + 32}" y2="${T + 10 + i * 20}" stroke="${color}" stroke-width="2"/>`,
+    );
     out.push(`<text x="${W - R + 38}" y="${T + 14 + i * 20}">${name}</text>`);
   });
   out.push("</svg>");
@@ -321,6 +376,6 @@ function chart(rows: Row[]): string {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`BENCH FAILED: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`BENCH FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

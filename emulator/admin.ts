@@ -37,7 +37,12 @@ export interface EmulatorAdmin {
    * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
    * 400 as a missing connection.
    */
-  addConnection(groupId: string, workspaceName: string, connection: { name: string; type: string }, opts?: { propagationMs?: number }): void;
+  addConnection(
+    groupId: string,
+    workspaceName: string,
+    connection: { name: string; type: string },
+    opts?: { propagationMs?: number },
+  ): void;
   reset(): void;
   /** Resolves once every state change so far is on disk (no-op in memory). */
   flush(): Promise<void>;
@@ -93,7 +98,8 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     },
     setRateLimit(cfg) {
       const v = validateRateLimit(cfg);
-      if (v === undefined) badRequest('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+      if (v === undefined)
+        badRequest('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
       core.limiter.configure(v);
     },
     setActionMode(settings) {
@@ -127,11 +133,23 @@ export interface AdminResponse {
 }
 
 /** Routes an admin HTTP request. `path` is decoded per segment by the caller's rules. */
-export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, method: string, rawPath: string, body: unknown): Promise<AdminResponse> {
-  const segs = rawPath.split("/").slice(2).map((s) => decodeURIComponent(s));
+export async function handleAdminHttp(
+  core: EmulatorCore,
+  admin: EmulatorAdmin,
+  method: string,
+  rawPath: string,
+  body: unknown,
+): Promise<AdminResponse> {
+  const segs = rawPath
+    .split("/")
+    .slice(2)
+    .map((s) => decodeURIComponent(s));
   const route = segs.join("/");
   const need = (...allowed: string[]) => {
-    if (!allowed.includes(method)) throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Use ${allowed.join(" or ")} for ${rawPath}.`), { Allow: allowed.join(", ") });
+    if (!allowed.includes(method))
+      throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Use ${allowed.join(" or ")} for ${rawPath}.`), {
+        Allow: allowed.join(", "),
+      });
   };
   const obj = (): Record<string, unknown> => {
     if (!isPlainObject(body)) badRequest("The request body must be a JSON object.");
@@ -166,12 +184,20 @@ export async function handleAdminHttp(core: EmulatorCore, admin: EmulatorAdmin, 
       // `actionMode` is accepted as a clearer alias of `mode`.
       const mode = b.mode ?? b.actionMode;
       if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined) {
-        admin.setActionMode({ mode, actionMs: b.actionMs, actionTimeoutMs: b.actionTimeoutMs } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
+        admin.setActionMode({ mode, actionMs: b.actionMs, actionTimeoutMs: b.actionTimeoutMs } as Parameters<
+          EmulatorAdmin["setActionMode"]
+        >[0]);
       }
       const a = core.store.actions;
       return {
         status: 200,
-        body: { transitionMs: core.store.transitionMs, rateLimit: core.limiter.enabled, actionMode: a.mode, actionMs: a.actionMs, actionTimeoutMs: a.actionTimeoutMs ?? null },
+        body: {
+          transitionMs: core.store.transitionMs,
+          rateLimit: core.limiter.enabled,
+          actionMode: a.mode,
+          actionMs: a.actionMs,
+          actionTimeoutMs: a.actionTimeoutMs ?? null,
+        },
       };
     }
     case "state":

@@ -35,7 +35,12 @@ function intParam(q: URLSearchParams, name: string, dflt: number, min: number, m
   return Number(v);
 }
 
-export function paginate<T>(req: Pick<ApiRequest, "query" | "baseUrl" | "rawPath">, items: T[], view: (t: T) => unknown, withCount: boolean): Record<string, unknown> {
+export function paginate<T>(
+  req: Pick<ApiRequest, "query" | "baseUrl" | "rawPath">,
+  items: T[],
+  view: (t: T) => unknown,
+  withCount: boolean,
+): Record<string, unknown> {
   const itemsPerPage = intParam(req.query, "itemsPerPage", 100, 1, 500);
   const pageNum = intParam(req.query, "pageNum", 1, 1, Number.MAX_SAFE_INTEGER);
   const includeCount = withCount ? parseBooleanParam(req.query, "includeCount", true) : true;
@@ -105,7 +110,10 @@ export function handleApi(store: Store, req: ApiRequest): ApiResult {
       return { status: 200, body: workspaceView(req, groupId, store.workspace(groupId, t), include) };
     }
     case "listProcessors":
-      return { status: 200, body: paginate(req, store.listProcessors(groupId, t), (sp) => processorView(store, sp, processorHref(req, sp.name)), true) };
+      return {
+        status: 200,
+        body: paginate(req, store.listProcessors(groupId, t), (sp) => processorView(store, sp, processorHref(req, sp.name)), true),
+      };
     case "createProcessor": {
       const ws = store.workspace(groupId, t); // 404 for an unknown workspace before judging the body
       const input = parseCreateProcessor(req.body);

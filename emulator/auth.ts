@@ -50,7 +50,12 @@ export class Authenticator {
         return { ok: true, scheme, principal: { kind: "serviceAccount", id: found.clientId } };
       }
       const why = !found.ok && found.reason === "expired" ? "The access token has expired." : "The access token is invalid or revoked.";
-      return this.unauthorized(scheme, why, [`Bearer realm="MMS Public API", error="invalid_token"`], found.ok ? found.clientId : found.clientId);
+      return this.unauthorized(
+        scheme,
+        why,
+        [`Bearer realm="MMS Public API", error="invalid_token"`],
+        found.ok ? found.clientId : found.clientId,
+      );
     }
     if (scheme === "digest") {
       const r = this.digest.verify(method, requestTarget, header!, (user) => this.store.apiKeys.get(user)?.privateKey);

@@ -28,7 +28,8 @@ const USAGE = `Usage: atlas-streams-emulator [options]
 
 class UsageError extends Error {}
 
-type IntegerOption = "port" | "transitionMs" | "actionMs" | "actionTimeoutMs" | "connectionPropagationMs" | "nonceTtlMs" | "tokenTtlSeconds";
+type IntegerOption =
+  "port" | "transitionMs" | "actionMs" | "actionTimeoutMs" | "connectionPropagationMs" | "nonceTtlMs" | "tokenTtlSeconds";
 const ANY = Number.MAX_SAFE_INTEGER;
 /** Flags that take a non-negative integer: the option each sets and its largest value. */
 const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([

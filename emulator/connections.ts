@@ -65,7 +65,13 @@ export function assertConnectionsAvailable(
 }
 
 /** Adds (or replaces) a connection; it becomes usable `propagationMs` after `now`. */
-export function addConnection(store: Store, groupId: string, workspaceName: string, conn: SeedConnection, propagationMs: number): SeedConnection {
+export function addConnection(
+  store: Store,
+  groupId: string,
+  workspaceName: string,
+  conn: SeedConnection,
+  propagationMs: number,
+): SeedConnection {
   const ws = store.workspace(groupId, workspaceName);
   const rec: SeedConnection = { ...conn };
   const i = ws.connections.findIndex((c) => c.name === rec.name);

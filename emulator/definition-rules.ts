@@ -61,14 +61,22 @@ export function checkpointRefusal(stages: readonly string[]): string {
  * message. `resumeFromCheckpoint` defaults to true in Atlas, so only an explicit `false` allows a
  * checkpointed stage to change.
  */
-export function pipelineChangeRefusal(stored: readonly unknown[], next: readonly unknown[] | undefined, resumeFromCheckpoint: boolean | undefined): string | undefined {
+export function pipelineChangeRefusal(
+  stored: readonly unknown[],
+  next: readonly unknown[] | undefined,
+  resumeFromCheckpoint: boolean | undefined,
+): string | undefined {
   if (next === undefined || resumeFromCheckpoint === false) return undefined;
   const stages = checkpointedStagesChanged(stored, next);
   return stages.length ? checkpointRefusal(stages) : undefined;
 }
 
 /** The message for `failoverEnabled: true` on a workspace without failover regions (wording unverified). */
-export function failoverRefusal(enabled: boolean | undefined, workspaceName: string, failoverRegions: readonly string[]): string | undefined {
+export function failoverRefusal(
+  enabled: boolean | undefined,
+  workspaceName: string,
+  failoverRegions: readonly string[],
+): string | undefined {
   if (enabled !== true || failoverRegions.length > 0) return undefined;
   return `failover cannot be enabled: stream workspace ${workspaceName} has no failover regions`;
 }

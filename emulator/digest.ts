@@ -22,9 +22,7 @@ interface NonceRecord {
  */
 const NC_WINDOW = 1024;
 
-export type DigestResult =
-  | { ok: true; username: string }
-  | { ok: false; stale: boolean; username?: string; reason: string };
+export type DigestResult = { ok: true; username: string } | { ok: false; stale: boolean; username?: string; reason: string };
 
 /** Parses `Digest k=v, k2="quoted, \"v\""` into a map (keys lower-cased). */
 export function parseDigestParams(header: string): Record<string, string> | undefined {

@@ -32,7 +32,10 @@ export function validateFaultSpec(v: unknown): string[] {
   if (typeof s.path !== "string" || !s.path) errs.push("path must be a non-empty string");
   if (!KINDS.includes(s.kind as FaultKind)) errs.push(`kind must be one of ${KINDS.join(", ")}`);
   if (s.times !== undefined && !(Number.isInteger(s.times) && (s.times as number) >= 1)) errs.push("times must be an integer >= 1");
-  if ((s.kind === "status" || s.kind === "status-after-apply") && !(Number.isInteger(s.status) && (s.status as number) >= 100 && (s.status as number) <= 599)) {
+  if (
+    (s.kind === "status" || s.kind === "status-after-apply") &&
+    !(Number.isInteger(s.status) && (s.status as number) >= 100 && (s.status as number) <= 599)
+  ) {
     errs.push("status must be an HTTP status code (100-599)");
   }
   if (s.kind === "latency" && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) errs.push("latencyMs must be a number >= 0");
@@ -124,9 +127,7 @@ export class FaultRegistry {
   take(method: string, path: string): ActiveFault | undefined {
     if (this.faults.length === 0) return undefined; // hot path: nothing to do
     const m = method.toUpperCase();
-    const idx = this.faults.findIndex(
-      (f) => (f.spec.method === "*" || f.spec.method.toUpperCase() === m) && f.matcher.test(path),
-    );
+    const idx = this.faults.findIndex((f) => (f.spec.method === "*" || f.spec.method.toUpperCase() === m) && f.matcher.test(path));
     if (idx < 0) return undefined;
     const f = this.faults[idx]!;
     f.remaining -= 1;

@@ -77,7 +77,8 @@ export interface RunningEmulator {
 
 function rateLimitOption(v: RateLimitConfig | false | undefined): RateLimitConfig | false {
   const cfg = validateRateLimit(v ?? false);
-  if (cfg === undefined) throw new Error('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+  if (cfg === undefined)
+    throw new Error('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
   return cfg;
 }
 

@@ -95,7 +95,8 @@ export function handleOAuth(deps: OAuthDeps, req: OAuthRequest): Outgoing {
     headers: { "Cache-Control": "no-store", ...headers },
   });
   const { method, rawPath, basic } = req;
-  if (method !== "POST") return { status: 405, body: apiError(405, "METHOD_NOT_ALLOWED", `Use POST for ${rawPath}.`), headers: { Allow: "POST" } };
+  if (method !== "POST")
+    return { status: 405, body: apiError(405, "METHOD_NOT_ALLOWED", `Use POST for ${rawPath}.`), headers: { Allow: "POST" } };
   const secret = basic ? deps.secretOf(basic.user) : undefined;
   if (!basic || secret === undefined || secret !== basic.pass) {
     return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="MMS Public API"' });
@@ -105,9 +106,14 @@ export function handleOAuth(deps: OAuthDeps, req: OAuthRequest): Outgoing {
   }
   const form = new URLSearchParams(req.body.toString("utf8"));
   if (rawPath === OAUTH_TOKEN_PATH) {
-    if (form.get("grant_type") !== "client_credentials") return oauthError(400, "unsupported_grant_type", "grant_type must be client_credentials.");
+    if (form.get("grant_type") !== "client_credentials")
+      return oauthError(400, "unsupported_grant_type", "grant_type must be client_credentials.");
     const { token, expiresIn } = deps.tokens.issue(basic.user);
-    return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: expiresIn }, headers: { "Cache-Control": "no-store" } };
+    return {
+      status: 200,
+      body: { access_token: token, token_type: "Bearer", expires_in: expiresIn },
+      headers: { "Cache-Control": "no-store" },
+    };
   }
   const token = form.get("token");
   if (!token) return oauthError(400, "invalid_request", "token is required.");

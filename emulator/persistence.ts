@@ -17,13 +17,16 @@ export function loadDataFile(file: string): SeedDocument | undefined {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new Error(`Cannot read data file ${file}: ${(e as Error).message}`);
+    throw new Error(`Cannot read data file ${file}: ${(e as Error).message}`, { cause: e });
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Data file ${file} is corrupt (not valid JSON: ${(e as Error).message}). Fix or remove it; it will not be overwritten.`);
+    throw new Error(
+      `Data file ${file} is corrupt (not valid JSON: ${(e as Error).message}). Fix or remove it; it will not be overwritten.`,
+      { cause: e },
+    );
   }
   if (!isPlainObject(doc) || doc.format !== DATA_FORMAT) {
     throw new Error(`Data file ${file} is corrupt (missing "format": "${DATA_FORMAT}"). Fix or remove it; it will not be overwritten.`);
@@ -31,7 +34,7 @@ export function loadDataFile(file: string): SeedDocument | undefined {
   try {
     return validateSeed(doc.state, `data file ${file}`);
   } catch (e) {
-    throw new Error(`Data file ${file} is corrupt: ${(e as Error).message}. Fix or remove it; it will not be overwritten.`);
+    throw new Error(`Data file ${file} is corrupt: ${(e as Error).message}. Fix or remove it; it will not be overwritten.`, { cause: e });
   }
 }
 

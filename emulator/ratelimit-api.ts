@@ -91,7 +91,8 @@ export function handleRateLimits(
   cfg: RateLimitConfig | false,
   req: RateLimitsRequest,
 ): { status: number; body: unknown; contentType: string } {
-  if (method !== "GET") throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed for ${req.rawPath}.`), { Allow: "GET" });
+  if (method !== "GET")
+    throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed for ${req.rawPath}.`), { Allow: "GET" });
   const version = resolveVersion(accept, RATE_LIMITS_VERSIONS);
   if (!version) throw new ApiException(invalidVersionError());
   return { status: 200, body: listRateLimits(cfg, req), contentType: mediaTypeFor(version) };

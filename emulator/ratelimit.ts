@@ -109,12 +109,17 @@ export class RateLimiter {
    * endpoint set or limiting is off; otherwise the headers to send and, when the bucket is empty,
    * the 429 body.
    */
-  charge(rawPath: string, principal: { kind: string; id: string }): { headers: Record<string, string>; refusal?: ApiErrorBody } | undefined {
+  charge(
+    rawPath: string,
+    principal: { kind: string; id: string },
+  ): { headers: Record<string, string>; refusal?: ApiErrorBody } | undefined {
     const cfg = this.config;
     const target = cfg ? endpointSetOf(rawPath) : undefined;
     if (!cfg || !target) return undefined;
     const d = this.take(bucketKey(cfg.scope ?? "project", target.set, target.groupId, principal))!;
-    return d.allowed ? { headers: rateHeaders(d) } : { headers: rateHeaders(d), refusal: rateLimitedBody(target.set, d.retryAfterSeconds, cfg) };
+    return d.allowed
+      ? { headers: rateHeaders(d) }
+      : { headers: rateHeaders(d), refusal: rateLimitedBody(target.set, d.retryAfterSeconds, cfg) };
   }
 
   take(key: string): RateDecision | undefined {

@@ -9,7 +9,10 @@ export const OBJECT_ID_RE = /^[a-f0-9]{24}$/;
 
 export function newObjectId(): string {
   // 4-byte time prefix like a BSON ObjectId, then random bytes: 24 lower-case hex characters.
-  const t = Math.floor(Date.now() / 1000).toString(16).padStart(8, "0").slice(-8);
+  const t = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, "0")
+    .slice(-8);
   return t + randomBytes(8).toString("hex");
 }
 

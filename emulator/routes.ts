@@ -9,9 +9,7 @@ export interface RouteParams {
 }
 
 export type RouteMatch =
-  | { kind: "ok"; key: EndpointKey; params: RouteParams; write: boolean }
-  | { kind: "method"; allow: string[] }
-  | { kind: "none" };
+  { kind: "ok"; key: EndpointKey; params: RouteParams; write: boolean } | { kind: "method"; allow: string[] } | { kind: "none" };
 
 const PREFIX = "/api/atlas/v2/groups/";
 
@@ -28,7 +26,10 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
   const params: RouteParams = { groupId: dec(segs[0]!) };
   if (segs[1] !== "streams") return { kind: "none" };
   if (segs.length === 2) {
-    table = [["GET", "listWorkspaces", false], ["POST", "createWorkspace", true]];
+    table = [
+      ["GET", "listWorkspaces", false],
+      ["POST", "createWorkspace", true],
+    ];
   } else {
     params.tenantName = dec(segs[2]!);
     if (segs.length === 3) {

@@ -20,13 +20,13 @@ export function loadSeedFile(file: string): SeedDocument {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new Error(`Cannot read seed file ${file}: ${(e as Error).message}`);
+    throw new Error(`Cannot read seed file ${file}: ${(e as Error).message}`, { cause: e });
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`Seed file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`Seed file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return validateSeed(doc, `seed file ${file}`);
 }

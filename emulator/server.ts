@@ -45,8 +45,12 @@ export class EmulatorServer {
     this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable) return socket.destroy();
       const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
-      const body = JSON.stringify(apiError(status, status === 431 ? "HEADERS_TOO_LARGE" : "INVALID_REQUEST", "The HTTP request could not be parsed."));
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      const body = JSON.stringify(
+        apiError(status, status === 431 ? "HEADERS_TOO_LARGE" : "INVALID_REQUEST", "The HTTP request could not be parsed."),
+      );
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     });
   }
 
@@ -139,7 +143,7 @@ export class EmulatorServer {
     }
 
     // ---- Atlas Administration API ----
-    let envelope = false;
+    let envelope: boolean;
     try {
       pretty = wantsPretty(query);
       envelope = parseFormat(query).envelope;
@@ -187,7 +191,13 @@ export class EmulatorServer {
     try {
       if (rawPath === RATE_LIMITS_PATH) {
         const roles = this.core.auth.roles({ kind, id: principalId });
-        return handleRateLimits(method, req.headers.accept, this.core.limiter.settings, { query, baseUrl: `http://${host}`, rawPath, roles, principalId });
+        return handleRateLimits(method, req.headers.accept, this.core.limiter.settings, {
+          query,
+          baseUrl: `http://${host}`,
+          rawPath,
+          roles,
+          principalId,
+        });
       }
       let route;
       try {
@@ -197,14 +207,18 @@ export class EmulatorServer {
       }
       if (route.kind === "none") throw new ApiException(resourceNotFound(rawPath));
       if (route.kind === "method") {
-        throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed for ${rawPath}.`), { Allow: route.allow.join(", ") });
+        throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed for ${rawPath}.`), {
+          Allow: route.allow.join(", "),
+        });
       }
       const version = resolveVersion(req.headers.accept, ENDPOINT_VERSIONS[route.key]);
       if (!version) throw new ApiException(invalidVersionError());
       const { groupId } = route.params;
       // Unverified: Atlas' errorCode for a malformed project id.
       if (!OBJECT_ID_RE.test(groupId)) {
-        throw new ApiException(apiError(400, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, { parameters: [groupId] }));
+        throw new ApiException(
+          apiError(400, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, { parameters: [groupId] }),
+        );
       }
       this.core.store.project(groupId);
       const denied = authorize(this.core.auth.roles({ kind, id: principalId }), groupId, route.write);
@@ -212,7 +226,11 @@ export class EmulatorServer {
 
       const parsed = WITH_BODY.includes(route.key) ? parseJsonBody(buf) : undefined;
       if (parsed === undefined && WITH_BODY.includes(route.key) && route.key !== "startProcessorWith") {
-        throw new ApiException(apiError(400, "VALIDATION_ERROR", "A request body is required.", { badRequestDetail: { fields: [{ field: "body", description: "is required" }] } }));
+        throw new ApiException(
+          apiError(400, "VALIDATION_ERROR", "A request body is required.", {
+            badRequestDetail: { fields: [{ field: "body", description: "is required" }] },
+          }),
+        );
       }
       const result: ApiResult = handleApi(this.core.store, {
         key: route.key,
@@ -237,7 +255,13 @@ export class EmulatorServer {
    * Performs the part of a fault that happens before the operation. Returns true when the
    * request is finished (answered, reset or hung).
    */
-  private async preFault(fault: ActiveFault, res: http.ServerResponse, send: (o: Outgoing) => void, log: (s: number) => void, target: FaultTarget): Promise<boolean> {
+  private async preFault(
+    fault: ActiveFault,
+    res: http.ServerResponse,
+    send: (o: Outgoing) => void,
+    log: (s: number) => void,
+    target: FaultTarget,
+  ): Promise<boolean> {
     const { spec } = fault;
     switch (spec.kind) {
       case "latency":

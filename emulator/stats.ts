@@ -24,7 +24,14 @@ function operatorName(stage: unknown): string {
 export function processorStats(sp: ProcessorRecord, observedState: string, now: number): Record<string, unknown> {
   const count = Math.floor(runningMs(sp.run, now) / STATS_MESSAGE_INTERVAL_MS);
   const size = count * STATS_MESSAGE_BYTES;
-  const flow = { inputMessageCount: count, inputMessageSize: size, outputMessageCount: count, outputMessageSize: size, dlqMessageCount: 0, dlqMessageSize: 0 };
+  const flow = {
+    inputMessageCount: count,
+    inputMessageSize: size,
+    outputMessageCount: count,
+    outputMessageSize: size,
+    dlqMessageCount: 0,
+    dlqMessageSize: 0,
+  };
   return {
     name: sp.name,
     processorId: sp._id,
@@ -35,6 +42,13 @@ export function processorStats(sp: ProcessorRecord, observedState: string, now: 
     memoryTrackerBytes: 0,
     ok: 1,
     changeStreamState: { _data: `82${(sp.run?.from ?? 0).toString(16).toUpperCase()}${count.toString(16).toUpperCase().padStart(8, "0")}` },
-    operatorStats: sp.pipeline.map((stage) => ({ name: operatorName(stage), ...flow, stateSize: 0, maxMemoryUsage: 0, timeSpentMillis: 0, executionTimeSecs: 0 })),
+    operatorStats: sp.pipeline.map((stage) => ({
+      name: operatorName(stage),
+      ...flow,
+      stateSize: 0,
+      maxMemoryUsage: 0,
+      timeSpentMillis: 0,
+      executionTimeSecs: 0,
+    })),
   };
 }

@@ -7,7 +7,17 @@ import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
 import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
-import { actionTransition, createTransition, observedState, refusal, settledAfterStart, transitionOver, type ProcessorAction, type Timing, type Transition } from "./state-machine";
+import {
+  actionTransition,
+  createTransition,
+  observedState,
+  refusal,
+  settledAfterStart,
+  transitionOver,
+  type ProcessorAction,
+  type Timing,
+  type Transition,
+} from "./state-machine";
 import { applySeed, publicState, snapshot } from "./store-seed";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
 import type { RoleAssignment, SeedApiKey, SeedDocument, SeedServiceAccount } from "./types";
@@ -68,7 +78,10 @@ export class Store {
   processor(groupId: string, tenantName: string, name: string): ProcessorRecord {
     const sp = this.workspace(groupId, tenantName).processors.get(name);
     // Unverified: the errorCode Atlas uses for an unknown processor (clients should rely on 404).
-    if (!sp) fail(404, "STREAM_PROCESSOR_NOT_FOUND", `Stream processor ${name} not found in stream instance ${tenantName}.`, { parameters: [name] });
+    if (!sp)
+      fail(404, "STREAM_PROCESSOR_NOT_FOUND", `Stream processor ${name} not found in stream instance ${tenantName}.`, {
+        parameters: [name],
+      });
     return this.settle(sp);
   }
 

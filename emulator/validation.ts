@@ -69,7 +69,8 @@ function dlq(v: unknown, field: string): Obj {
 }
 
 function rejectUnknownIn(body: Obj, allowed: readonly string[], prefix: string): void {
-  for (const k of Object.keys(body)) if (!allowed.includes(k) && k !== "links") invalidField(`${prefix}.${k}`, "is not a recognised attribute");
+  for (const k of Object.keys(body))
+    if (!allowed.includes(k) && k !== "links") invalidField(`${prefix}.${k}`, "is not a recognised attribute");
 }
 
 export interface ProcessorInput {
@@ -178,7 +179,11 @@ export interface WorkspaceInput {
 /** `StreamsTenant` (create workspace). */
 export function parseCreateWorkspace(body: unknown): WorkspaceInput {
   const b = requireObject(body);
-  rejectUnknown(b, ["name", "dataProcessRegion", "streamConfig", "sampleConnections", "failoverRegions"], ["_id", "links", "groupId", "hostnames", "connections"]);
+  rejectUnknown(
+    b,
+    ["name", "dataProcessRegion", "streamConfig", "sampleConnections", "failoverRegions"],
+    ["_id", "links", "groupId", "hostnames", "connections"],
+  );
   if (b.name === undefined) invalidField("name", "is required", "MISSING_ATTRIBUTE");
   const n = name(b.name);
   if (b.dataProcessRegion === undefined) invalidField("dataProcessRegion", "is required", "MISSING_ATTRIBUTE");
@@ -198,7 +203,8 @@ export function parseCreateWorkspace(body: unknown): WorkspaceInput {
     out.sampleSolar = optBoolean(s, "solar", "sampleConnections.") ?? false;
   }
   if (b.failoverRegions !== undefined) {
-    if (!Array.isArray(b.failoverRegions) || b.failoverRegions.length > 2) invalidField("failoverRegions", "must be an array of at most 2 regions");
+    if (!Array.isArray(b.failoverRegions) || b.failoverRegions.length > 2)
+      invalidField("failoverRegions", "must be an array of at most 2 regions");
     out.failoverRegions = b.failoverRegions.map((x, i) => {
       const f = requireObject(x, `failoverRegions[${i}]`);
       optEnum(f, "cloudProvider", CLOUD_PROVIDERS, `failoverRegions[${i}].`);

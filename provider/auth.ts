@@ -84,7 +84,8 @@ class DigestAuth implements Authenticator {
   }
   attemptEnded(status: number | undefined, sent: string | undefined): void {
     if (status === 401) return; // retryAfterUnauthorized takes the challenge, then releases
-    if (sent === undefined) this.endProbe(); // the probe ended without a challenge: let another try
+    if (sent === undefined)
+      this.endProbe(); // the probe ended without a challenge: let another try
     else if (status !== undefined) this.session.markAccepted(sent);
   }
   retryAfterUnauthorized(www: string | string[] | undefined, firstInCall: boolean, sent: string | undefined): boolean {
@@ -171,7 +172,13 @@ export class ServiceAccountAuth implements Authenticator {
       });
       const body = res.data as { access_token?: unknown; expires_in?: unknown };
       if (typeof body?.access_token !== "string" || body.access_token === "") {
-        throw new AtlasApiError({ method: "POST", path, status: res.status, detail: "the token response has no access_token", hint: "Check mongodbatlas:baseUrl points at Atlas." });
+        throw new AtlasApiError({
+          method: "POST",
+          path,
+          status: res.status,
+          detail: "the token response has no access_token",
+          hint: "Check mongodbatlas:baseUrl points at Atlas.",
+        });
       }
       const ttlMs = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
       const margin = Math.min(10 * 60_000, ttlMs / 4);
@@ -181,9 +188,11 @@ export class ServiceAccountAuth implements Authenticator {
       if (e instanceof AtlasApiError) throw e;
       if (axios.isAxiosError(e)) {
         const count = (e.config?.["axios-retry"] as { retryCount?: number } | undefined)?.retryCount ?? 0;
-        if (!e.response) throw new AtlasNetworkError({ method: "POST", path, code: e.code ?? "ERR_NETWORK", baseUrl: this.baseUrl, attempts: count + 1 });
+        if (!e.response)
+          throw new AtlasNetworkError({ method: "POST", path, code: e.code ?? "ERR_NETWORK", baseUrl: this.baseUrl, attempts: count + 1 });
         const data = (e.response.data ?? {}) as Record<string, unknown>;
-        const detail = typeof data.detail === "string" ? data.detail : typeof data.error_description === "string" ? data.error_description : undefined;
+        const detail =
+          typeof data.detail === "string" ? data.detail : typeof data.error_description === "string" ? data.error_description : undefined;
         throw new AtlasApiError({
           method: "POST",
           path,

@@ -33,7 +33,13 @@ export interface BatchPolicy {
   freshMaxAgeMs: number;
 }
 
-export const DEFAULT_BATCH_POLICY: BatchPolicy = { gatherMs: 40, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 600_000, freshMaxAgeMs: 60 };
+export const DEFAULT_BATCH_POLICY: BatchPolicy = {
+  gatherMs: 40,
+  activeWindowMs: 1500,
+  maxAgeMs: 2000,
+  freshAfterChangeMs: 600_000,
+  freshMaxAgeMs: 60,
+};
 
 export type ReadPlan =
   /** Nothing to send now (nobody waits, or the list in flight decides again when it ends). */

@@ -114,7 +114,8 @@ export class AtlasHttpClient {
         return res;
       },
       (error: unknown) => {
-        if (axios.isAxiosError(error)) this.afterAttempt(error.config, error.response?.status, error.response?.headers, error.response?.data);
+        if (axios.isAxiosError(error))
+          this.afterAttempt(error.config, error.response?.status, error.response?.headers, error.response?.data);
         return Promise.reject(error);
       },
     );
@@ -127,7 +128,8 @@ export class AtlasHttpClient {
   }
 
   private afterAttempt(config: unknown, status: number | undefined, headers: unknown, body: unknown): void {
-    const c = config as { atlasBudget?: string; headers?: { Authorization?: unknown }; method?: string; url?: string; data?: unknown } | undefined;
+    const c = config as
+      { atlasBudget?: string; headers?: { Authorization?: unknown }; method?: string; url?: string; data?: unknown } | undefined;
     if (c?.method && c.url) noteChange(this, c.method, c.url, c.data);
     if (c?.atlasBudget) {
       settle(c.atlasBudget, status, headers as Record<string, unknown> | undefined, body, this.settings.options.maxDelayMs);
@@ -147,7 +149,7 @@ export class AtlasHttpClient {
     const api = (error.config as { atlasApi?: ApiCall } | undefined)?.atlasApi;
     if (!call || !api || !api.retryable) return false;
     const status = error.response?.status;
-    const body = (status !== undefined ? error.response?.data ?? {} : {}) as Record<string, unknown>;
+    const body = (status !== undefined ? (error.response?.data ?? {}) : {}) as Record<string, unknown>;
     const errorCode = typeof body.errorCode === "string" ? body.errorCode : undefined;
     const detail = typeof body.detail === "string" ? body.detail : undefined;
     const code = status === undefined ? error.code : undefined;
@@ -161,7 +163,10 @@ export class AtlasHttpClient {
     if (verdict !== "transient" && verdict !== "transient-400") return false;
     const retriesSoFar = call.attempts - 1;
     const delay = retryDelayMs(retriesSoFar + 1, parseRetryAfter(error.response?.headers?.["retry-after"]), this.settings.options);
-    if (!withinBudget(retriesSoFar, this.settings.options.maxRetries, Date.now() - call.startedAt, delay, this.settings.options.retryBudgetMs)) return false;
+    if (
+      !withinBudget(retriesSoFar, this.settings.options.maxRetries, Date.now() - call.startedAt, delay, this.settings.options.retryBudgetMs)
+    )
+      return false;
     // A 429 means "not done"; anything else may have been applied before the answer was lost.
     if (api.tookEffect && status !== 429) {
       let applied: boolean;
@@ -179,7 +184,9 @@ export class AtlasHttpClient {
       }
     }
     call.nextDelayMs = delay;
-    this.log(`[atlas] ${api.method} ${api.path}: ${outcome}${verdict === "transient-400" && detail ? ` (${redact(detail, this.secrets)})` : ""}; retry ${retriesSoFar + 1} in ${delay} ms`);
+    this.log(
+      `[atlas] ${api.method} ${api.path}: ${outcome}${verdict === "transient-400" && detail ? ` (${redact(detail, this.secrets)})` : ""}; retry ${retriesSoFar + 1} in ${delay} ms`,
+    );
     return true;
   }
 
@@ -205,11 +212,17 @@ export class AtlasHttpClient {
         return { status: res.status, data: res.data, appliedAfterFailure: false, attempts: call.attempts };
       } catch (e) {
         if (call.applied) return { status: 0, data: undefined, appliedAfterFailure: true, attempts: call.attempts };
-        if (call.timedOut) return { status: 0, data: undefined, appliedAfterFailure: false, attempts: call.attempts, timedOut: call.timedOut };
-        if (call.readFailure) throw new UnverifiedActionError(`Atlas API ${api.method} ${api.path}`, call.readFailure.outcome, call.readFailure.error);
+        if (call.timedOut)
+          return { status: 0, data: undefined, appliedAfterFailure: false, attempts: call.attempts, timedOut: call.timedOut };
+        if (call.readFailure)
+          throw new UnverifiedActionError(`Atlas API ${api.method} ${api.path}`, call.readFailure.outcome, call.readFailure.error);
         if (axios.isAxiosError(e) && e.response?.status === 401) {
           const sent = e.config?.headers?.Authorization;
-          const retry = this.auth.retryAfterUnauthorized(e.response.headers?.["www-authenticate"], firstUnauthorized, typeof sent === "string" ? sent : undefined);
+          const retry = this.auth.retryAfterUnauthorized(
+            e.response.headers?.["www-authenticate"],
+            firstUnauthorized,
+            typeof sent === "string" ? sent : undefined,
+          );
           firstUnauthorized = false;
           // The first 401 of a call (no or an old challenge, an expired token) and a stale
           // Digest nonce earn one more attempt each; three rounds at most.
@@ -228,7 +241,13 @@ export class AtlasHttpClient {
       return new Error(`Atlas API ${api.method} ${api.path} failed: ${redact(e instanceof Error ? e.message : String(e), this.secrets)}`);
     }
     if (!e.response) {
-      return new AtlasNetworkError({ method: api.method, path: api.path, code: e.code ?? "ERR_NETWORK", baseUrl: this.settings.baseUrl, attempts: call.attempts });
+      return new AtlasNetworkError({
+        method: api.method,
+        path: api.path,
+        code: e.code ?? "ERR_NETWORK",
+        baseUrl: this.settings.baseUrl,
+        attempts: call.attempts,
+      });
     }
     const status = e.response.status;
     const body = (e.response.data ?? {}) as Record<string, unknown>;
@@ -236,15 +255,17 @@ export class AtlasHttpClient {
     const detailRaw = typeof body.detail === "string" ? body.detail : typeof body.reason === "string" ? body.reason : undefined;
     let hint: string | undefined;
     if (status === 401) {
-      hint = this.auth.scheme === "none"
-        ? "No Atlas credentials were found: set mongodbatlas:clientId and mongodbatlas:clientSecret (service account), mongodbatlas:publicKey and mongodbatlas:privateKey (API key) or mongodbatlas:accessToken in stack config (with --secret), or the MONGODB_ATLAS_* environment variables."
-        : `Atlas refused the ${describeScheme(this.auth.scheme)} from ${this.settings.credentials?.source}: check that it is correct, not expired or revoked, and that this machine's IP is on the key's access list. ${api.authHint ?? ""}`.trim();
+      hint =
+        this.auth.scheme === "none"
+          ? "No Atlas credentials were found: set mongodbatlas:clientId and mongodbatlas:clientSecret (service account), mongodbatlas:publicKey and mongodbatlas:privateKey (API key) or mongodbatlas:accessToken in stack config (with --secret), or the MONGODB_ATLAS_* environment variables."
+          : `Atlas refused the ${describeScheme(this.auth.scheme)} from ${this.settings.credentials?.source}: check that it is correct, not expired or revoked, and that this machine's IP is on the key's access list. ${api.authHint ?? ""}`.trim();
     } else if (status === 403) {
       hint = `The credential lacks permission for this operation. ${api.authHint ?? ""}`.trim();
     } else if (status === 404 && api.explainNotFound) {
       hint = await api.explainNotFound(errorCode).catch(() => undefined);
     } else if (status === 429) {
-      hint = "Atlas rate-limited the requests and the retry budget ran out: run again later or with lower parallelism (pulumi up --parallel).";
+      hint =
+        "Atlas rate-limited the requests and the retry budget ran out: run again later or with lower parallelism (pulumi up --parallel).";
     } else if (status >= 500) {
       hint = "Atlas failed on its side and retries did not help: try again later; if it persists, check https://status.mongodb.com.";
     }
@@ -286,7 +307,13 @@ export function unwrapEnvelope(res: AxiosResponse): AxiosResponse {
   const unwrapped: AxiosResponse = { ...res, status, data: inner };
   if (status >= 200 && status < 300) return unwrapped;
   // axios.AxiosError, not a named import: a named value import makes TypeScript wrap the module in a fresh object, which closure serialization copies by value, walking into axios internals.
-  throw new axios.AxiosError(`Request failed with status code ${status}`, status >= 500 ? "ERR_BAD_RESPONSE" : "ERR_BAD_REQUEST", res.config, res.request, unwrapped);
+  throw new axios.AxiosError(
+    `Request failed with status code ${status}`,
+    status >= 500 ? "ERR_BAD_RESPONSE" : "ERR_BAD_REQUEST",
+    res.config,
+    res.request,
+    unwrapped,
+  );
 }
 
 /**

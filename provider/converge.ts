@@ -84,7 +84,14 @@ export async function pollUntil(
   // answer does not push the next look later (one request latency sooner per look).
   let previousLookAt = Date.now();
   for (let attempt = 0; ; attempt++) {
-    if (returnBy !== undefined && Date.now() >= returnBy && returnBy < ctx.deadline && lastReadError === undefined && lastState !== "(not read yet)") return last;
+    if (
+      returnBy !== undefined &&
+      Date.now() >= returnBy &&
+      returnBy < ctx.deadline &&
+      lastReadError === undefined &&
+      lastState !== "(not read yet)"
+    )
+      return last;
     const until = returnBy !== undefined && Date.now() < returnBy ? Math.min(returnBy, ctx.deadline) : ctx.deadline;
     const remaining = until - Date.now();
     if (Date.now() >= ctx.deadline) {
@@ -104,7 +111,9 @@ export async function pollUntil(
     } catch (e) {
       if (endsWait(e)) throw e;
       lastReadError = errorMessage(e);
-      ctx.log(`[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - Date.now()) / 1000))}s left)`);
+      ctx.log(
+        `[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - Date.now()) / 1000))}s left)`,
+      );
       continue;
     }
     const state = last?.state;
@@ -127,7 +136,10 @@ const DEFAULT_PENDING_MS = 120_000;
 /** After a timed-out action: wait for its effect up to the pending window, and say so on timeout. */
 function afterTimeout(ctx: ConvergeContext, outcome: ActionOutcome, action: string): PollOptions {
   if (outcome !== "timed-out") return {};
-  return { after: `${action} timed out and was not sent again, as Atlas may still apply it`, returnBy: Date.now() + (ctx.pendingMs ?? DEFAULT_PENDING_MS) };
+  return {
+    after: `${action} timed out and was not sent again, as Atlas may still apply it`,
+    returnBy: Date.now() + (ctx.pendingMs ?? DEFAULT_PENDING_MS),
+  };
 }
 
 /** What converge says about an action before the wait that follows it. */
@@ -181,19 +193,31 @@ export async function converge(
         if (verdict === "done") return observed as ObservedProcessor;
         if (verdict === "pending" && outcome === "timed-out") {
           // The effect window passed and a fresh read still shows no effect: decide again.
-          ctx.log(`[atlas] ${ref.processorName}: still ${observed?.state} ${Math.round((ctx.pendingMs ?? DEFAULT_PENDING_MS) / 1000)}s after ${action} timed out; it did not take effect`);
+          ctx.log(
+            `[atlas] ${ref.processorName}: still ${observed?.state} ${Math.round((ctx.pendingMs ?? DEFAULT_PENDING_MS) / 1000)}s after ${action} timed out; it did not take effect`,
+          );
           continue;
         }
         if (verdict === "failed") throw new ProcessorStateError(failedMessage(ref, " after :start"), "FAILED");
-        throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) while waiting for it to become ${desired}: was it deleted outside Pulumi?`, "NOT_FOUND");
+        throw new ProcessorStateError(
+          `The ${describeRef(ref)} disappeared (404) while waiting for it to become ${desired}: was it deleted outside Pulumi?`,
+          "NOT_FOUND",
+        );
       }
     }
   }
-  throw new ProcessorStateError(`The ${describeRef(ref)} kept changing state (last: ${observed?.state}); run pulumi up again.`, observed?.state ?? "NOT_FOUND");
+  throw new ProcessorStateError(
+    `The ${describeRef(ref)} kept changing state (last: ${observed?.state}); run pulumi up again.`,
+    observed?.state ?? "NOT_FOUND",
+  );
 }
 
 /** Stops a running processor and waits until it no longer runs; gone or not running is fine. */
-export async function ensureStopped(ref: ProcessorRef, ctx: ConvergeContext, initial?: ObservedProcessor): Promise<ObservedProcessor | undefined> {
+export async function ensureStopped(
+  ref: ProcessorRef,
+  ctx: ConvergeContext,
+  initial?: ObservedProcessor,
+): Promise<ObservedProcessor | undefined> {
   let observed = initial ?? (await ctx.api.get(ref));
   if (observed === undefined) return undefined;
   if (isTransitional(observed.state)) {

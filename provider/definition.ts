@@ -102,7 +102,8 @@ export function definitionMismatch(atlas: Definition, desired: Definition): stri
   const out: string[] = [];
   if (desired.pipeline !== undefined && !covers(atlas.pipeline, desired.pipeline)) out.push("pipeline");
   const wantDlq = desired.options?.dlq;
-  if (wantDlq ? !covers(atlas.options?.dlq, wantDlq) : atlas.options?.dlq !== undefined && desired.pipeline !== undefined) out.push("options.dlq");
+  if (wantDlq ? !covers(atlas.options?.dlq, wantDlq) : atlas.options?.dlq !== undefined && desired.pipeline !== undefined)
+    out.push("options.dlq");
   if (desired.tier !== undefined && atlas.tier !== undefined && atlas.tier !== desired.tier) out.push("tier");
   if (desired.failoverEnabled !== undefined && (atlas.failoverEnabled ?? false) !== desired.failoverEnabled) out.push("failoverEnabled");
   return out;

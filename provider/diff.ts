@@ -36,7 +36,11 @@ export function diffProcessor(olds: Record<string, unknown>, news: Record<string
 
   const desired = (news.state ?? "STARTED") as DesiredState | typeof UNKNOWN;
   // olds.state is what Atlas showed last; older states may lack desiredState.
-  if (desired === UNKNOWN || !satisfies(desired, olds.state as string | undefined) || (olds.desiredState !== undefined && olds.desiredState !== desired)) {
+  if (
+    desired === UNKNOWN ||
+    !satisfies(desired, olds.state as string | undefined) ||
+    (olds.desiredState !== undefined && olds.desiredState !== desired)
+  ) {
     changed.push("state");
   }
   for (const key of SETTINGS_KEYS) {

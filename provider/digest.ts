@@ -106,7 +106,9 @@ export function pickDigestChallenge(header: string | string[] | undefined): Dige
 }
 
 function h(algorithm: DigestChallenge["algorithm"], text: string): string {
-  return createHash(algorithm.startsWith("SHA-256") ? "sha256" : "md5").update(text, "utf8").digest("hex");
+  return createHash(algorithm.startsWith("SHA-256") ? "sha256" : "md5")
+    .update(text, "utf8")
+    .digest("hex");
 }
 
 const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -129,9 +131,7 @@ export function digestAuthorization(x: DigestInput): string {
   if (c.algorithm.endsWith("-sess")) ha1 = h(c.algorithm, `${ha1}:${c.nonce}:${x.cnonce}`);
   const ha2 = h(c.algorithm, `${x.method.toUpperCase()}:${x.uri}`);
   const nc = x.nc.toString(16).padStart(8, "0");
-  const response = c.qop
-    ? h(c.algorithm, `${ha1}:${c.nonce}:${nc}:${x.cnonce}:auth:${ha2}`)
-    : h(c.algorithm, `${ha1}:${c.nonce}:${ha2}`);
+  const response = c.qop ? h(c.algorithm, `${ha1}:${c.nonce}:${nc}:${x.cnonce}:auth:${ha2}`) : h(c.algorithm, `${ha1}:${c.nonce}:${ha2}`);
   const parts = [
     `username=${quote(x.username)}`,
     `realm=${quote(c.realm)}`,

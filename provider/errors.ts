@@ -148,7 +148,9 @@ export function errorMessage(e: unknown): string {
 
 /** Anything thrown, as something with a message (our errors kept as they are). */
 export function asError(e: unknown): Error {
-  return typeof e === "object" && e !== null && typeof (e as { message?: unknown }).message === "string" ? (e as Error) : new Error(String(e));
+  return typeof e === "object" && e !== null && typeof (e as { message?: unknown }).message === "string"
+    ? (e as Error)
+    : new Error(String(e));
 }
 
 /** True for errors raised because Atlas answered with an HTTP error status. */

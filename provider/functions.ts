@@ -93,7 +93,9 @@ function validate(fn: string, args: Record<string, unknown> | undefined, fields:
   if (!args || typeof args !== "object") throw new StreamProcessorError(`${fn}: pass an object { ${fields.join(", ")} }.`);
   const given: Record<string, unknown> = { processorName: "-" }; // a valid stand-in when the function takes no processorName
   for (const f of fields) given[f] = args[f];
-  const reasons = checkInputs(given).failures.filter((f) => fields.includes(f.property)).map((f) => f.reason);
+  const reasons = checkInputs(given)
+    .failures.filter((f) => fields.includes(f.property))
+    .map((f) => f.reason);
   for (const k of Object.keys(args)) {
     if (!fields.includes(k)) reasons.push(`${k} is not an argument of ${fn}: the arguments are ${fields.join(", ")}.`);
   }
@@ -151,7 +153,11 @@ export async function getStreamProcessors(args: GetStreamProcessorsArgs): Promis
  * Whether another page follows: Atlas's `next` link when it sends links; otherwise `totalCount`
  * when present; otherwise a full page.
  */
-export function hasNextPage(body: { totalCount?: unknown; links?: Array<{ rel?: string }> }, pageItems: number, seenSoFar: number): boolean {
+export function hasNextPage(
+  body: { totalCount?: unknown; links?: Array<{ rel?: string }> },
+  pageItems: number,
+  seenSoFar: number,
+): boolean {
   if (pageItems === 0) return false;
   if (Array.isArray(body.links) && body.links.length > 0) return body.links.some((l) => l?.rel === "next");
   if (typeof body.totalCount === "number") return seenSoFar < body.totalCount;

@@ -30,14 +30,18 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * it did not fail; throws a ProcessorStateError naming the processor, its state and where to
  * read the reason when it did (or when it vanished).
  */
-export async function verifyRunning(ref: ProcessorRef, ctx: ConvergeContext, verifySeconds: number, started: ObservedProcessor): Promise<ObservedProcessor> {
+export async function verifyRunning(
+  ref: ProcessorRef,
+  ctx: ConvergeContext,
+  verifySeconds: number,
+  started: ObservedProcessor,
+): Promise<ObservedProcessor> {
   const windowMs = verifySeconds * 1000;
   if (!(windowMs > 0)) return started;
   const sleep = ctx.sleep ?? defaultSleep;
   const from = Date.now();
   const every = verifyPollMs(windowMs);
   ctx.log(`[atlas] ${ref.processorName}: STARTED; watching it for ${verifySeconds}s (verifySeconds)`);
-  let last: ObservedProcessor = started;
   for (;;) {
     const elapsed = Date.now() - from;
     await sleep(Math.max(0, Math.min(every, windowMs - elapsed)));
@@ -45,12 +49,18 @@ export async function verifyRunning(ref: ProcessorRef, ctx: ConvergeContext, ver
     const at = Date.now() - from;
     const verdict = healthVerdict(seen?.state, at, windowMs);
     if (verdict === "failed") {
-      throw new ProcessorStateError(failedMessage(ref, ` ${(at / 1000).toFixed(1)}s after it reported STARTED (watched for verifySeconds: ${verifySeconds})`), "FAILED");
+      throw new ProcessorStateError(
+        failedMessage(ref, ` ${(at / 1000).toFixed(1)}s after it reported STARTED (watched for verifySeconds: ${verifySeconds})`),
+        "FAILED",
+      );
     }
     if (verdict === "gone") {
-      throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) ${(at / 1000).toFixed(1)}s after it reported STARTED (watched for verifySeconds: ${verifySeconds}): was it deleted outside Pulumi?`, "NOT_FOUND");
+      throw new ProcessorStateError(
+        `The ${describeRef(ref)} disappeared (404) ${(at / 1000).toFixed(1)}s after it reported STARTED (watched for verifySeconds: ${verifySeconds}): was it deleted outside Pulumi?`,
+        "NOT_FOUND",
+      );
     }
-    last = seen as ObservedProcessor;
+    const last = seen as ObservedProcessor;
     if (verdict === "healthy") {
       ctx.log(`[atlas] ${ref.processorName}: ${last.state} after ${(at / 1000).toFixed(1)}s of watching`);
       return last;

@@ -5,14 +5,7 @@
 export { StreamProcessor, type StreamProcessorArgs } from "./resource";
 export { streamProcessorProvider } from "./dynamic-provider";
 export { resourceId, parseResourceId } from "./lifecycle";
-export {
-  AtlasApiError,
-  AtlasConfigError,
-  AtlasNetworkError,
-  ProcessorStateError,
-  StreamProcessorError,
-  isAtlasApiError,
-} from "./errors";
+export { AtlasApiError, AtlasConfigError, AtlasNetworkError, ProcessorStateError, StreamProcessorError, isAtlasApiError } from "./errors";
 export type { DesiredState, DlqOptions, PipelineStage, Tier, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 export { DEFAULT_CLIENT_OPTIONS, DEFAULT_BASE_URL, type ClientOptions } from "./settings";
 export {

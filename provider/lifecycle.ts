@@ -106,10 +106,19 @@ export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProce
  * When the PATCH fails, nothing changed in Atlas: a processor that was running is started again
  * on its previous definition, and the error says so (or that the restart failed too).
  */
-async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext, observed: ObservedProcessor): Promise<ObservedProcessor> {
+async function replaceDefinition(
+  ref: ProcessorRef,
+  inputs: StreamProcessorInputs,
+  ctx: ConvergeContext,
+  observed: ObservedProcessor,
+): Promise<ObservedProcessor> {
   const wasRunning = observed.state === "STARTED" || isTransitional(observed.state);
   const stopped = await ensureStopped(ref, ctx, observed);
-  if (!stopped) throw new ProcessorStateError(`The ${describeRef(ref)} disappeared (404) while it was being stopped to change its definition.`, "NOT_FOUND");
+  if (!stopped)
+    throw new ProcessorStateError(
+      `The ${describeRef(ref)} disappeared (404) while it was being stopped to change its definition.`,
+      "NOT_FOUND",
+    );
   try {
     await ctx.api.modify(ref, modifyBody(inputs, observed));
   } catch (e) {
@@ -118,7 +127,11 @@ async function replaceDefinition(ref: ProcessorRef, inputs: StreamProcessorInput
     const stages = checkpointRefusal(e, observed.pipeline, inputs.pipeline, inputs.options?.resumeFromCheckpoint);
     const detail = isAtlasApiError(e) ? e.detail : undefined;
     if (!wasRunning) {
-      if (stages) throw new ProcessorStateError(checkpointRefusalMessage(ref, stages, detail, "the processor keeps its previous definition and was not running"), stopped.state);
+      if (stages)
+        throw new ProcessorStateError(
+          checkpointRefusalMessage(ref, stages, detail, "the processor keeps its previous definition and was not running"),
+          stopped.state,
+        );
       throw e;
     }
     const msg = errorMessage(e).replace(/\s+$/, "");
@@ -181,7 +194,12 @@ async function ensureDefinition(
 }
 
 /** An existing processor: adopt it when identical, replace its definition only with adoptExisting. */
-async function adoptOrReplace(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext, observed: ObservedProcessor): Promise<{ observed: ObservedProcessor; created: boolean }> {
+async function adoptOrReplace(
+  ref: ProcessorRef,
+  inputs: StreamProcessorInputs,
+  ctx: ConvergeContext,
+  observed: ObservedProcessor,
+): Promise<{ observed: ObservedProcessor; created: boolean }> {
   const mismatch = definitionMismatch(observed, inputs);
   if (mismatch.length === 0) {
     ctx.log(`[atlas] ${ref.processorName}: exists with the same definition; adopting it`);
@@ -198,7 +216,11 @@ async function adoptOrReplace(ref: ProcessorRef, inputs: StreamProcessorInputs, 
   return { observed: await replaceDefinition(ref, inputs, ctx, observed), created: false };
 }
 
-async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: boolean | undefined, olds?: Record<string, unknown>): Promise<StreamProcessorOutputs> {
+async function createOrConverge(
+  inputs: StreamProcessorInputs,
+  createdBefore: boolean | undefined,
+  olds?: Record<string, unknown>,
+): Promise<StreamProcessorOutputs> {
   const api = processorApi();
   const ref = refOf(inputs);
   const ctx = contextFor(api, inputs.timeoutSeconds);
@@ -239,7 +261,12 @@ async function createOrConverge(inputs: StreamProcessorInputs, createdBefore: bo
 }
 
 /** Converges on the desired state, then (with verifySeconds) watches a started processor stay up. */
-async function settleAndVerify(ref: ProcessorRef, inputs: StreamProcessorInputs, ctx: ConvergeContext, observed: ObservedProcessor | undefined): Promise<ObservedProcessor> {
+async function settleAndVerify(
+  ref: ProcessorRef,
+  inputs: StreamProcessorInputs,
+  ctx: ConvergeContext,
+  observed: ObservedProcessor | undefined,
+): Promise<ObservedProcessor> {
   const settled = await converge(ref, inputs.state, ctx, startWithBody(inputs), observed);
   return inputs.state === "STARTED" && inputs.verifySeconds ? verifyRunning(ref, ctx, inputs.verifySeconds, settled) : settled;
 }
@@ -266,7 +293,10 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
   g[Symbol.for(CONFIG_SLOT)] = cfg;
 }
 
-export async function check(_olds: StreamProcessorInputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.CheckResult<StreamProcessorInputs>> {
+export async function check(
+  _olds: StreamProcessorInputs,
+  news: StreamProcessorInputs,
+): Promise<pulumi.dynamic.CheckResult<StreamProcessorInputs>> {
   const { inputs, failures } = checkInputs(news as unknown as Record<string, unknown>);
   return failures.length > 0 ? { inputs: news, failures } : { inputs: inputs as unknown as StreamProcessorInputs };
 }
@@ -283,7 +313,8 @@ export async function create(inputs: StreamProcessorInputs): Promise<pulumi.dyna
 
 export async function read(id: string, props?: StreamProcessorOutputs): Promise<pulumi.dynamic.ReadResult<StreamProcessorOutputs>> {
   const ref = props?.projectId ? refOf(props) : parseResourceId(id);
-  if (!ref) throw new Error(`Cannot read stream processor: the resource id ${JSON.stringify(id)} is not projectId/workspaceName/processorName.`);
+  if (!ref)
+    throw new Error(`Cannot read stream processor: the resource id ${JSON.stringify(id)} is not projectId/workspaceName/processorName.`);
   const observed = await processorApi().get(ref);
   if (observed === undefined) {
     console.log(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
@@ -297,14 +328,19 @@ export async function read(id: string, props?: StreamProcessorOutputs): Promise<
     const mismatch = definitionMismatch(observed, { pipeline: old.pipeline, options: old.options });
     if (mismatch.includes("pipeline")) outs.pipeline = observed.pipeline;
     // resumeFromCheckpoint is ours (Atlas never stores it): it stays as the program set it.
-    if (mismatch.includes("options.dlq")) outs.options = compact({ dlq: observed.options?.dlq, resumeFromCheckpoint: old.options?.resumeFromCheckpoint });
+    if (mismatch.includes("options.dlq"))
+      outs.options = compact({ dlq: observed.options?.dlq, resumeFromCheckpoint: old.options?.resumeFromCheckpoint });
     if (observed.tier !== undefined && old.tier !== undefined) outs.tier = observed.tier;
     if (observed.failoverEnabled !== undefined && old.failoverEnabled !== undefined) outs.failoverEnabled = observed.failoverEnabled;
   }
   return { id, props: compact(outs) as unknown as StreamProcessorOutputs };
 }
 
-export async function update(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.UpdateResult<StreamProcessorOutputs>> {
+export async function update(
+  _id: string,
+  olds: StreamProcessorOutputs,
+  news: StreamProcessorInputs,
+): Promise<pulumi.dynamic.UpdateResult<StreamProcessorOutputs>> {
   const outs = await createOrConverge(news, olds.createdByResource, olds as unknown as Record<string, unknown>);
   return { outs };
 }

@@ -141,7 +141,13 @@ export class ProcessorApi {
     return this.act(ref, "stop", "stop", this.v.processor, undefined);
   }
 
-  private async act(ref: ProcessorRef, action: "start" | "stop", suffix: "start" | "startWith" | "stop", version: string, body: unknown): Promise<ActionOutcome> {
+  private async act(
+    ref: ProcessorRef,
+    action: "start" | "stop",
+    suffix: "start" | "startWith" | "stop",
+    version: string,
+    body: unknown,
+  ): Promise<ActionOutcome> {
     const tookEffect = async () => actionTookEffect(action, (await this.get(ref))?.state);
     try {
       const res = await this.http.call({
@@ -157,7 +163,9 @@ export class ProcessorApi {
         authHint: ROLES_HINT(ref.projectId),
       });
       if (res.timedOut) {
-        this.log(`[atlas] ${ref.processorName}: :${suffix} got ${res.timedOut}; Atlas may still apply it, so it is not sent again: reading until the processor settles`);
+        this.log(
+          `[atlas] ${ref.processorName}: :${suffix} got ${res.timedOut}; Atlas may still apply it, so it is not sent again: reading until the processor settles`,
+        );
         return "timed-out";
       }
       return res.appliedAfterFailure ? "already" : "sent";
@@ -169,7 +177,11 @@ export class ProcessorApi {
         try {
           applied = await tookEffect();
         } catch (readError) {
-          throw new UnverifiedActionError(`Atlas API POST ${processorPath(ref, suffix)}`, `HTTP ${e.status}${e.errorCode ? ` ${e.errorCode}` : ""}`, asError(readError));
+          throw new UnverifiedActionError(
+            `Atlas API POST ${processorPath(ref, suffix)}`,
+            `HTTP ${e.status}${e.errorCode ? ` ${e.errorCode}` : ""}`,
+            asError(readError),
+          );
         }
         if (applied) return "already";
       }
@@ -189,7 +201,8 @@ export class ProcessorApi {
       try {
         return await send();
       } catch (e) {
-        if (!isAtlasApiError(e) || classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) !== "connection-pending") throw e;
+        if (!isAtlasApiError(e) || classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) !== "connection-pending")
+          throw e;
         const connection = missingConnectionName(e.detail) ?? "?";
         const elapsed = Date.now() - started;
         const delay = retryDelayMs(attempt, undefined, options);
@@ -207,7 +220,9 @@ export class ProcessorApi {
               `If it was just created and needs longer to propagate, raise atlas-stream-processor:connectionWaitMs (now ${options.connectionWaitMs} ms).`,
           });
         }
-        this.log(`[atlas] ${ref.processorName}: waiting for connection ${connection} in workspace "${ref.workspaceName}" (Atlas does not know it yet; it may still be propagating), ${(elapsed / 1000).toFixed(1)}s of ${Math.round(options.connectionWaitMs / 1000)}s`);
+        this.log(
+          `[atlas] ${ref.processorName}: waiting for connection ${connection} in workspace "${ref.workspaceName}" (Atlas does not know it yet; it may still be propagating), ${(elapsed / 1000).toFixed(1)}s of ${Math.round(options.connectionWaitMs / 1000)}s`,
+        );
         await sleep(delay);
       }
     }
@@ -215,18 +230,20 @@ export class ProcessorApi {
 
   /** Creates the processor; a repeat that finds it already there (4xx) is checked by the caller. */
   async create(ref: ProcessorRef, def: ProcessorDefinitionBody): Promise<ObservedProcessor> {
-    const res = await this.withConnectionWait(ref, () => this.http.call({
-      method: "POST",
-      path: `${workspacePath(ref)}/processor`,
-      version: this.v.processor,
-      body: { name: ref.processorName, ...def },
-      // Not retried blindly: a lost answer to a create is settled by the caller's fresh read.
-      retryable: true,
-      slow: true,
-      tookEffect: async () => (await this.get(ref)) !== undefined,
-      explainNotFound: (code) => this.explainNotFound(ref, code),
-      authHint: ROLES_HINT(ref.projectId),
-    }));
+    const res = await this.withConnectionWait(ref, () =>
+      this.http.call({
+        method: "POST",
+        path: `${workspacePath(ref)}/processor`,
+        version: this.v.processor,
+        body: { name: ref.processorName, ...def },
+        // Not retried blindly: a lost answer to a create is settled by the caller's fresh read.
+        retryable: true,
+        slow: true,
+        tookEffect: async () => (await this.get(ref)) !== undefined,
+        explainNotFound: (code) => this.explainNotFound(ref, code),
+        authHint: ROLES_HINT(ref.projectId),
+      }),
+    );
     if (res.appliedAfterFailure) {
       const seen = await this.get(ref);
       if (seen) return seen;
@@ -236,17 +253,19 @@ export class ProcessorApi {
 
   /** PATCH the definition (the processor must not be running). */
   async modify(ref: ProcessorRef, def: Partial<ProcessorDefinitionBody>): Promise<void> {
-    await this.withConnectionWait(ref, () => this.http.call({
-      method: "PATCH",
-      path: processorPath(ref),
-      version: this.v.processor,
-      body: def,
-      // Sending the same definition twice is harmless.
-      retryable: true,
-      slow: true,
-      explainNotFound: (code) => this.explainNotFound(ref, code),
-      authHint: ROLES_HINT(ref.projectId),
-    }));
+    await this.withConnectionWait(ref, () =>
+      this.http.call({
+        method: "PATCH",
+        path: processorPath(ref),
+        version: this.v.processor,
+        body: def,
+        // Sending the same definition twice is harmless.
+        retryable: true,
+        slow: true,
+        explainNotFound: (code) => this.explainNotFound(ref, code),
+        authHint: ROLES_HINT(ref.projectId),
+      }),
+    );
   }
 
   /** DELETE the processor; gone already counts as deleted. */

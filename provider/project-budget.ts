@@ -4,7 +4,17 @@
  * answer. Kept on `globalThis` under a registered symbol: closure serialization would copy a
  * module-level variable into `__provider`.
  */
-import { DEFAULT_BUDGET_POLICY, admissionDelayMs, admitted, answered, emptyBudget, parseBucketParameters, projectOf, requestKind, type BudgetView } from "./budget";
+import {
+  DEFAULT_BUDGET_POLICY,
+  admissionDelayMs,
+  admitted,
+  answered,
+  emptyBudget,
+  parseBucketParameters,
+  projectOf,
+  requestKind,
+  type BudgetView,
+} from "./budget";
 import { parseRetryAfter } from "./retry";
 
 interface Budgets {
@@ -40,7 +50,13 @@ export async function admit(key: string, method: string): Promise<void> {
 }
 
 /** Records the answer (or its absence) of a request `admit` let through. */
-export function settle(key: string, status: number | undefined, headers: Record<string, unknown> | undefined, body: unknown, maxPauseMs: number): void {
+export function settle(
+  key: string,
+  status: number | undefined,
+  headers: Record<string, unknown> | undefined,
+  body: unknown,
+  maxPauseMs: number,
+): void {
   const b = budgets();
   const now = Date.now();
   const view = b.views[key] ?? emptyBudget(now);

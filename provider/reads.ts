@@ -83,7 +83,12 @@ export function readStats(http: AtlasHttpClient): ReadStats {
  * Reads one processor, sharing a list with concurrent reads of the same workspace when that
  * pays; `single` is the plain GET (used alone, and as the fallback when a list fails).
  */
-export function sharedRead(http: AtlasHttpClient, ref: ProcessorRef, version: string, single: () => Promise<ReadAnswer>): Promise<ReadAnswer> {
+export function sharedRead(
+  http: AtlasHttpClient,
+  ref: ProcessorRef,
+  version: string,
+  single: () => Promise<ReadAnswer>,
+): Promise<ReadAnswer> {
   const reads = readsOf(http);
   const key = JSON.stringify([ref.projectId, ref.workspaceName, version]);
   const ws = (reads.workspaces[key] ??= {
@@ -102,7 +107,8 @@ export function sharedRead(http: AtlasHttpClient, ref: ProcessorRef, version: st
     const now = Date.now();
     ws.lastAsk[ref.processorName] = now;
     const waiter: Waiter = { name: ref.processorName, askedAt: now, single, resolve, reject };
-    const serves = (round: ListRound) => answerServes({ askedAt: now, listSentAt: round.sentAt, changedAt: ws.changedAt[ref.processorName] }, reads.policy);
+    const serves = (round: ListRound) =>
+      answerServes({ askedAt: now, listSentAt: round.sentAt, changedAt: ws.changedAt[ref.processorName] }, reads.policy);
     if (ws.latest?.byName && serves(ws.latest)) {
       reads.stats.shared += 1;
       resolve(answerFrom(ws.latest.byName, ref.processorName));
@@ -163,26 +169,28 @@ function pump(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): vo
       ws.listInFlight = true;
       ws.inFlight = round;
       reads.stats.lists += 1;
-      listAll(http, reads, ws).then(
-        (byName) => {
-          round.byName = byName;
-          if (!ws.latest || ws.latest.sentAt <= round.sentAt) ws.latest = round;
-          reads.stats.shared += round.waiters.length;
-          for (const w of round.waiters) w.resolve(answerFrom(byName, w.name));
-        },
-        // The list failed after its own retries: each read falls back to its own GET, which
-        // reports its own error (a 404 naming what is missing, a 403, …) if it fails too.
-        () => {
-          for (const w of round.waiters) {
-            reads.stats.singles += 1;
-            w.single().then(w.resolve, w.reject);
-          }
-        },
-      ).finally(() => {
-        ws.listInFlight = false;
-        ws.inFlight = undefined;
-        pump(http, reads, ws);
-      });
+      listAll(http, reads, ws)
+        .then(
+          (byName) => {
+            round.byName = byName;
+            if (!ws.latest || ws.latest.sentAt <= round.sentAt) ws.latest = round;
+            reads.stats.shared += round.waiters.length;
+            for (const w of round.waiters) w.resolve(answerFrom(byName, w.name));
+          },
+          // The list failed after its own retries: each read falls back to its own GET, which
+          // reports its own error (a 404 naming what is missing, a 403, …) if it fails too.
+          () => {
+            for (const w of round.waiters) {
+              reads.stats.singles += 1;
+              w.single().then(w.resolve, w.reject);
+            }
+          },
+        )
+        .finally(() => {
+          ws.listInFlight = false;
+          ws.inFlight = undefined;
+          pump(http, reads, ws);
+        });
       return;
     }
   }
@@ -207,7 +215,10 @@ export function noteChange(http: AtlasHttpClient, method: string, path: string, 
   let name: string | undefined;
   try {
     // Names are percent-encoded in paths, so a literal ':' can only start an action suffix.
-    name = m[3] !== undefined ? decodeURIComponent(m[3].replace(/:(start|startWith|stop)$/, "")) : (JSON.parse(String(body)) as { name?: unknown }).name as string | undefined;
+    name =
+      m[3] !== undefined
+        ? decodeURIComponent(m[3].replace(/:(start|startWith|stop)$/, ""))
+        : ((JSON.parse(String(body)) as { name?: unknown }).name as string | undefined);
   } catch {
     name = undefined;
   }
@@ -242,7 +253,15 @@ async function listAll(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceR
     for (const item of results) if (item && typeof item.name === "string") out[item.name] = item;
     const links = Array.isArray(body.links) ? (body.links as { rel?: unknown }[]) : [];
     const total = typeof body.totalCount === "number" ? body.totalCount : undefined;
-    if (!needsNextPage(pageNum, results.length, total, links.some((l) => l?.rel === "next"))) break;
+    if (
+      !needsNextPage(
+        pageNum,
+        results.length,
+        total,
+        links.some((l) => l?.rel === "next"),
+      )
+    )
+      break;
   }
   return out;
 }

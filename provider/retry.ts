@@ -13,8 +13,17 @@
 export const RETRYABLE_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 /** Node/axios codes for "no answer": the request may or may not have reached Atlas. */
 export const RETRYABLE_CODES: readonly string[] = [
-  "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND",
-  "ERR_SOCKET_CONNECTION_TIMEOUT", "ECANCELED", "ERR_BAD_RESPONSE", "UND_ERR_SOCKET",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "ECANCELED",
+  "ERR_BAD_RESPONSE",
+  "UND_ERR_SOCKET",
 ];
 
 export interface FailureFacts {
@@ -111,7 +120,8 @@ export function missingConnectionName(detail: string | undefined): string | unde
 /** Classifies a failed call from its status (or no-answer code), Atlas's message and the call's kind. */
 export function classifyFailure(f: FailureReport): FailureClass {
   const text = (f.detail ?? "").toLowerCase();
-  if (f.action && (f.status === 504 || (f.status === undefined && f.code !== undefined && TIMEOUT_CODES.includes(f.code)))) return "action-timeout";
+  if (f.action && (f.status === 504 || (f.status === undefined && f.code !== undefined && TIMEOUT_CODES.includes(f.code))))
+    return "action-timeout";
   if (f.status === 400) {
     if (DEFINITE_PROCESSOR_MESSAGES.some((m) => text.includes(m))) return "definite";
     if (missingConnectionName(f.detail) !== undefined) return "connection-pending";

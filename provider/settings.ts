@@ -135,15 +135,22 @@ function optionsFrom(cfg: Lookup, env: Lookup): Partial<ClientOptions> {
     if (raw === undefined) continue;
     const source = fromCfg !== undefined ? keys.config : keys.env;
     if (name === "processorApiVersion" || name === "startWithApiVersion") {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new AtlasConfigError(`${source} must be an Atlas API version date like 2024-05-30, got ${JSON.stringify(raw)}.`);
-      out.versions = { ...DEFAULT_CLIENT_OPTIONS.versions, ...out.versions, [name === "processorApiVersion" ? "processor" : "startWith"]: raw };
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw))
+        throw new AtlasConfigError(`${source} must be an Atlas API version date like 2024-05-30, got ${JSON.stringify(raw)}.`);
+      out.versions = {
+        ...DEFAULT_CLIENT_OPTIONS.versions,
+        ...out.versions,
+        [name === "processorApiVersion" ? "processor" : "startWith"]: raw,
+      };
     } else if (name === "envelope") {
       if (raw !== "true" && raw !== "false") throw new AtlasConfigError(`${source} must be true or false, got ${JSON.stringify(raw)}.`);
       out.envelope = raw === "true";
     } else {
       const n = Number(raw);
       if (!Number.isFinite(n) || n < 0 || (name === "maxRetries" && !Number.isInteger(n))) {
-        throw new AtlasConfigError(`${source} must be a ${name === "maxRetries" ? "whole number" : "number of milliseconds"} ≥ 0, got ${JSON.stringify(raw)}.`);
+        throw new AtlasConfigError(
+          `${source} must be a ${name === "maxRetries" ? "whole number" : "number of milliseconds"} ≥ 0, got ${JSON.stringify(raw)}.`,
+        );
       }
       out[name as "requestTimeoutMs"] = n;
     }
@@ -184,7 +191,9 @@ export function normalizeBaseUrl(raw: string, source: string): string {
     throw new AtlasConfigError(`${source} is not a valid URL (${JSON.stringify(raw)}): use e.g. ${DEFAULT_BASE_URL}.`);
   }
   if (url.username || url.password) {
-    throw new AtlasConfigError(`${source} must not contain credentials: set them in mongodbatlas:publicKey/privateKey or clientId/clientSecret.`);
+    throw new AtlasConfigError(
+      `${source} must not contain credentials: set them in mongodbatlas:publicKey/privateKey or clientId/clientSecret.`,
+    );
   }
   if (url.protocol === "http:") {
     if (!LOOPBACK.test(url.hostname)) {
@@ -227,22 +236,33 @@ export function resolveSettings(
   else if (envBase) baseUrl = normalizeBaseUrl(envBase, "MONGODB_ATLAS_BASE_URL");
 
   const credentials =
-    credentialsFrom((f) => cfg(CONFIG_KEYS[f]), (f) => CONFIG_KEYS[f], "stack config") ??
-    credentialsFrom(fromEnv, envName, "environment");
+    credentialsFrom(
+      (f) => cfg(CONFIG_KEYS[f]),
+      (f) => CONFIG_KEYS[f],
+      "stack config",
+    ) ?? credentialsFrom(fromEnv, envName, "environment");
 
   return { baseUrl, credentials, options: normalizeOptions({ ...optionsFrom(cfg, envGet), ...stripUndefined(options) }) };
 }
 
 /** Fills every option from the defaults and checks the ones given. */
 export function normalizeOptions(options: Partial<ClientOptions>): ClientOptions {
-  const out: ClientOptions = { ...DEFAULT_CLIENT_OPTIONS, ...stripUndefined(options), versions: { ...DEFAULT_CLIENT_OPTIONS.versions, ...stripUndefined(options.versions ?? {}) } };
+  const out: ClientOptions = {
+    ...DEFAULT_CLIENT_OPTIONS,
+    ...stripUndefined(options),
+    versions: { ...DEFAULT_CLIENT_OPTIONS.versions, ...stripUndefined(options.versions ?? {}) },
+  };
   for (const key of ["requestTimeoutMs", "actionTimeoutMs", "actionSettleMs", "retryBudgetMs", "backoffBaseMs", "maxDelayMs"] as const) {
-    if (!(out[key] > 0)) throw new AtlasConfigError(`client option ${key} must be a positive number of milliseconds, got ${String(out[key])}.`);
+    if (!(out[key] > 0))
+      throw new AtlasConfigError(`client option ${key} must be a positive number of milliseconds, got ${String(out[key])}.`);
   }
-  if (!(out.connectionWaitMs >= 0)) throw new AtlasConfigError(`client option connectionWaitMs must be a number of milliseconds ≥ 0, got ${String(out.connectionWaitMs)}.`);
-  if (!Number.isInteger(out.maxRetries) || out.maxRetries < 0) throw new AtlasConfigError(`client option maxRetries must be a whole number ≥ 0, got ${String(out.maxRetries)}.`);
+  if (!(out.connectionWaitMs >= 0))
+    throw new AtlasConfigError(`client option connectionWaitMs must be a number of milliseconds ≥ 0, got ${String(out.connectionWaitMs)}.`);
+  if (!Number.isInteger(out.maxRetries) || out.maxRetries < 0)
+    throw new AtlasConfigError(`client option maxRetries must be a whole number ≥ 0, got ${String(out.maxRetries)}.`);
   for (const [op, v] of Object.entries(out.versions)) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new AtlasConfigError(`client option versions.${op} must be a date like 2024-05-30, got ${JSON.stringify(v)}.`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v))
+      throw new AtlasConfigError(`client option versions.${op} must be a date like 2024-05-30, got ${JSON.stringify(v)}.`);
   }
   return out;
 }
@@ -262,6 +282,12 @@ export function secretsOf(c: Credentials | undefined): string[] {
 /** A stable cache key for an endpoint-and-credential pair that does not hold the secret itself. */
 export function clientKey(s: ConnectionSettings, hash: (text: string) => string): string {
   const c = s.credentials;
-  const cred = !c ? "none" : c.kind === "serviceAccount" ? `sa:${c.clientId}:${hash(c.clientSecret)}` : c.kind === "apiKey" ? `key:${c.publicKey}:${hash(c.privateKey)}` : `token:${hash(c.token)}`;
+  const cred = !c
+    ? "none"
+    : c.kind === "serviceAccount"
+      ? `sa:${c.clientId}:${hash(c.clientSecret)}`
+      : c.kind === "apiKey"
+        ? `key:${c.publicKey}:${hash(c.privateKey)}`
+        : `token:${hash(c.token)}`;
   return `${s.baseUrl}|${cred}|${JSON.stringify(s.options)}`;
 }

@@ -29,12 +29,7 @@ export function satisfies(desired: DesiredState, observed: Observed): boolean {
   return observed === "STOPPED" || observed === "CREATED" || observed === "FAILED";
 }
 
-export type NextStep =
-  | { kind: "done" }
-  | { kind: "start" }
-  | { kind: "stop" }
-  | { kind: "wait" }
-  | { kind: "missing" };
+export type NextStep = { kind: "done" } | { kind: "start" } | { kind: "stop" } | { kind: "wait" } | { kind: "missing" };
 
 /** What converge should do, given the desired state and one fresh observation. */
 export function nextStep(desired: DesiredState, observed: Observed): NextStep {

@@ -22,8 +22,14 @@ function num(v: unknown): number {
 }
 
 const COUNT_KEYS = [
-  "inputMessageCount", "inputMessageSize", "outputMessageCount", "outputMessageSize",
-  "dlqMessageCount", "dlqMessageSize", "stateSize", "memoryTrackerBytes",
+  "inputMessageCount",
+  "inputMessageSize",
+  "outputMessageCount",
+  "outputMessageSize",
+  "dlqMessageCount",
+  "dlqMessageSize",
+  "stateSize",
+  "memoryTrackerBytes",
 ] as const;
 
 /** The typed stats, or undefined when the GET carried none (e.g. a processor never started). */
@@ -35,14 +41,23 @@ export function parseStats(raw: unknown): ProcessorStats | undefined {
     processorId: typeof s.processorId === "string" ? s.processorId : "",
     status: typeof s.status === "string" ? s.status : "",
     scaleFactor: num(s.scaleFactor ?? 0),
-    inputMessageCount: 0, inputMessageSize: 0, outputMessageCount: 0, outputMessageSize: 0,
-    dlqMessageCount: 0, dlqMessageSize: 0, stateSize: 0, memoryTrackerBytes: 0,
+    inputMessageCount: 0,
+    inputMessageSize: 0,
+    outputMessageCount: 0,
+    outputMessageSize: 0,
+    dlqMessageCount: 0,
+    dlqMessageSize: 0,
+    stateSize: 0,
+    memoryTrackerBytes: 0,
     ok: s.ok === true || s.ok === 1,
     operatorStats: Array.isArray(s.operatorStats)
-      ? s.operatorStats.filter((o): o is Record<string, unknown> => !!o && typeof o === "object").map((o) => ({ ...o, name: typeof o.name === "string" ? o.name : "" }) as OperatorStats)
+      ? s.operatorStats
+          .filter((o): o is Record<string, unknown> => !!o && typeof o === "object")
+          .map((o) => ({ ...o, name: typeof o.name === "string" ? o.name : "" }) as OperatorStats)
       : [],
   };
   for (const k of COUNT_KEYS) out[k] = int(s[k]);
-  if (s.changeStreamState && typeof s.changeStreamState === "object") out.changeStreamState = s.changeStreamState as Record<string, unknown>;
+  if (s.changeStreamState && typeof s.changeStreamState === "object")
+    out.changeStreamState = s.changeStreamState as Record<string, unknown>;
   return out;
 }

@@ -53,7 +53,10 @@ function checkName(property: string, v: unknown, failures: CheckFailure[]): void
  */
 function checkPathSegment(property: string, v: unknown, failures: CheckFailure[]): void {
   if (typeof v === "string" && v !== UNKNOWN && /^\.+$/.test(v)) {
-    failures.push({ property, reason: `${property} must not consist only of dots (got ${JSON.stringify(v)}): "." and ".." would address another URL; use the real name.` });
+    failures.push({
+      property,
+      reason: `${property} must not consist only of dots (got ${JSON.stringify(v)}): "." and ".." would address another URL; use the real name.`,
+    });
   }
 }
 
@@ -81,7 +84,10 @@ function checkPipeline(v: unknown, failures: CheckFailure[]): void {
   v.forEach((stage, i) => {
     if (isUnknown(stage)) return;
     if (!isPlainObject(stage)) {
-      failures.push({ property: `pipeline[${i}]`, reason: `pipeline[${i}] must be an object such as {"$match": {...}}, got ${describe(stage)}.` });
+      failures.push({
+        property: `pipeline[${i}]`,
+        reason: `pipeline[${i}] must be an object such as {"$match": {...}}, got ${describe(stage)}.`,
+      });
       return;
     }
     const keys = Object.keys(stage);
@@ -91,7 +97,10 @@ function checkPipeline(v: unknown, failures: CheckFailure[]): void {
         reason: `pipeline[${i}] must have exactly one top-level key (the stage operator), got ${keys.length}${keys.length ? ` (${keys.join(", ")})` : ""}: split it into one stage per operator.`,
       });
     } else if (!keys[0].startsWith("$")) {
-      failures.push({ property: `pipeline[${i}]`, reason: `pipeline[${i}] key "${keys[0]}" is not a stage operator: stage keys start with "$" (e.g. "$source").` });
+      failures.push({
+        property: `pipeline[${i}]`,
+        reason: `pipeline[${i}] key "${keys[0]}" is not a stage operator: stage keys start with "$" (e.g. "$source").`,
+      });
     }
   });
 }
@@ -169,12 +178,19 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         failures.push({ property: "options", reason: `options must be an object such as {dlq: {...}}, got ${describe(o)}.` });
       } else {
         for (const k of Object.keys(o)) {
-          if (k !== "dlq" && k !== "resumeFromCheckpoint") failures.push({ property: `options.${k}`, reason: `options.${k} is not supported: the options are dlq and resumeFromCheckpoint.` });
+          if (k !== "dlq" && k !== "resumeFromCheckpoint")
+            failures.push({
+              property: `options.${k}`,
+              reason: `options.${k} is not supported: the options are dlq and resumeFromCheckpoint.`,
+            });
         }
         if (o.dlq !== undefined && o.dlq !== null) checkDlq(o.dlq, failures);
         const r = o.resumeFromCheckpoint;
         if (r !== undefined && r !== null && !isUnknown(r) && typeof r !== "boolean") {
-          failures.push({ property: "options.resumeFromCheckpoint", reason: `options.resumeFromCheckpoint must be true or false, got ${describe(r)}.` });
+          failures.push({
+            property: "options.resumeFromCheckpoint",
+            reason: `options.resumeFromCheckpoint must be true or false, got ${describe(r)}.`,
+          });
         }
       }
     }
@@ -200,7 +216,10 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
   else if (!isUnknown(news.verifySeconds)) {
     const v = news.verifySeconds;
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-      failures.push({ property: "verifySeconds", reason: `verifySeconds must be a number of seconds ≥ 0 (0 = no watch after STARTED), got ${describe(v)}.` });
+      failures.push({
+        property: "verifySeconds",
+        reason: `verifySeconds must be a number of seconds ≥ 0 (0 = no watch after STARTED), got ${describe(v)}.`,
+      });
     }
   }
 
@@ -212,15 +231,31 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     }
   }
   const known = new Set([
-    "__provider", "projectId", "workspaceName", "processorName", "state", "timeoutSeconds",
-    "pipeline", "options", "tier", "startAtOperationTime", "resumeFromCheckpoint", "adoptExisting",
-    "failoverEnabled", "verifySeconds",
+    "__provider",
+    "projectId",
+    "workspaceName",
+    "processorName",
+    "state",
+    "timeoutSeconds",
+    "pipeline",
+    "options",
+    "tier",
+    "startAtOperationTime",
+    "resumeFromCheckpoint",
+    "adoptExisting",
+    "failoverEnabled",
+    "verifySeconds",
     // Output-only keys the resource class declares so they exist on `resource.state`; never inputs.
-    "processorId", "desiredState", "createdByResource",
+    "processorId",
+    "desiredState",
+    "createdByResource",
   ]);
   for (const key of Object.keys(news)) {
     if (!known.has(key)) {
-      failures.push({ property: key, reason: `${key} is not an input of StreamProcessor: check its spelling against the README's inputs table.` });
+      failures.push({
+        property: key,
+        reason: `${key} is not an input of StreamProcessor: check its spelling against the README's inputs table.`,
+      });
     }
   }
   for (const key of ["processorId", "desiredState", "createdByResource"]) {

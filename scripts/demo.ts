@@ -14,7 +14,11 @@ function banner(text: string): void {
 
 async function show(admin: EmulatorAdminClient, label: string): Promise<Record<string, string>> {
   const states = await admin.states([...NAMES, "inventory"]);
-  process.stdout.write(`Atlas (emulator) reports ${label}: ${Object.entries(states).map(([k, v]) => `${k}=${v}`).join("  ")}\n`);
+  process.stdout.write(
+    `Atlas (emulator) reports ${label}: ${Object.entries(states)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("  ")}\n`,
+  );
   return states;
 }
 
@@ -39,7 +43,12 @@ async function main(): Promise<void> {
 
     banner("pulumi up: keep orders and payments running");
     await proj.pulumi(["up", "--yes"]);
-    check(Object.values(await show(admin, "after up")).slice(0, 2).every((s) => s === "STARTED"), "orders and payments are STARTED");
+    check(
+      Object.values(await show(admin, "after up"))
+        .slice(0, 2)
+        .every((s) => s === "STARTED"),
+      "orders and payments are STARTED",
+    );
 
     banner("Out of band: the emulator marks 'orders' FAILED");
     await admin.fail("orders");

@@ -30,8 +30,10 @@ export const FAST_OPTIONS: Record<string, string> = {
 
 export async function configureProvider(url: string, creds: Creds, extra: Record<string, string> = {}): Promise<void> {
   const cfg: Record<string, string> = { "mongodbatlas:baseUrl": url, ...FAST_OPTIONS, ...extra };
-  if (creds.kind === "apiKey") Object.assign(cfg, { "mongodbatlas:publicKey": creds.publicKey, "mongodbatlas:privateKey": creds.privateKey });
-  if (creds.kind === "serviceAccount") Object.assign(cfg, { "mongodbatlas:clientId": creds.clientId, "mongodbatlas:clientSecret": creds.clientSecret });
+  if (creds.kind === "apiKey")
+    Object.assign(cfg, { "mongodbatlas:publicKey": creds.publicKey, "mongodbatlas:privateKey": creds.privateKey });
+  if (creds.kind === "serviceAccount")
+    Object.assign(cfg, { "mongodbatlas:clientId": creds.clientId, "mongodbatlas:clientSecret": creds.clientSecret });
   if (creds.kind === "accessToken") cfg["mongodbatlas:accessToken"] = creds.token;
   await streamProcessorProvider.configure!({
     config: {
@@ -83,8 +85,18 @@ const execFileAsync = promisify(execFile);
  */
 export async function atlasCurl(baseUrl: string, method: string, path: string, body?: unknown): Promise<number> {
   const args = [
-    "-s", "-o", "/dev/null", "-w", "%{http_code}", "--digest", "--user", `${API_KEY.publicKey}:${API_KEY.privateKey}`,
-    "-X", method, "-H", "Accept: application/vnd.atlas.2024-05-30+json",
+    "-s",
+    "-o",
+    "/dev/null",
+    "-w",
+    "%{http_code}",
+    "--digest",
+    "--user",
+    `${API_KEY.publicKey}:${API_KEY.privateKey}`,
+    "-X",
+    method,
+    "-H",
+    "Accept: application/vnd.atlas.2024-05-30+json",
   ];
   if (body !== undefined) args.push("-H", "Content-Type: application/vnd.atlas.2024-05-30+json", "--data", JSON.stringify(body));
   const { stdout } = await execFileAsync("curl", [...args, `${baseUrl}${path}`]);

@@ -43,6 +43,4 @@ export const messages = info.apply((p) => ({
 export const workspace = getStreamProcessorsOutput({
   projectId,
   workspaceName: pulumi.all([processor.workspaceName, processor.processorId]).apply(([name]) => name),
-}).apply((all) =>
-  Object.fromEntries(all.results.map((p) => [p.processorName, p.state])),
-);
+}).apply((all) => Object.fromEntries(all.results.map((p) => [p.processorName, p.state])));

@@ -28,7 +28,9 @@ describe("e2e: examples", function () {
 
   for (const ex of ["quickstart", "pipeline"]) {
     it(`examples/${ex} type-checks with its own tsconfig (package self-reference through "exports")`, () => {
-      execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO, "examples", ex, "tsconfig.json")], { stdio: "pipe" });
+      execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO, "examples", ex, "tsconfig.json")], {
+        stdio: "pipe",
+      });
     });
   }
 
@@ -41,11 +43,16 @@ describe("e2e: examples", function () {
     await proj.up();
     const sp = await admin.processor("solar-high-watts");
     expect(sp.observedState).to.equal("STARTED");
-    expect((sp as unknown as { options?: unknown }).options).to.deep.equal({ dlq: { connectionName: "sample_stream_solar", db: "streams", coll: "dlq" } });
+    expect((sp as unknown as { options?: unknown }).options).to.deep.equal({
+      dlq: { connectionName: "sample_stream_solar", db: "streams", coll: "dlq" },
+    });
     const outs = await proj.outputs();
     expect(outs.createdByResource).to.equal(true);
     await proj.destroy();
-    const gone = await admin.processor("solar-high-watts").then(() => false, () => true);
+    const gone = await admin.processor("solar-high-watts").then(
+      () => false,
+      () => true,
+    );
     expect(gone, "processor deleted by destroy").to.equal(true);
     expect(leakedSecrets(proj.transcript)).to.deep.equal([]);
   });

@@ -49,8 +49,22 @@ describe("e2e: Atlas as observed (slow actions, transient 400s, no orphans)", fu
     emu = await startEmulator({ transitionMs: 200, actionMode: "sync", actionMs: 1500, actionTimeoutMs: 500, quiet: true });
     admin = new EmulatorAdminClient(emu.url);
     const base = `/api/atlas/v2/groups/${PROJECT_ID}/streams/${WORKSPACE}/processor`;
-    await admin.fault({ method: "POST", path: base, kind: "status", status: 400, times: 1, body: generic("slow-solar", "no healthy upstream") });
-    await admin.fault({ method: "POST", path: `${base}/slow-solar:start`, kind: "status", status: 400, times: 1, body: generic("slow-solar", "failed to acquire resources for processor: internal error") });
+    await admin.fault({
+      method: "POST",
+      path: base,
+      kind: "status",
+      status: 400,
+      times: 1,
+      body: generic("slow-solar", "no healthy upstream"),
+    });
+    await admin.fault({
+      method: "POST",
+      path: `${base}/slow-solar:start`,
+      kind: "status",
+      status: 400,
+      times: 1,
+      body: generic("slow-solar", "failed to acquire resources for processor: internal error"),
+    });
     proj = await pipelineProject("sync", "slow-solar");
 
     const up = await proj.up();
@@ -66,7 +80,13 @@ describe("e2e: Atlas as observed (slow actions, transient 400s, no orphans)", fu
     await proj.destroy();
     expect(await calls("POST", "/processor/slow-solar:stop")).to.deep.equal([504]);
     expect(await calls("DELETE", "/processor/slow-solar")).to.deep.equal([204]);
-    expect(await admin.processor("slow-solar").then(() => false, () => true), "deleted").to.equal(true);
+    expect(
+      await admin.processor("slow-solar").then(
+        () => false,
+        () => true,
+      ),
+      "deleted",
+    ).to.equal(true);
     expect(leakedSecrets(proj.transcript)).to.deep.equal([]);
   });
 
@@ -74,16 +94,27 @@ describe("e2e: Atlas as observed (slow actions, transient 400s, no orphans)", fu
     emu = await startEmulator({ transitionMs: 200, quiet: true });
     admin = new EmulatorAdminClient(emu.url);
     const start = `/api/atlas/v2/groups/${PROJECT_ID}/streams/${WORKSPACE}/processor/orphan-solar:start`;
-    await admin.fault({ method: "POST", path: start, kind: "status", status: 400, times: 1, body: generic("orphan-solar", "RBAC: access denied") });
+    await admin.fault({
+      method: "POST",
+      path: start,
+      kind: "status",
+      status: 400,
+      times: 1,
+      body: generic("orphan-solar", "RBAC: access denied"),
+    });
     proj = await pipelineProject("orphan", "orphan-solar");
 
     const up = await proj.up([], { allowFail: true });
     expect(up.code).to.not.equal(0);
-    expect(up.stdout + up.stderr).to.include("RBAC: access denied").and.include("stays in the stack");
+    expect(up.stdout + up.stderr)
+      .to.include("RBAC: access denied")
+      .and.include("stays in the stack");
     expect((await admin.processor("orphan-solar")).observedState).to.equal("CREATED");
     expect(await calls("POST", "/processor/orphan-solar:start")).to.deep.equal([400]);
 
-    const state = JSON.parse(await proj.exportText()) as { deployment: { resources?: Array<{ type: string; id?: string; outputs?: Record<string, unknown> }> } };
+    const state = JSON.parse(await proj.exportText()) as {
+      deployment: { resources?: Array<{ type: string; id?: string; outputs?: Record<string, unknown> }> };
+    };
     const res = (state.deployment.resources ?? []).find((r) => r.type === "pulumi-nodejs:dynamic/atlas:StreamProcessor");
     expect(res, "the processor is in the stack").to.not.equal(undefined);
     expect(res!.id).to.equal(`${PROJECT_ID}/${WORKSPACE}/orphan-solar`);
@@ -92,7 +123,13 @@ describe("e2e: Atlas as observed (slow actions, transient 400s, no orphans)", fu
     await admin.clearRequests();
     await proj.destroy();
     expect(await calls("DELETE", "/processor/orphan-solar")).to.deep.equal([204]);
-    expect(await admin.processor("orphan-solar").then(() => false, () => true), "deleted").to.equal(true);
+    expect(
+      await admin.processor("orphan-solar").then(
+        () => false,
+        () => true,
+      ),
+      "deleted",
+    ).to.equal(true);
     expect(leakedSecrets(proj.transcript)).to.deep.equal([]);
   });
 });

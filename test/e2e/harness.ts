@@ -39,6 +39,7 @@ export function pulumiBin(): string {
     throw new Error(
       `The Pulumi CLI is not available and could not be built (scripts/pulumi-cli.sh failed: ${(e as Error).message.split("\n")[0]}). ` +
         "Put `pulumi` v3.248.x on PATH, or install Go so the script can build it from the Go module proxy.",
+      { cause: e },
     );
   }
   return cachedBin;
@@ -246,7 +247,12 @@ export class EmulatorAdminClient {
     return this.call("DELETE", "/faults");
   }
   async requests(): Promise<Array<{ method: string; path: string; status: number; authScheme: string; fault?: string }>> {
-    return (await this.call<{ requests: Array<{ method: string; path: string; status: number; authScheme: string; fault?: string }> }>("GET", "/requests")).requests;
+    return (
+      await this.call<{ requests: Array<{ method: string; path: string; status: number; authScheme: string; fault?: string }> }>(
+        "GET",
+        "/requests",
+      )
+    ).requests;
   }
   clearRequests(): Promise<unknown> {
     return this.call("DELETE", "/requests");
@@ -272,12 +278,37 @@ export function installPackedProject(programTs: string): string {
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "user-project", version: "0.0.0", private: true }, null, 2));
   execFileSync(
     "npm",
-    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `./${tgz}`, "@pulumi/pulumi@3.248.0", "typescript@~5.9.3", "@types/node@^20.19.0"],
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--prefer-offline",
+      "--loglevel=error",
+      `./${tgz}`,
+      "@pulumi/pulumi@3.248.0",
+      "typescript@~5.9.3",
+      "@types/node@^20.19.0",
+    ],
     { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
   );
   writeFileSync(
     path.join(dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { target: "ES2022", module: "node16", moduleResolution: "node16", strict: true, esModuleInterop: true, skipLibCheck: true, types: ["node"] }, files: ["index.ts"] }, null, 2),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2022",
+          module: "node16",
+          moduleResolution: "node16",
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          types: ["node"],
+        },
+        files: ["index.ts"],
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(path.join(dir, "Pulumi.yaml"), "name: user-project\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
   writeFileSync(path.join(dir, "index.ts"), programTs);
@@ -296,4 +327,3 @@ const processors = names.map((processorName) => new StreamProcessor(processorNam
 }));
 export const states = pulumi.all(processors.map((p) => p.state));
 `;
-

@@ -29,7 +29,10 @@ describe("e2e: the data functions (examples/inspect) and refresh: always", funct
     const yaml = readFileSync(path.join(EXAMPLE, "Pulumi.yaml"), "utf8");
     proj = await PulumiProject.create({ stack: "inspect", program: path.join(EXAMPLE, "index.ts"), pulumiYaml: yaml });
     // The harness wrote the example's Pulumi.yaml as is: point `main` at the example from the temporary folder.
-    writeFileSync(path.join(proj.dir, "Pulumi.yaml"), yaml.replace(/^main: .*$/m, `main: ${path.relative(proj.dir, path.join(EXAMPLE, "index.ts"))}`));
+    writeFileSync(
+      path.join(proj.dir, "Pulumi.yaml"),
+      yaml.replace(/^main: .*$/m, `main: ${path.relative(proj.dir, path.join(EXAMPLE, "index.ts"))}`),
+    );
     await proj.useEmulator(emu.url, "serviceAccount");
     await proj.config("processorName", "orders");
     await proj.config("verifySeconds", "1");

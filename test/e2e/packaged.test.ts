@@ -43,7 +43,14 @@ describe("e2e: the npm-packed package in a user's project under pulumi up", func
   it("converges through injected 500s and 429s", async () => {
     await proj!.config("processors", '["inventory","payments"]');
     await admin.fault({ method: "GET", path: "*/processor/payments", kind: "status", status: 500, times: 2 });
-    await admin.fault({ method: "POST", path: "*/processor/payments:start*", kind: "status", status: 429, times: 1, headers: { "Retry-After": "1" } });
+    await admin.fault({
+      method: "POST",
+      path: "*/processor/payments:start*",
+      kind: "status",
+      status: 429,
+      times: 1,
+      headers: { "Retry-After": "1" },
+    });
     await proj!.up();
     expect(await admin.states(["inventory", "payments"])).to.deep.equal({ inventory: "STARTED", payments: "STARTED" });
   });

@@ -42,7 +42,11 @@ describe("e2e: pulumi up of the quickstart against the emulator", function () {
 
   it("up starts the processors named in config and exports their observed states", async () => {
     await proj.up();
-    expect(await admin.states(["orders", "payments", "inventory"])).to.deep.equal({ orders: "STARTED", payments: "STARTED", inventory: "CREATED" });
+    expect(await admin.states(["orders", "payments", "inventory"])).to.deep.equal({
+      orders: "STARTED",
+      payments: "STARTED",
+      inventory: "CREATED",
+    });
     expect((await proj.outputs()).states).to.deep.equal({ orders: "STARTED", payments: "STARTED" });
     // Service-account auth: one token request for the whole `pulumi up`.
     const tokens = (await admin.requests()).filter((r) => r.path === "/api/oauth/token");
@@ -65,7 +69,10 @@ describe("e2e: pulumi up of the quickstart against the emulator", function () {
     expect(r.stdout).to.match(/~ +2 to update|2 to update/);
     // The refresh may fetch a service-account token; nothing else but GETs reaches Atlas.
     const calls = atlasCalls(await admin.requests());
-    expect(calls.some((q) => (q as { method?: string }).method === "GET"), "the refresh reads the processors").to.equal(true);
+    expect(
+      calls.some((q) => (q as { method?: string }).method === "GET"),
+      "the refresh reads the processors",
+    ).to.equal(true);
     const writes = calls.filter((q) => {
       const { method, path } = q as { method?: string; path?: string };
       return method !== "GET" && path !== "/api/oauth/token";
@@ -148,7 +155,14 @@ describe("e2e: failures and faults under pulumi up", function () {
     await proj.config("processors", '["inventory","payments"]');
     await admin.clearRequests();
     await admin.fault({ method: "GET", path: "*/processor/inventory", kind: "status", status: 500, times: 2 });
-    await admin.fault({ method: "POST", path: "*/processor/inventory:start*", kind: "status", status: 429, times: 2, headers: { "Retry-After": "1" } });
+    await admin.fault({
+      method: "POST",
+      path: "*/processor/inventory:start*",
+      kind: "status",
+      status: 429,
+      times: 2,
+      headers: { "Retry-After": "1" },
+    });
     await admin.fault({ method: "POST", path: "*/processor/payments:start*", kind: "status-after-apply", status: 500, times: 1 });
     await admin.fault({ method: "GET", path: "*/processor/payments", kind: "status", status: 503, times: 1 });
     await proj.up();

@@ -4,7 +4,21 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { parseDigestParams } from "../../emulator/digest";
-import { Client, G, OWNER, P, READONLY, SA, V_PROC, bearerClient, challenges, digestHeader, fetchToken, parseChallenge, rawRequest } from "./helpers";
+import {
+  Client,
+  G,
+  OWNER,
+  P,
+  READONLY,
+  SA,
+  V_PROC,
+  bearerClient,
+  challenges,
+  digestHeader,
+  fetchToken,
+  parseChallenge,
+  rawRequest,
+} from "./helpers";
 
 const run = promisify(execFile);
 
@@ -24,19 +38,42 @@ describe("emulator: authentication and authorisation", function () {
 
   describe("HTTP Digest", () => {
     it("accepts real `curl --digest` with the right key pair", async () => {
-      const r = await curl(["--digest", "--user", `${OWNER.user}:${OWNER.pass}`, "-H", `Accept: ${V_PROC}`, `${emu.url}${P}/processor/orders`]);
+      const r = await curl([
+        "--digest",
+        "--user",
+        `${OWNER.user}:${OWNER.pass}`,
+        "-H",
+        `Accept: ${V_PROC}`,
+        `${emu.url}${P}/processor/orders`,
+      ]);
       expect(r.code).to.equal(200);
       expect(JSON.parse(r.body).name).to.equal("orders");
     });
 
     it("lets real `curl --digest` start a processor (POST with the 2025-03-12 media type)", async () => {
-      const r = await curl(["--digest", "--user", `${OWNER.user}:${OWNER.pass}`, "-X", "POST", "-H", "Accept: application/vnd.atlas.2025-03-12+json", `${emu.url}${P}/processor/orders:start`]);
+      const r = await curl([
+        "--digest",
+        "--user",
+        `${OWNER.user}:${OWNER.pass}`,
+        "-X",
+        "POST",
+        "-H",
+        "Accept: application/vnd.atlas.2025-03-12+json",
+        `${emu.url}${P}/processor/orders:start`,
+      ]);
       expect(r.code).to.equal(200);
       expect(emu.admin.getProcessor(G, "demo-workspace", "orders")!.state).to.equal("STARTED");
     });
 
     it("refuses real `curl --digest` with a wrong password", async () => {
-      const r = await curl(["--digest", "--user", `${OWNER.user}:wrong-password`, "-H", `Accept: ${V_PROC}`, `${emu.url}${P}/processor/orders`]);
+      const r = await curl([
+        "--digest",
+        "--user",
+        `${OWNER.user}:wrong-password`,
+        "-H",
+        `Accept: ${V_PROC}`,
+        `${emu.url}${P}/processor/orders`,
+      ]);
       expect(r.code).to.equal(401);
       expect(JSON.parse(r.body).errorCode).to.equal("UNAUTHORIZED");
     });
@@ -91,11 +128,23 @@ describe("emulator: authentication and authorisation", function () {
       const ch = parseChallenge(challenges(first)[0]!);
       await new Promise((r) => setTimeout(r, 400)); // nonceTtlMs is 300
       const uri = `${P}/processors`;
-      const good = await rawRequest(emu.url, "GET", uri, { headers: { Accept: V_PROC, Authorization: digestHeader("GET", uri, ch, OWNER.user, OWNER.pass, "MD5", 1) } });
+      const good = await rawRequest(emu.url, "GET", uri, {
+        headers: { Accept: V_PROC, Authorization: digestHeader("GET", uri, ch, OWNER.user, OWNER.pass, "MD5", 1) },
+      });
       expect(good.status).to.equal(401);
-      expect(challenges(good).map(parseChallenge).every((c) => c.stale === "true")).to.equal(true);
-      const bad = await rawRequest(emu.url, "GET", uri, { headers: { Accept: V_PROC, Authorization: digestHeader("GET", uri, ch, OWNER.user, "nope", "MD5", 2) } });
-      expect(challenges(bad).map(parseChallenge).every((c) => c.stale === "false")).to.equal(true);
+      expect(
+        challenges(good)
+          .map(parseChallenge)
+          .every((c) => c.stale === "true"),
+      ).to.equal(true);
+      const bad = await rawRequest(emu.url, "GET", uri, {
+        headers: { Accept: V_PROC, Authorization: digestHeader("GET", uri, ch, OWNER.user, "nope", "MD5", 2) },
+      });
+      expect(
+        challenges(bad)
+          .map(parseChallenge)
+          .every((c) => c.stale === "false"),
+      ).to.equal(true);
     });
 
     it("rejects a response computed for a different URI", async () => {
@@ -106,7 +155,11 @@ describe("emulator: authentication and authorisation", function () {
     });
 
     it("parses quoted parameters with commas and escapes", () => {
-      expect(parseDigestParams('Digest username="a\\"b", uri="/x?a=1,2", nc=00000001')).to.deep.equal({ username: 'a"b', uri: "/x?a=1,2", nc: "00000001" });
+      expect(parseDigestParams('Digest username="a\\"b", uri="/x?a=1,2", nc=00000001')).to.deep.equal({
+        username: 'a"b',
+        uri: "/x?a=1,2",
+        nc: "00000001",
+      });
       expect(parseDigestParams("Basic abc")).to.equal(undefined);
     });
   });
@@ -124,7 +177,10 @@ describe("emulator: authentication and authorisation", function () {
     it("refuses a wrong client secret and a wrong grant type", async () => {
       expect((await fetchToken(emu.url, SA.clientId, "wrong")).status).to.equal(401);
       const r = await rawRequest(emu.url, "POST", "/api/oauth/token", {
-        headers: { Authorization: `Basic ${Buffer.from(`${SA.clientId}:${SA.clientSecret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${SA.clientId}:${SA.clientSecret}`).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
         body: "grant_type=password",
       });
       expect(r.status).to.equal(400);
@@ -136,7 +192,10 @@ describe("emulator: authentication and authorisation", function () {
       const c = new Client(emu.url, { kind: "bearer", token: t });
       expect((await c.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(200);
       const rv = await rawRequest(emu.url, "POST", "/api/oauth/revoke", {
-        headers: { Authorization: `Basic ${Buffer.from(`${SA.clientId}:${SA.clientSecret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${SA.clientId}:${SA.clientSecret}`).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
         body: `token=${encodeURIComponent(t)}&token_type_hint=access_token`,
       });
       expect(rv.status).to.equal(200);
@@ -188,11 +247,19 @@ describe("emulator: authentication and authorisation", function () {
     it("answers 403 to a valid credential that has no role on the project", async () => {
       emu.admin.seed({
         projects: [{ id: "bbbbbbbbbbbbbbbbbbbbbbbb", name: "other" }],
-        apiKeys: [{ publicKey: "other-key", privateKey: "other-secret", roles: [{ groupId: "bbbbbbbbbbbbbbbbbbbbbbbb", roleName: "GROUP_OWNER" }] }],
+        apiKeys: [
+          { publicKey: "other-key", privateKey: "other-secret", roles: [{ groupId: "bbbbbbbbbbbbbbbbbbbbbbbb", roleName: "GROUP_OWNER" }] },
+        ],
       });
       const c = new Client(emu.url, { kind: "digest", user: "other-key", pass: "other-secret" });
       expect((await c.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(403);
-      expect((await c.request("GET", `/api/atlas/v2/groups/bbbbbbbbbbbbbbbbbbbbbbbb/streams`, { accept: "application/vnd.atlas.2023-02-01+json" })).status).to.equal(200);
+      expect(
+        (
+          await c.request("GET", `/api/atlas/v2/groups/bbbbbbbbbbbbbbbbbbbbbbbb/streams`, {
+            accept: "application/vnd.atlas.2023-02-01+json",
+          })
+        ).status,
+      ).to.equal(200);
     });
 
     it("does not accept Basic auth on the Admin API (401 with the Digest challenge)", async () => {

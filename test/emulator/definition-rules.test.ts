@@ -10,8 +10,12 @@ import { admin, Client, G, OWNER, P, specErrors, V_PROC, V_WS, type Resp } from 
 
 const src = { $source: { connectionName: "sample_stream_solar" } };
 const emit = { $emit: { connectionName: "__testLog" } };
-const tumbling = (size: number) => ({ $tumblingWindow: { interval: { size, unit: "second" }, pipeline: [{ $group: { _id: null, n: { $sum: 1 } } }] } });
-const hopping = { $hoppingWindow: { interval: { size: 10, unit: "second" }, hopSize: { size: 5, unit: "second" }, pipeline: [{ $group: { _id: null } }] } };
+const tumbling = (size: number) => ({
+  $tumblingWindow: { interval: { size, unit: "second" }, pipeline: [{ $group: { _id: null, n: { $sum: 1 } } }] },
+});
+const hopping = {
+  $hoppingWindow: { interval: { size: 10, unit: "second" }, hopSize: { size: 5, unit: "second" }, pipeline: [{ $group: { _id: null } }] },
+};
 const session = { $sessionWindow: { partitionBy: "$k", gap: { size: 5, unit: "second" }, pipeline: [{ $group: { _id: "$k" } }] } };
 const match = (n: number) => ({ $match: { v: { $gt: n } } });
 const dlq = { connectionName: "sample_stream_solar", db: "dead", coll: "letters" };
@@ -36,7 +40,12 @@ describe("emulator: which pipeline changes need resumeFromCheckpoint: false (pur
     ["a stage added after $source", [src, emit], [src, match(1), emit], []],
     ["the $emit target changed", [src, emit], [src, { $emit: { connectionName: "other" } }], []],
     ["another $source connection", [src, emit], [{ $source: { connectionName: "other" } }, emit], ["$source"]],
-    ["a $source option added", [src, emit], [{ $source: { connectionName: "sample_stream_solar", config: { fullDocument: "updateLookup" } } }, emit], ["$source"]],
+    [
+      "a $source option added",
+      [src, emit],
+      [{ $source: { connectionName: "sample_stream_solar", config: { fullDocument: "updateLookup" } } }, emit],
+      ["$source"],
+    ],
     [
       "$source keys reordered (documents are ordered)",
       [{ $source: { connectionName: "c", timeField: { $toDate: "$t" } } }, emit],
@@ -47,8 +56,18 @@ describe("emulator: which pipeline changes need resumeFromCheckpoint: false (pur
     ["a hopping window added", [src, emit], [src, hopping, emit], ["$hoppingWindow"]],
     ["a session window removed", [src, session, emit], [src, emit], ["$sessionWindow"]],
     ["a tumbling window replaced by a hopping one", [src, tumbling(10), emit], [src, hopping, emit], ["$tumblingWindow", "$hoppingWindow"]],
-    ["$source and window both changed", [src, tumbling(10), emit], [{ $source: { connectionName: "x" } }, tumbling(11), emit], ["$source", "$tumblingWindow"]],
-    ["a window's inner pipeline changed", [src, tumbling(10)], [src, { $tumblingWindow: { interval: { size: 10, unit: "second" }, pipeline: [{ $group: { _id: "$k" } }] } }], ["$tumblingWindow"]],
+    [
+      "$source and window both changed",
+      [src, tumbling(10), emit],
+      [{ $source: { connectionName: "x" } }, tumbling(11), emit],
+      ["$source", "$tumblingWindow"],
+    ],
+    [
+      "a window's inner pipeline changed",
+      [src, tumbling(10)],
+      [src, { $tumblingWindow: { interval: { size: 10, unit: "second" }, pipeline: [{ $group: { _id: "$k" } }] } }],
+      ["$tumblingWindow"],
+    ],
   ];
   for (const [what, stored, next, stages] of table) {
     it(`${what}: ${stages.length ? stages.join(" and ") : "no checkpointed stage"} changed`, () => {
@@ -98,7 +117,20 @@ describe("emulator: fail after start with an injected clock (pure store)", () =>
   beforeEach(() => {
     now = 1000;
     s = new Store(50, () => now);
-    s.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", connections: [{ name: "src", type: "Sample" }], processors: [{ name: "p", state: "STOPPED", pipeline: [{ $source: { connectionName: "src" } }] }] }] }] });
+    s.applySeed({
+      projects: [
+        {
+          id: G,
+          workspaces: [
+            {
+              name: "w",
+              connections: [{ name: "src", type: "Sample" }],
+              processors: [{ name: "p", state: "STOPPED", pipeline: [{ $source: { connectionName: "src" } }] }],
+            },
+          ],
+        },
+      ],
+    });
   });
 
   it("armed before a start, it fails `ms` after the STARTING transition ends, once", () => {
@@ -162,7 +194,12 @@ describe("emulator: definition rules over HTTP", function () {
                 { name: "sink", state: "STOPPED", pipeline: [src, emit], options: { dlq } },
               ],
             },
-            { name: HA_WS, failoverRegions: ["DUBLIN_IRL"], connections: [{ name: "sample_stream_solar", type: "Sample" }], processors: [{ name: "ha", state: "STOPPED", pipeline: [src, emit] }] },
+            {
+              name: HA_WS,
+              failoverRegions: ["DUBLIN_IRL"],
+              connections: [{ name: "sample_stream_solar", type: "Sample" }],
+              processors: [{ name: "ha", state: "STOPPED", pipeline: [src, emit] }],
+            },
           ],
         },
       ],
@@ -176,7 +213,9 @@ describe("emulator: definition rules over HTTP", function () {
       const before = (await c.request("GET", `${P}/processors`, { accept: V_PROC })).json.totalCount;
       const r = await create(P, { name: "fo", pipeline: [src, emit], failoverEnabled: true });
       expect(r.status).to.equal(400);
-      expect(r.json).to.deep.equal(genericError("fo", "failover cannot be enabled: stream workspace demo-workspace has no failover regions"));
+      expect(r.json).to.deep.equal(
+        genericError("fo", "failover cannot be enabled: stream workspace demo-workspace has no failover regions"),
+      );
       valid("createGroupStreamProcessor", r);
       expect((await get(P, "fo")).status).to.equal(404);
       expect((await c.request("GET", `${P}/processors`, { accept: V_PROC })).json.totalCount).to.equal(before);
@@ -209,7 +248,9 @@ describe("emulator: definition rules over HTTP", function () {
       const before = await get(P, "sink");
       const r = await patch(P, "sink", { failoverEnabled: true, tier: "SP50", name: "renamed" });
       expect(r.status).to.equal(400);
-      expect(r.json).to.deep.equal(genericError("sink", "failover cannot be enabled: stream workspace demo-workspace has no failover regions"));
+      expect(r.json).to.deep.equal(
+        genericError("sink", "failover cannot be enabled: stream workspace demo-workspace has no failover regions"),
+      );
       valid("updateGroupStreamProcessor", r);
       expect((await get(P, "sink")).json).to.deep.equal(before.json);
       expect((await get(P, "renamed")).status).to.equal(404);
@@ -222,7 +263,12 @@ describe("emulator: definition rules over HTTP", function () {
       expect((await c.request("GET", P, { accept: V_WS })).json).to.not.have.property("failoverRegions");
       const created = await c.request("POST", `/api/atlas/v2/groups/${G}/streams`, {
         accept: V_WS,
-        body: { name: "ws2", dataProcessRegion: { cloudProvider: "AWS", region: "VIRGINIA_USA" }, failoverRegions: [{ cloudProvider: "AWS", region: "OREGON_USA" }], sampleConnections: { solar: true } },
+        body: {
+          name: "ws2",
+          dataProcessRegion: { cloudProvider: "AWS", region: "VIRGINIA_USA" },
+          failoverRegions: [{ cloudProvider: "AWS", region: "OREGON_USA" }],
+          sampleConnections: { solar: true },
+        },
       });
       expect(created.status, created.text).to.equal(200);
       valid("createGroupStreamWorkspace", created);
@@ -246,8 +292,12 @@ describe("emulator: definition rules over HTTP", function () {
     });
 
     it("the seed's failoverRegions must be an array of region names; the admin state and the data-file snapshot carry them", async () => {
-      expect(() => emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: "x", failoverRegions: "DUBLIN_IRL" as unknown as string[] }] }] })).to.throw(/failoverRegions must be an array/);
-      expect(() => emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: "x", failoverRegions: [""] }] }] })).to.throw(/failoverRegions\[0\] must be a non-empty string/);
+      expect(() =>
+        emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: "x", failoverRegions: "DUBLIN_IRL" as unknown as string[] }] }] }),
+      ).to.throw(/failoverRegions must be an array/);
+      expect(() => emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: "x", failoverRegions: [""] }] }] })).to.throw(
+        /failoverRegions\[0\] must be a non-empty string/,
+      );
       const state = (await admin(emu.url, "GET", "/admin/state")).json;
       const ha = state.projects[0].workspaces.find((w: { name: string }) => w.name === HA_WS);
       expect(ha.failoverRegions).to.deep.equal(["DUBLIN_IRL"]);
@@ -271,7 +321,12 @@ describe("emulator: definition rules over HTTP", function () {
       it(`a $source change ${what} answers 400 and changes nothing, the DLQ, tier and name included`, async () => {
         const before = await get(P, "sink");
         const recBefore = emu.admin.getProcessor(G, "demo-workspace", "sink");
-        const body = { pipeline: [newSource, emit], tier: "SP30", name: "renamed", ...(options ? { options: { ...options, dlq: {} } } : { options: { dlq: {} } }) };
+        const body = {
+          pipeline: [newSource, emit],
+          tier: "SP30",
+          name: "renamed",
+          ...(options ? { options: { ...options, dlq: {} } } : { options: { dlq: {} } }),
+        };
         const r = await patch(P, "sink", body);
         expect(r.status).to.equal(400);
         expect(r.json).to.deep.equal(genericError("sink", msg("$source")));
@@ -303,7 +358,10 @@ describe("emulator: definition rules over HTTP", function () {
     });
 
     it("resumeFromCheckpoint: false beside a DLQ keeps only the DLQ", async () => {
-      const r = await patch(P, "sink", { pipeline: [newSource, emit], options: { resumeFromCheckpoint: false, dlq: { ...dlq, coll: "x" } } });
+      const r = await patch(P, "sink", {
+        pipeline: [newSource, emit],
+        options: { resumeFromCheckpoint: false, dlq: { ...dlq, coll: "x" } },
+      });
       expect(r.status, r.text).to.equal(200);
       expect(r.json.options).to.deep.equal({ dlq: { ...dlq, coll: "x" } });
     });

@@ -16,7 +16,14 @@ describe("emulator: fault injection, request log and rate limiting", function ()
   const startPath = `${P}/processor/orders:start`;
 
   it("status: answers the status (with headers and body) for the next N requests without applying", async () => {
-    const f = await admin(emu.url, "POST", "/admin/faults", { method: "POST", path: "*/processor/orders:start", kind: "status", status: 503, times: 2, headers: { "Retry-After": "1" } });
+    const f = await admin(emu.url, "POST", "/admin/faults", {
+      method: "POST",
+      path: "*/processor/orders:start",
+      kind: "status",
+      status: 503,
+      times: 2,
+      headers: { "Retry-After": "1" },
+    });
     expect(f.status).to.equal(201);
     expect(f.json.id).to.be.a("string");
     for (let i = 0; i < 2; i++) {
@@ -33,7 +40,13 @@ describe("emulator: fault injection, request log and rate limiting", function ()
   });
 
   it("status with a custom body", async () => {
-    emu.admin.injectFault({ method: "GET", path: `${P}/processor/orders`, kind: "status", status: 429, body: { error: 429, errorCode: "RATE_LIMITED_TOKEN_BUCKET", detail: "slow down" } });
+    emu.admin.injectFault({
+      method: "GET",
+      path: `${P}/processor/orders`,
+      kind: "status",
+      status: 429,
+      body: { error: 429, errorCode: "RATE_LIMITED_TOKEN_BUCKET", detail: "slow down" },
+    });
     const r = await c.request("GET", `${P}/processor/orders`, { accept: V_PROC });
     expect(r.status).to.equal(429);
     expect(r.json.errorCode).to.equal("RATE_LIMITED_TOKEN_BUCKET");
@@ -72,7 +85,10 @@ describe("emulator: fault injection, request log and rate limiting", function ()
     emu.admin.injectFault({ method: "GET", path: `${P}/processors`, kind: "hang" });
     const token = (await fetchToken(emu.url)).json.access_token as string;
     const t0 = Date.now();
-    const err = await rawRequest(emu.url, "GET", `${P}/processors`, { headers: { Accept: V_PROC, Authorization: `Bearer ${token}` }, timeoutMs: 400 }).then(
+    const err = await rawRequest(emu.url, "GET", `${P}/processors`, {
+      headers: { Accept: V_PROC, Authorization: `Bearer ${token}` },
+      timeoutMs: 400,
+    }).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -80,7 +96,9 @@ describe("emulator: fault injection, request log and rate limiting", function ()
     expect(Date.now() - t0).to.be.at.least(390);
     // A second, hung request is still pending when the emulator closes: close() must not wait for it.
     emu.admin.injectFault({ method: "GET", path: `${P}/processors`, kind: "hang" });
-    const pending = rawRequest(emu.url, "GET", `${P}/processors`, { headers: { Accept: V_PROC, Authorization: `Bearer ${token}` } }).catch((e: Error) => e);
+    const pending = rawRequest(emu.url, "GET", `${P}/processors`, { headers: { Accept: V_PROC, Authorization: `Bearer ${token}` } }).catch(
+      (e: Error) => e,
+    );
     await new Promise((r) => setTimeout(r, 50));
     await emu.close();
     expect(await pending).to.be.instanceOf(Error);
@@ -117,7 +135,13 @@ describe("emulator: fault injection, request log and rate limiting", function ()
     expect(emu.admin.requests()).to.have.length(0);
     expect((await c.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(200);
     const log = await admin(emu.url, "GET", "/admin/requests");
-    expect(log.json.requests.at(-1)).to.include({ method: "GET", path: `${P}/processors`, status: 200, authScheme: "digest", principal: "demo-public-key" });
+    expect(log.json.requests.at(-1)).to.include({
+      method: "GET",
+      path: `${P}/processors`,
+      status: 200,
+      authScheme: "digest",
+      principal: "demo-public-key",
+    });
     expect((await admin(emu.url, "DELETE", "/admin/requests")).status).to.equal(200);
     expect((await admin(emu.url, "GET", "/admin/requests")).json.requests).to.have.length(0);
   });
@@ -127,7 +151,19 @@ describe("emulator: fault injection, request log and rate limiting", function ()
     expect(JSON.stringify(st.json)).to.not.include("demo-private-key");
     expect(JSON.stringify(st.json)).to.not.include("mdb_sa_sk_demo");
     expect(st.json.projects[0].workspaces[0].processors.map((p: any) => p.name)).to.deep.equal(["orders", "payments", "inventory"]);
-    const seeded = await admin(emu.url, "POST", "/admin/seed", { projects: [{ id: G, workspaces: [{ name: "demo-workspace", processors: [{ name: "extra", pipeline: [{ $source: { connectionName: "sample_stream_solar" } }], state: "STOPPED" }] }] }] });
+    const seeded = await admin(emu.url, "POST", "/admin/seed", {
+      projects: [
+        {
+          id: G,
+          workspaces: [
+            {
+              name: "demo-workspace",
+              processors: [{ name: "extra", pipeline: [{ $source: { connectionName: "sample_stream_solar" } }], state: "STOPPED" }],
+            },
+          ],
+        },
+      ],
+    });
     expect(seeded.status).to.equal(200);
     expect((await c.request("GET", `${P}/processor/extra`, { accept: V_PROC })).json.state).to.equal("STOPPED");
     const put = await admin(emu.url, "PUT", `/admin/processors/${G}/demo-workspace/extra/state`, { state: "STARTED" });

@@ -142,7 +142,11 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
 
     it("setActionMode switches modes; omitted keys keep their value and null turns the timeout off", async () => {
       await start({ transitionMs: 1_000 });
-      expect(emu.admin.setActionMode({ mode: "sync", actionMs: 10, actionTimeoutMs: 5 })).to.deep.equal({ mode: "sync", actionMs: 10, actionTimeoutMs: 5 });
+      expect(emu.admin.setActionMode({ mode: "sync", actionMs: 10, actionTimeoutMs: 5 })).to.deep.equal({
+        mode: "sync",
+        actionMs: 10,
+        actionTimeoutMs: 5,
+      });
       expect(emu.admin.setActionMode({ actionTimeoutMs: null })).to.deep.equal({ mode: "sync", actionMs: 10 });
       expect((await action("orders", "start")).status).to.equal(200);
       expect(await state("orders")).to.equal("STARTED");
@@ -169,7 +173,13 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     });
 
     it("keeps a custom body, and gives non-action paths the generic 504 body", async () => {
-      emu.admin.injectFault({ method: "POST", path: "*:stop", kind: "status-after-apply", status: 504, body: { error: 504, errorCode: "CUSTOM" } });
+      emu.admin.injectFault({
+        method: "POST",
+        path: "*:stop",
+        kind: "status-after-apply",
+        status: 504,
+        body: { error: 504, errorCode: "CUSTOM" },
+      });
       emu.admin.injectFault({ method: "GET", path: "*/processor/payments", kind: "status-after-apply", status: 504 });
       await action("orders", "start");
       expect((await action("orders", "stop")).json.errorCode).to.equal("CUSTOM");
@@ -182,9 +192,24 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
 
     const cases: Array<[string, unknown[], Record<string, unknown> | undefined, string]> = [
       ["$source", [{ $source: { connectionName: "kafkaProd" } }, { $emit: { connectionName: "__testLog" } }], undefined, "kafkaProd"],
-      ["$merge.into", [{ $source: { connectionName: "sample_stream_solar" } }, { $merge: { into: { connectionName: "atlasSink", db: "d", coll: "c" } } }], undefined, "atlasSink"],
-      ["$emit", [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "kafkaOut", topic: "t" } }], undefined, "kafkaOut"],
-      ["options.dlq", [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }], { dlq: { connectionName: "dlqConn", db: "d", coll: "c" } }, "dlqConn"],
+      [
+        "$merge.into",
+        [{ $source: { connectionName: "sample_stream_solar" } }, { $merge: { into: { connectionName: "atlasSink", db: "d", coll: "c" } } }],
+        undefined,
+        "atlasSink",
+      ],
+      [
+        "$emit",
+        [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "kafkaOut", topic: "t" } }],
+        undefined,
+        "kafkaOut",
+      ],
+      [
+        "options.dlq",
+        [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }],
+        { dlq: { connectionName: "dlqConn", db: "d", coll: "c" } },
+        "dlqConn",
+      ],
     ];
     for (const [where, pipeline, options, conn] of cases) {
       it(`create refuses a missing ${where} connection with the generic processor error and creates nothing`, async () => {
@@ -193,7 +218,10 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
         expect(r.status).to.equal(400);
         expect(r.json.errorCode).to.equal("STREAM_PROCESSOR_GENERIC_ERROR");
         expect(r.json.detail).to.equal(missingDetail("fresh", conn));
-        expect(r.json.parameters).to.deep.equal(["fresh", `connection named ${conn} does not exist. Check sp.listConnections() for available connections.`]);
+        expect(r.json.parameters).to.deep.equal([
+          "fresh",
+          `connection named ${conn} does not exist. Check sp.listConnections() for available connections.`,
+        ]);
         expect(r.json.reason).to.equal("Bad Request");
         expect(specErrors("createGroupStreamProcessor", r)).to.equal(undefined);
         expect(await names()).to.deep.equal(before);
@@ -203,7 +231,10 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
 
     it("modify refuses it too and leaves the stored definition unchanged", async () => {
       const before = emu.admin.getProcessor(G, WS_NAME, "payments")!;
-      const r = await patch("payments", { pipeline: [{ $source: { connectionName: "gone" } }, { $emit: { connectionName: "__testLog" } }], tier: "SP50" });
+      const r = await patch("payments", {
+        pipeline: [{ $source: { connectionName: "gone" } }, { $emit: { connectionName: "__testLog" } }],
+        tier: "SP50",
+      });
       expect(r.status).to.equal(400);
       expect(r.json.detail).to.equal(missingDetail("payments", "gone"));
       expect(specErrors("updateGroupStreamProcessor", r)).to.equal(undefined);
@@ -213,7 +244,10 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     });
 
     it("accepts inline documents without a connection and the built-in __testLog sink", async () => {
-      const r = await create({ name: "inline", pipeline: [{ $source: { documents: [{ a: 1 }] } }, { $emit: { connectionName: "__testLog" } }] });
+      const r = await create({
+        name: "inline",
+        pipeline: [{ $source: { documents: [{ a: 1 }] } }, { $emit: { connectionName: "__testLog" } }],
+      });
       expect(r.status).to.equal(200);
       expect(r.json.name).to.equal("inline");
     });
@@ -266,14 +300,39 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
   describe("values Atlas fills in", () => {
     const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
     const STATS_KEYS = [
-      "name", "processorId", "status", "scaleFactor", "inputMessageCount", "inputMessageSize", "outputMessageCount", "outputMessageSize",
-      "dlqMessageCount", "dlqMessageSize", "stateSize", "memoryTrackerBytes", "ok", "changeStreamState", "operatorStats",
+      "name",
+      "processorId",
+      "status",
+      "scaleFactor",
+      "inputMessageCount",
+      "inputMessageSize",
+      "outputMessageCount",
+      "outputMessageSize",
+      "dlqMessageCount",
+      "dlqMessageSize",
+      "stateSize",
+      "memoryTrackerBytes",
+      "ok",
+      "changeStreamState",
+      "operatorStats",
     ];
 
     it("a processor created without a tier reports its workspace's tier; an explicit tier wins", async () => {
       await start({
         seed: {
-          projects: [{ id: G, workspaces: [{ name: "w50", tier: "SP50", connections: [{ name: "sample_stream_solar", type: "Sample" }], processors: [{ name: "seeded", pipeline }] }] }],
+          projects: [
+            {
+              id: G,
+              workspaces: [
+                {
+                  name: "w50",
+                  tier: "SP50",
+                  connections: [{ name: "sample_stream_solar", type: "Sample" }],
+                  processors: [{ name: "seeded", pipeline }],
+                },
+              ],
+            },
+          ],
           apiKeys: [{ publicKey: OWNER.user, privateKey: OWNER.pass, roles: [{ groupId: G, roleName: "GROUP_OWNER" }] }],
         },
       });
@@ -290,7 +349,13 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
       await start();
       const before = await get("orders");
       expect(Object.keys(before.json.stats)).to.deep.equal(STATS_KEYS);
-      expect(before.json.stats).to.deep.include({ name: "orders", processorId: before.json._id, inputMessageCount: 0, ok: 1, scaleFactor: 1 });
+      expect(before.json.stats).to.deep.include({
+        name: "orders",
+        processorId: before.json._id,
+        inputMessageCount: 0,
+        ok: 1,
+        scaleFactor: 1,
+      });
       await action("orders", "start");
       await sleep(60);
       const first = (await get("orders")).json;
@@ -314,7 +379,20 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     it("counts nothing while a start is still STARTING, then one message per 10 ms (injected clock)", () => {
       let now = 0;
       const s = new Store(100, () => now);
-      s.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", connections: [{ name: "src", type: "Sample" }], processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }] }] }] }] });
+      s.applySeed({
+        projects: [
+          {
+            id: G,
+            workspaces: [
+              {
+                name: "w",
+                connections: [{ name: "src", type: "Sample" }],
+                processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }] }],
+              },
+            ],
+          },
+        ],
+      });
       s.startProcessor(G, "w", "p");
       const countAt = (t: number) => {
         now = t;
@@ -329,7 +407,15 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
 
   describe("CLI", () => {
     it("parses --action-mode, --action-ms, --action-timeout-ms and --connection-propagation-ms", () => {
-      const o = parseArgs(["--action-mode", "sync", "--action-ms", "30000", "--action-timeout-ms=20000", "--connection-propagation-ms", "5000"]);
+      const o = parseArgs([
+        "--action-mode",
+        "sync",
+        "--action-ms",
+        "30000",
+        "--action-timeout-ms=20000",
+        "--connection-propagation-ms",
+        "5000",
+      ]);
       expect(o).to.deep.include({ actionMode: "sync", actionMs: 30000, actionTimeoutMs: 20000, connectionPropagationMs: 5000 });
       expect(() => parseArgs(["--action-mode", "later"])).to.throw(/--action-mode needs async or sync/);
       expect(() => parseArgs(["--action-ms", "-1"])).to.throw(/non-negative integer/);

@@ -43,24 +43,21 @@ export function rawRequest(
 ): Promise<Resp> {
   return new Promise((resolve, reject) => {
     const u = new URL(base);
-    const req = http.request(
-      { host: u.hostname, port: u.port, method, path: pathAndQuery, headers: opts.headers ?? {}, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let json: any;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, distinct: res.headersDistinct });
-        });
-        res.on("error", reject);
-      },
-    );
+    const req = http.request({ host: u.hostname, port: u.port, method, path: pathAndQuery, headers: opts.headers ?? {}, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json: any;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, distinct: res.headersDistinct });
+      });
+      res.on("error", reject);
+    });
     req.on("error", reject);
     if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error("client timeout")));
     if (opts.body !== undefined) req.end(opts.body);
@@ -96,7 +93,10 @@ export function digestHeader(
   nc: number,
   cnonce = randomBytes(8).toString("hex"),
 ): string {
-  const H = (s: string) => createHash(algorithm.startsWith("SHA-256") ? "sha256" : "md5").update(s).digest("hex");
+  const H = (s: string) =>
+    createHash(algorithm.startsWith("SHA-256") ? "sha256" : "md5")
+      .update(s)
+      .digest("hex");
   let ha1 = H(`${user}:${ch.realm}:${pass}`);
   if (algorithm.endsWith("-sess")) ha1 = H(`${ha1}:${ch.nonce}:${cnonce}`);
   const ha2 = H(`${method}:${uri}`);
@@ -122,7 +122,11 @@ export class Client {
     return undefined;
   }
 
-  async request(method: string, pathAndQuery: string, opts: { body?: unknown; accept?: string; headers?: Record<string, string> } = {}): Promise<Resp> {
+  async request(
+    method: string,
+    pathAndQuery: string,
+    opts: { body?: unknown; accept?: string; headers?: Record<string, string> } = {},
+  ): Promise<Resp> {
     const send = () => {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.accept !== undefined) headers.Accept = opts.accept;
@@ -139,7 +143,9 @@ export class Client {
     if (r.status === 401 && this.auth.kind === "digest") {
       const alg = this.auth.algorithm ?? "MD5";
       const wanted = alg.replace("-sess", "");
-      const ch = challenges(r).map(parseChallenge).find((c) => (c.algorithm ?? "MD5") === wanted);
+      const ch = challenges(r)
+        .map(parseChallenge)
+        .find((c) => (c.algorithm ?? "MD5") === wanted);
       if (ch) {
         this.challenge = ch;
         this.nc = 0;
@@ -246,7 +252,8 @@ export function responseValidator(operationId: string, status: number, mediaType
   if (!resp) throw new Error(`${operationId} declares no ${status} response`);
   if (resp.$ref) resp = spec().components.responses[resp.$ref.split("/").pop()];
   const media = resp.content?.[mediaType];
-  if (!media) throw new Error(`${operationId} ${status} declares no ${mediaType} content (has ${Object.keys(resp.content ?? {}).join(", ")})`);
+  if (!media)
+    throw new Error(`${operationId} ${status} declares no ${mediaType} content (has ${Object.keys(resp.content ?? {}).join(", ")})`);
   let v: ValidateFunction | null = null;
   if (media.schema) {
     const ref: string = media.schema.$ref;
@@ -258,13 +265,16 @@ export function responseValidator(operationId: string, status: number, mediaType
 
 /** Validates a value against one of the spec's component schemas (e.g. `ApiError`); undefined when valid. */
 export function componentErrors(schemaName: string, value: unknown): string | undefined {
-  const v = getAjv().getSchema(`atlas#/components/schemas/${schemaName}`) ?? getAjv().compile({ $ref: `atlas#/components/schemas/${schemaName}` });
+  const v =
+    getAjv().getSchema(`atlas#/components/schemas/${schemaName}`) ?? getAjv().compile({ $ref: `atlas#/components/schemas/${schemaName}` });
   return v(value) ? undefined : getAjv().errorsText(v.errors);
 }
 
 /** Asserts a response matches the spec for its status; returns the ajv errors text if not. */
 export function specErrors(operationId: string, r: Resp): string | undefined {
-  const ct = String(r.headers["content-type"] ?? "").split(";")[0]!.trim();
+  const ct = String(r.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim();
   let v: ValidateFunction | null;
   try {
     if (r.status === 204) {

@@ -47,7 +47,9 @@ describe("emulator: persistence, seeds and CLI", function () {
     const file = path.join(dir, "state.json");
     const emu = await startEmulator({ dataFile: file });
     const c = await bearerClient(emu.url);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => c.request("POST", `${P}/processor`, { accept: V_PROC, body: { name: `p${i}`, pipeline } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => c.request("POST", `${P}/processor`, { accept: V_PROC, body: { name: `p${i}`, pipeline } })),
+    );
     await emu.close();
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
     const names = doc.state.projects[0].workspaces[0].processors.map((p: any) => p.name);
@@ -65,7 +67,12 @@ describe("emulator: persistence, seeds and CLI", function () {
     expect(err?.message).to.match(/corrupt/i);
     expect(fs.readFileSync(file, "utf8")).to.equal("{ this is not json");
     fs.writeFileSync(file, JSON.stringify({ hello: "world" }));
-    expect(await startEmulator({ dataFile: file }).then(() => "started", (e: Error) => e.message)).to.include(file);
+    expect(
+      await startEmulator({ dataFile: file }).then(
+        () => "started",
+        (e: Error) => e.message,
+      ),
+    ).to.include(file);
   });
 
   it("starts empty with seed {} and from a seed file path; rejects an invalid seed", async () => {
@@ -74,12 +81,25 @@ describe("emulator: persistence, seeds and CLI", function () {
     expect(r.status).to.equal(401); // no keys at all
     await empty.close();
     const seedFile = path.join(dir, "seed.json");
-    fs.writeFileSync(seedFile, JSON.stringify({ projects: [{ id: "cccccccccccccccccccccccc", name: "x", workspaces: [{ name: "w", processors: [{ name: "p", pipeline }] }] }], apiKeys: [{ publicKey: "k", privateKey: "s", roles: [{ groupId: "cccccccccccccccccccccccc", roleName: "GROUP_OWNER" }] }] }));
+    fs.writeFileSync(
+      seedFile,
+      JSON.stringify({
+        projects: [{ id: "cccccccccccccccccccccccc", name: "x", workspaces: [{ name: "w", processors: [{ name: "p", pipeline }] }] }],
+        apiKeys: [{ publicKey: "k", privateKey: "s", roles: [{ groupId: "cccccccccccccccccccccccc", roleName: "GROUP_OWNER" }] }],
+      }),
+    );
     const fromFile = await startEmulator({ seed: seedFile });
-    const g = await new Client(fromFile.url, { kind: "digest", user: "k", pass: "s" }).request("GET", `/api/atlas/v2/groups/cccccccccccccccccccccccc/streams/w/processor/p`, { accept: V_PROC });
+    const g = await new Client(fromFile.url, { kind: "digest", user: "k", pass: "s" }).request(
+      "GET",
+      `/api/atlas/v2/groups/cccccccccccccccccccccccc/streams/w/processor/p`,
+      { accept: V_PROC },
+    );
     expect(g.json.state).to.equal("CREATED");
     await fromFile.close();
-    const bad = await startEmulator({ seed: { projects: [{ id: "nope" }] } as never }).then(() => "", (e: Error) => e.message);
+    const bad = await startEmulator({ seed: { projects: [{ id: "nope" }] } as never }).then(
+      () => "",
+      (e: Error) => e.message,
+    );
     expect(bad).to.match(/projects\[0\]\.id/);
   });
 
@@ -88,7 +108,11 @@ describe("emulator: persistence, seeds and CLI", function () {
     expect(seed.projects[0]).to.include({ id: G, name: "demo-project" });
     const ws = seed.projects[0].workspaces[0];
     expect(ws.name).to.equal("demo-workspace");
-    expect(ws.processors.map((p: any) => [p.name, p.state])).to.deep.equal([["orders", "CREATED"], ["payments", "STOPPED"], ["inventory", "CREATED"]]);
+    expect(ws.processors.map((p: any) => [p.name, p.state])).to.deep.equal([
+      ["orders", "CREATED"],
+      ["payments", "STOPPED"],
+      ["inventory", "CREATED"],
+    ]);
     expect(seed.apiKeys.map((k: any) => [k.publicKey, k.privateKey, k.roles[0].roleName])).to.deep.equal([
       ["demo-public-key", "demo-private-key", "GROUP_OWNER"],
       ["readonly-public-key", "readonly-private-key", "GROUP_READ_ONLY"],
@@ -104,7 +128,13 @@ describe("emulator: persistence, seeds and CLI", function () {
       for (const ch of children) if (ch.exitCode === null) ch.kill("SIGKILL");
     });
 
-    function launch(args: string[]): { child: ChildProcess; url: Promise<string>; exit: Promise<number | null>; out: () => string; err: () => string } {
+    function launch(args: string[]): {
+      child: ChildProcess;
+      url: Promise<string>;
+      exit: Promise<number | null>;
+      out: () => string;
+      err: () => string;
+    } {
       const child = spawn(tsx, [cli, ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
       children.push(child);
       let out = "";

@@ -90,7 +90,10 @@ describe("emulator: versioning, envelope and bad input", function () {
     it("400 for an invalid group id, 404 for an unknown project, processor or route, 405 for a wrong method", async () => {
       const bad = await c.request("GET", `/api/atlas/v2/groups/XYZ/streams/demo-workspace/processors`, { accept: V_PROC });
       expect(bad.status).to.equal(400);
-      expect((await c.request("GET", `/api/atlas/v2/groups/aaaaaaaaaaaaaaaaaaaaaaaa/streams/demo-workspace/processors`, { accept: V_PROC })).status).to.equal(404);
+      expect(
+        (await c.request("GET", `/api/atlas/v2/groups/aaaaaaaaaaaaaaaaaaaaaaaa/streams/demo-workspace/processors`, { accept: V_PROC }))
+          .status,
+      ).to.equal(404);
       const np = await c.request("GET", `${P}/processor/ghost`, { accept: V_PROC });
       expect(np.status).to.equal(404);
       expect(np.json.error).to.equal(404);
@@ -122,7 +125,10 @@ describe("emulator: versioning, envelope and bad input", function () {
         expect(r.headers["content-type"]).to.equal("application/json");
         expect(r.json.badRequestDetail.fields[0].field, JSON.stringify(body)).to.equal(field);
       }
-      const sw = await c.request("POST", `${P}/processor/orders:startWith`, { accept: V_START_WITH, body: { startAtOperationTime: "yesterday" } });
+      const sw = await c.request("POST", `${P}/processor/orders:startWith`, {
+        accept: V_START_WITH,
+        body: { startAtOperationTime: "yesterday" },
+      });
       expect(sw.status).to.equal(400);
       expect(sw.json.badRequestDetail.fields[0].field).to.equal("startAtOperationTime");
       const pa = await c.request("PATCH", `${P}/processor/payments`, { accept: V_PROC, body: { pipeline: "x" } });
@@ -154,7 +160,9 @@ describe("emulator: versioning, envelope and bad input", function () {
       }
       const weird = await c.request("BREW", `${P}/processor/orders`, { accept: V_PROC });
       expect(weird.status).to.be.within(400, 499);
-      const huge = await rawRequest(emu.url, "GET", `${P}/processors`, { headers: { Accept: V_PROC, "X-Big": "y".repeat(64 * 1024) } }).catch((e: Error) => e);
+      const huge = await rawRequest(emu.url, "GET", `${P}/processors`, {
+        headers: { Accept: V_PROC, "X-Big": "y".repeat(64 * 1024) },
+      }).catch((e: Error) => e);
       if (!(huge instanceof Error)) expect(huge.status).to.equal(431);
       for (const payload of ["GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "\u0000\u0001\u0002\r\n\r\n"]) {
         await new Promise<void>((resolve) => {
@@ -164,7 +172,12 @@ describe("emulator: versioning, envelope and bad input", function () {
           s.on("error", () => resolve());
         });
       }
-      for (const body of ["\u0000\u00ff", "null", '{"name":"x","pipeline":[{"$source":{}}],"__proto__":{"polluted":true}}', "9".repeat(10000)]) {
+      for (const body of [
+        "\u0000\u00ff",
+        "null",
+        '{"name":"x","pipeline":[{"$source":{}}],"__proto__":{"polluted":true}}',
+        "9".repeat(10000),
+      ]) {
         const r = await c.request("POST", `${P}/processor`, { accept: V_PROC, body });
         expect(r.status, body.slice(0, 20)).to.equal(400);
       }

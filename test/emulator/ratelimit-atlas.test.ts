@@ -5,7 +5,20 @@ import { expect } from "chai";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { parseArgs } from "../../emulator/cli";
 import { RateLimiter, refillTerms } from "../../emulator/ratelimit";
-import { Client, G, OWNER, P, V_PROC, admin, bearerClient, fetchToken, rawRequest, responseValidator, specErrors, type Resp } from "./helpers";
+import {
+  Client,
+  G,
+  OWNER,
+  P,
+  V_PROC,
+  admin,
+  bearerClient,
+  fetchToken,
+  rawRequest,
+  responseValidator,
+  specErrors,
+  type Resp,
+} from "./helpers";
 
 const SET = "api/atlas/v2/groups/{groupId}/streams";
 const G2 = "5f0000000000000000000002";
@@ -22,7 +35,11 @@ function seedOtherProject(emu: RunningEmulator): void {
   });
 }
 
-const limited = (r: Resp) => ({ limit: r.headers["ratelimit-limit"], remaining: r.headers["ratelimit-remaining"], retryAfter: r.headers["retry-after"] });
+const limited = (r: Resp) => ({
+  limit: r.headers["ratelimit-limit"],
+  remaining: r.headers["ratelimit-remaining"],
+  retryAfter: r.headers["retry-after"],
+});
 
 describe("emulator: Atlas rate limits, transient processor errors and the 406", function () {
   let emu: RunningEmulator | undefined;
@@ -162,7 +179,11 @@ describe("emulator: Atlas rate limits, transient processor errors and the 406", 
 
     it("is set by the CLI's --rate-limit-scope, by setRateLimit and by the admin settings", async () => {
       expect(parseArgs(["--rate-limit", "100/10", "--rate-limit-scope", "credential"])).to.include({ transitionMs: 500 });
-      expect((parseArgs(["--rate-limit-scope=credential", "--rate-limit", "100/10"]) as EmulatorOptions).rateLimit).to.deep.equal({ capacity: 100, refillPerSecond: 10, scope: "credential" });
+      expect((parseArgs(["--rate-limit-scope=credential", "--rate-limit", "100/10"]) as EmulatorOptions).rateLimit).to.deep.equal({
+        capacity: 100,
+        refillPerSecond: 10,
+        scope: "credential",
+      });
       expect((parseArgs(["--rate-limit", "100/10"]) as EmulatorOptions).rateLimit).to.deep.equal({ capacity: 100, refillPerSecond: 10 });
       expect(() => parseArgs(["--rate-limit-scope", "credential"])).to.throw(/needs --rate-limit/);
       expect(() => parseArgs(["--rate-limit", "100/10", "--rate-limit-scope", "org"])).to.throw(/project or credential/);
@@ -174,10 +195,14 @@ describe("emulator: Atlas rate limits, transient processor errors and the 406", 
       const bearer = await bearerClient(e.url);
       expect((await digest.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(200);
       expect((await bearer.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(200);
-      expect((await admin(e.url, "PUT", "/admin/settings", { rateLimit: { capacity: 1, refillPerSecond: 0.001, scope: "project" } })).status).to.equal(200);
+      expect(
+        (await admin(e.url, "PUT", "/admin/settings", { rateLimit: { capacity: 1, refillPerSecond: 0.001, scope: "project" } })).status,
+      ).to.equal(200);
       expect((await digest.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(200);
       expect((await bearer.request("GET", `${P}/processors`, { accept: V_PROC })).status).to.equal(429);
-      expect((await admin(e.url, "PUT", "/admin/settings", { rateLimit: { capacity: 1, refillPerSecond: 1, scope: "everyone" } })).status).to.equal(400);
+      expect(
+        (await admin(e.url, "PUT", "/admin/settings", { rateLimit: { capacity: 1, refillPerSecond: 1, scope: "everyone" } })).status,
+      ).to.equal(400);
     });
   });
 
@@ -201,7 +226,10 @@ describe("emulator: Atlas rate limits, transient processor errors and the 406", 
         scope: "GROUP",
       });
       expect(set.endpoints).to.have.length(11);
-      expect(set.endpoints).to.deep.include({ method: "POST", path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start" });
+      expect(set.endpoints).to.deep.include({
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
+      });
       // Reading the limits costs no token.
       expect(r.headers["ratelimit-limit"]).to.equal(undefined);
     });
@@ -264,7 +292,13 @@ describe("emulator: Atlas rate limits, transient processor errors and the 406", 
       const e = await start();
       const c = new Client(e.url, { kind: "digest", ...OWNER });
       const message = "failed to acquire resources for the stream processor: internal error";
-      await admin(e.url, "POST", "/admin/faults", { method: "PATCH", path: `${P}/processor/payments`, kind: "processor-error", message, applied: true });
+      await admin(e.url, "POST", "/admin/faults", {
+        method: "PATCH",
+        path: `${P}/processor/payments`,
+        kind: "processor-error",
+        message,
+        applied: true,
+      });
       const r = await c.request("PATCH", `${P}/processor/payments`, { accept: V_PROC, body: { pipeline, tier: "SP30" } });
       expect(r.status).to.equal(400);
       expect(r.json.parameters).to.deep.equal(["payments", message]);

@@ -2,7 +2,21 @@
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { readFileSync, existsSync } from "node:fs";
-import { Client, G, OWNER, READONLY, P, SHARED_SPEC_PATH, V_PROC, V_START_WITH, V_WS, VENDORED_SPEC_PATH, bearerClient, specErrors, type Resp } from "./helpers";
+import {
+  Client,
+  G,
+  OWNER,
+  READONLY,
+  P,
+  SHARED_SPEC_PATH,
+  V_PROC,
+  V_START_WITH,
+  V_WS,
+  VENDORED_SPEC_PATH,
+  bearerClient,
+  specErrors,
+  type Resp,
+} from "./helpers";
 
 interface Op {
   id: string;
@@ -19,18 +33,44 @@ const base = (ws: string, g = G) => `/api/atlas/v2/groups/${g}/streams/${ws}`;
 const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 
 const OPS: Op[] = [
-  { id: "listGroupStreamWorkspaces", method: "GET", path: (_ws, g = G) => `/api/atlas/v2/groups/${g}/streams`, accept: V_WS, status: 200, declares400: false },
+  {
+    id: "listGroupStreamWorkspaces",
+    method: "GET",
+    path: (_ws, g = G) => `/api/atlas/v2/groups/${g}/streams`,
+    accept: V_WS,
+    status: 200,
+    declares400: false,
+  },
   {
     id: "createGroupStreamWorkspace",
     method: "POST",
     path: (_ws, g = G) => `/api/atlas/v2/groups/${g}/streams`,
     accept: V_WS,
-    body: { name: "second-ws", dataProcessRegion: { cloudProvider: "AWS", region: "VIRGINIA_USA" }, streamConfig: { tier: "SP10" }, sampleConnections: { solar: true } },
+    body: {
+      name: "second-ws",
+      dataProcessRegion: { cloudProvider: "AWS", region: "VIRGINIA_USA" },
+      streamConfig: { tier: "SP10" },
+      sampleConnections: { solar: true },
+    },
     status: 200,
     declares400: true,
   },
-  { id: "getGroupStreamWorkspace", method: "GET", path: (ws, g) => `${base(ws, g)}?includeConnections=true`, accept: V_WS, status: 200, declares400: true },
-  { id: "getGroupStreamProcessors", method: "GET", path: (ws, g) => `${base(ws, g)}/processors?itemsPerPage=2`, accept: V_PROC, status: 200, declares400: true },
+  {
+    id: "getGroupStreamWorkspace",
+    method: "GET",
+    path: (ws, g) => `${base(ws, g)}?includeConnections=true`,
+    accept: V_WS,
+    status: 200,
+    declares400: true,
+  },
+  {
+    id: "getGroupStreamProcessors",
+    method: "GET",
+    path: (ws, g) => `${base(ws, g)}/processors?itemsPerPage=2`,
+    accept: V_PROC,
+    status: 200,
+    declares400: true,
+  },
   {
     id: "createGroupStreamProcessor",
     method: "POST",
@@ -40,7 +80,14 @@ const OPS: Op[] = [
     status: 200,
     declares400: true,
   },
-  { id: "getGroupStreamProcessor", method: "GET", path: (ws, g) => `${base(ws, g)}/processor/orders`, accept: V_PROC, status: 200, declares400: true },
+  {
+    id: "getGroupStreamProcessor",
+    method: "GET",
+    path: (ws, g) => `${base(ws, g)}/processor/orders`,
+    accept: V_PROC,
+    status: 200,
+    declares400: true,
+  },
   {
     id: "updateGroupStreamProcessor",
     method: "PATCH",
@@ -50,8 +97,22 @@ const OPS: Op[] = [
     status: 200,
     declares400: true,
   },
-  { id: "deleteGroupStreamProcessor", method: "DELETE", path: (ws, g) => `${base(ws, g)}/processor/inventory`, accept: V_PROC, status: 204, declares400: false },
-  { id: "startGroupStreamProcessor", method: "POST", path: (ws, g) => `${base(ws, g)}/processor/orders:start`, accept: V_PROC, status: 200, declares400: false },
+  {
+    id: "deleteGroupStreamProcessor",
+    method: "DELETE",
+    path: (ws, g) => `${base(ws, g)}/processor/inventory`,
+    accept: V_PROC,
+    status: 204,
+    declares400: false,
+  },
+  {
+    id: "startGroupStreamProcessor",
+    method: "POST",
+    path: (ws, g) => `${base(ws, g)}/processor/orders:start`,
+    accept: V_PROC,
+    status: 200,
+    declares400: false,
+  },
   {
     id: "startGroupStreamProcessorWith",
     method: "POST",
@@ -76,7 +137,8 @@ describe("the vendored spec copy (test/fixtures)", () => {
   it("is byte-identical to shared/reference whenever that is present, and is the trimmed Atlas spec", () => {
     const vendored = readFileSync(VENDORED_SPEC_PATH, "utf8");
     expect(vendored).to.include("operationId: startGroupStreamProcessor");
-    if (existsSync(SHARED_SPEC_PATH)) expect(vendored === readFileSync(SHARED_SPEC_PATH, "utf8"), "refresh test/fixtures from shared/reference").to.equal(true);
+    if (existsSync(SHARED_SPEC_PATH))
+      expect(vendored === readFileSync(SHARED_SPEC_PATH, "utf8"), "refresh test/fixtures from shared/reference").to.equal(true);
   });
 });
 
@@ -119,7 +181,9 @@ describe("emulator: every operation conforms to the OpenAPI spec", function () {
 
       it("answers 404 ApiError for an unknown project or workspace", async () => {
         const workspaceLevel = op.id.includes("Workspaces") || op.id === "createGroupStreamWorkspace";
-        const r = workspaceLevel ? await call(owner, op, "demo-workspace", "aaaaaaaaaaaaaaaaaaaaaaaa") : await call(owner, op, "no-such-ws");
+        const r = workspaceLevel
+          ? await call(owner, op, "demo-workspace", "aaaaaaaaaaaaaaaaaaaaaaaa")
+          : await call(owner, op, "no-such-ws");
         expect(r.status, r.text).to.equal(404);
         expect(specErrors(op.id, r)).to.equal(undefined);
         if (!workspaceLevel) {

@@ -63,7 +63,20 @@ describe("emulator: processor state machine", function () {
   it("computes transitions lazily from an injected clock (pure store)", () => {
     let now = 1000;
     const s = new Store(100, () => now);
-    s.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", connections: [{ name: "src", type: "Sample" }], processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }] }] }] }] });
+    s.applySeed({
+      projects: [
+        {
+          id: G,
+          workspaces: [
+            {
+              name: "w",
+              connections: [{ name: "src", type: "Sample" }],
+              processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }] }],
+            },
+          ],
+        },
+      ],
+    });
     s.startProcessor(G, "w", "p");
     expect(s.observedState(s.processor(G, "w", "p"))).to.equal("STARTING");
     now += 99;
@@ -74,7 +87,21 @@ describe("emulator: processor state machine", function () {
 
   it("a start whose $source names an unknown connection ends FAILED; FAILED can be started again", async () => {
     // Create refuses an unknown connection, so the broken processor comes from a seed.
-    emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: "demo-workspace", processors: [{ name: "broken", pipeline: [{ $source: { connectionName: "nope" } }, { $emit: { connectionName: "__testLog" } }] }] }] }] });
+    emu.admin.seed({
+      projects: [
+        {
+          id: G,
+          workspaces: [
+            {
+              name: "demo-workspace",
+              processors: [
+                { name: "broken", pipeline: [{ $source: { connectionName: "nope" } }, { $emit: { connectionName: "__testLog" } }] },
+              ],
+            },
+          ],
+        },
+      ],
+    });
     expect((await post("broken", "start")).status).to.equal(200);
     expect(await state("broken")).to.equal("FAILED");
     // A new $source cannot resume from the old checkpoint.
@@ -115,7 +142,10 @@ describe("emulator: processor state machine", function () {
     expect(r.status).to.equal(400);
     expect(emu.admin.getProcessor(G, "demo-workspace", "orders")!.tier).to.equal("SP10");
     emu.admin.addConnection(G, "demo-workspace", { name: "x", type: "Cluster" });
-    const ok = await c.request("PATCH", `${P}/processor/payments`, { accept: V_PROC, body: { name: "payments-v2", options: { dlq: { connectionName: "x", db: "d", coll: "c" } } } });
+    const ok = await c.request("PATCH", `${P}/processor/payments`, {
+      accept: V_PROC,
+      body: { name: "payments-v2", options: { dlq: { connectionName: "x", db: "d", coll: "c" } } },
+    });
     expect(ok.status).to.equal(200);
     expect(ok.json.name).to.equal("payments-v2");
     expect(ok.json.options.dlq.coll).to.equal("c");
@@ -173,12 +203,18 @@ describe("emulator: processor state machine", function () {
 
   it("creates and lists workspaces", async () => {
     const accept = "application/vnd.atlas.2023-02-01+json";
-    const cr = await c.request("POST", `/api/atlas/v2/groups/${G}/streams`, { accept, body: { name: "ws2", dataProcessRegion: { cloudProvider: "AWS", region: "OHIO_USA" }, sampleConnections: { solar: true } } });
+    const cr = await c.request("POST", `/api/atlas/v2/groups/${G}/streams`, {
+      accept,
+      body: { name: "ws2", dataProcessRegion: { cloudProvider: "AWS", region: "OHIO_USA" }, sampleConnections: { solar: true } },
+    });
     expect(cr.status).to.equal(200);
     expect(cr.json.connections.map((x: any) => x.name)).to.deep.equal(["sample_stream_solar"]);
     const list = await c.request("GET", `/api/atlas/v2/groups/${G}/streams`, { accept });
     expect(list.json.results.map((w: any) => w.name)).to.deep.equal(["demo-workspace", "ws2"]);
-    const dup = await c.request("POST", `/api/atlas/v2/groups/${G}/streams`, { accept, body: { name: "ws2", dataProcessRegion: { cloudProvider: "AWS", region: "OHIO_USA" } } });
+    const dup = await c.request("POST", `/api/atlas/v2/groups/${G}/streams`, {
+      accept,
+      body: { name: "ws2", dataProcessRegion: { cloudProvider: "AWS", region: "OHIO_USA" } },
+    });
     expect(dup.status).to.equal(400);
   });
 });

@@ -27,12 +27,53 @@ describe("emulator: what GET shows while an operation takes effect (pure)", () =
   const async: Timing = { transitionMs: 100, mode: "async", actionMs: 0 };
   const sync: Timing = { transitionMs: 100, mode: "sync", actionMs: 40 };
   const table: Array<[string, ReturnType<typeof createTransition>, string, Array<[number, string]>]> = [
-    ["a create: INIT, then CREATING, then CREATED", createTransition(100, 0), "CREATED", [[0, "INIT"], [49, "INIT"], [50, "CREATING"], [99, "CREATING"], [100, "CREATED"]]],
+    [
+      "a create: INIT, then CREATING, then CREATED",
+      createTransition(100, 0),
+      "CREATED",
+      [
+        [0, "INIT"],
+        [49, "INIT"],
+        [50, "CREATING"],
+        [99, "CREATING"],
+        [100, "CREATED"],
+      ],
+    ],
     ["a create with transitionMs 0: CREATED at once", createTransition(0, 0), "CREATED", [[0, "CREATED"]]],
-    ["an async start: STARTING, then STARTED", actionTransition("start", "STOPPED", async, 0), "STARTED", [[0, "STARTING"], [99, "STARTING"], [100, "STARTED"]]],
-    ["an async stop: STOPPING, then STOPPED", actionTransition("stop", "STARTED", async, 0), "STOPPED", [[99, "STOPPING"], [100, "STOPPED"]]],
-    ["a sync start: the previous state until the action completes", actionTransition("start", "CREATED", sync, 0), "STARTED", [[39, "CREATED"], [40, "STARTED"]]],
-    ["a sync stop with actionMs 0: STOPPED at once", actionTransition("stop", "STARTED", { ...sync, actionMs: 0 }, 0), "STOPPED", [[0, "STOPPED"]]],
+    [
+      "an async start: STARTING, then STARTED",
+      actionTransition("start", "STOPPED", async, 0),
+      "STARTED",
+      [
+        [0, "STARTING"],
+        [99, "STARTING"],
+        [100, "STARTED"],
+      ],
+    ],
+    [
+      "an async stop: STOPPING, then STOPPED",
+      actionTransition("stop", "STARTED", async, 0),
+      "STOPPED",
+      [
+        [99, "STOPPING"],
+        [100, "STOPPED"],
+      ],
+    ],
+    [
+      "a sync start: the previous state until the action completes",
+      actionTransition("start", "CREATED", sync, 0),
+      "STARTED",
+      [
+        [39, "CREATED"],
+        [40, "STARTED"],
+      ],
+    ],
+    [
+      "a sync stop with actionMs 0: STOPPED at once",
+      actionTransition("stop", "STARTED", { ...sync, actionMs: 0 }, 0),
+      "STOPPED",
+      [[0, "STOPPED"]],
+    ],
   ];
   for (const [what, transition, settled, reads] of table) {
     it(what, () => {
@@ -49,5 +90,6 @@ describe("emulator: what a start settles to (pure)", () => {
     ["a $source naming a missing connection", [{ $source: { connectionName: "nope" } }], "FAILED"],
     ["a first stage that is not $source", [{ $match: {} }, { $source: { connectionName: "src" } }], "FAILED"],
   ];
-  for (const [what, pipeline, settled] of table) it(`${what}: ${settled}`, () => expect(settledAfterStart(pipeline, connections)).to.equal(settled));
+  for (const [what, pipeline, settled] of table)
+    it(`${what}: ${settled}`, () => expect(settledAfterStart(pipeline, connections)).to.equal(settled));
 });

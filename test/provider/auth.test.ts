@@ -4,7 +4,17 @@ import { tmpdir } from "os";
 import { join } from "path";
 import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError, streamProcessorProvider as provider } from "../../provider";
-import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE, configureProvider, inputs, requestsTo, withEmulator } from "../helpers";
+import {
+  API_KEY,
+  PROJECT,
+  READONLY_KEY,
+  SERVICE_ACCOUNT,
+  WORKSPACE,
+  configureProvider,
+  inputs,
+  requestsTo,
+  withEmulator,
+} from "../helpers";
 
 const p = provider as Required<typeof provider>;
 
@@ -25,12 +35,17 @@ describe("StreamProcessor provider authentication", function () {
       const log = emu.admin.requests();
       const unauthorized = log.filter((r) => r.status === 401);
       expect(unauthorized.length, "Digest challenges").to.be.at.most(2); // one per concurrent first call at most
-      expect(log.filter((r) => r.status !== 401).every((r) => r.authScheme === "digest" && r.principal === API_KEY.publicKey)).to.equal(true);
+      expect(log.filter((r) => r.status !== 401).every((r) => r.authScheme === "digest" && r.principal === API_KEY.publicKey)).to.equal(
+        true,
+      );
     });
 
     it("refuses a wrong private key after one challenge, with a hint naming the keys", async () => {
       await configureProvider(emu.url, { kind: "apiKey", publicKey: API_KEY.publicKey, privateKey: "wrong-private-key" });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isAtlasApiError(err)).to.equal(true);
       const e = err as Error & { status: number };
       expect(e.status).to.equal(401);
@@ -41,7 +56,10 @@ describe("StreamProcessor provider authentication", function () {
 
     it("answers 403 for a read-only key on :start, naming the roles it needs", async () => {
       await configureProvider(emu.url, { kind: "apiKey", ...READONLY_KEY });
-      const err = await p.create(inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const err = await p.create(inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const e = err as Error & { status: number };
       expect(e.status).to.equal(403);
       expect(e.message).to.include("Project Owner").and.include("Project Stream Processing Owner").and.include(PROJECT);
@@ -93,7 +111,11 @@ describe("StreamProcessor provider authentication", function () {
         const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
         expect(read.props!.state).to.equal("CREATED");
         const log = emu.admin.requests();
-        expect(log.map((r) => `${r.method} ${r.path.split("/").pop()} ${r.status}`)).to.deep.equal(["GET orders 401", "POST token 200", "GET orders 200"]);
+        expect(log.map((r) => `${r.method} ${r.path.split("/").pop()} ${r.status}`)).to.deep.equal([
+          "GET orders 401",
+          "POST token 200",
+          "GET orders 200",
+        ]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -101,8 +123,15 @@ describe("StreamProcessor provider authentication", function () {
 
     it("reports a wrong client secret as a 401 naming the config keys, without the secret", async () => {
       emu = await withEmulator();
-      await configureProvider(emu.url, { kind: "serviceAccount", clientId: SERVICE_ACCOUNT.clientId, clientSecret: "mdb_sa_sk_wrong_secret" });
-      const err = await p.create(inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      await configureProvider(emu.url, {
+        kind: "serviceAccount",
+        clientId: SERVICE_ACCOUNT.clientId,
+        clientSecret: "mdb_sa_sk_wrong_secret",
+      });
+      const err = await p.create(inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       const e = err as Error & { status: number };
       expect(isAtlasApiError(err)).to.equal(true);
       expect(e.status).to.equal(401);
@@ -115,7 +144,10 @@ describe("StreamProcessor provider authentication", function () {
     it("sends the token as is and refuses an unknown one without retrying", async () => {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "accessToken", token: "not-a-real-token" });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((err as { status: number }).status).to.equal(401);
       const log = emu.admin.requests();
       expect(log).to.have.length(1);
@@ -131,9 +163,14 @@ describe("StreamProcessor provider authentication", function () {
       const saved = { ...process.env };
       for (const k of Object.keys(process.env)) if (k.startsWith("MONGODB_ATLAS_")) delete process.env[k];
       try {
-        const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+        const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect((err as { status: number }).status).to.equal(401);
-        expect((err as Error).message).to.include("mongodbatlas:clientId").and.include("MONGODB_ATLAS_");
+        expect((err as Error).message)
+          .to.include("mongodbatlas:clientId")
+          .and.include("MONGODB_ATLAS_");
       } finally {
         Object.assign(process.env, saved);
       }
@@ -159,9 +196,14 @@ describe("StreamProcessor provider authentication", function () {
     it("refuses plain http to a non-loopback host before any request", async () => {
       emu = await withEmulator();
       await configureProvider("http://atlas.example.com", { kind: "apiKey", ...API_KEY });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect((err as Error).name).to.equal("AtlasConfigError");
-      expect((err as Error).message).to.include("mongodbatlas:baseUrl").and.include("https://");
+      expect((err as Error).message)
+        .to.include("mongodbatlas:baseUrl")
+        .and.include("https://");
     });
   });
 });

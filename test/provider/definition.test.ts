@@ -36,7 +36,8 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
   });
 
   const stored = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name);
-  const sent = (method: string, suffix: string) => proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
+  const sent = (method: string, suffix: string) =>
+    proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
 
   describe("when the processor does not exist", () => {
     it("creates it from the pipeline with key order preserved on the wire and in Atlas, then starts it", async () => {
@@ -66,7 +67,10 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     });
 
     it("refuses a different definition, naming what differs and the opt-in", async () => {
-      const err = await create(inputs("orders", { pipeline: PIPELINE })).then(() => undefined, (e: Error) => e);
+      const err = await create(inputs("orders", { pipeline: PIPELINE })).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("different definition").and.include("pipeline").and.include("adoptExisting");
       expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
@@ -92,7 +96,10 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
 
     it("refuses a different definition unless adoptExisting", async () => {
       const r = await create(inputs("orders"));
-      const err = await p.update(r.id, r.outs, inputs("orders", { pipeline: PIPELINE }) as never).then(() => undefined, (e: Error) => e);
+      const err = await p.update(r.id, r.outs, inputs("orders", { pipeline: PIPELINE }) as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("different definition").and.include("adoptExisting");
       expect(stored("orders")!.observedState).to.equal("STARTED");
     });
@@ -103,7 +110,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       const r = await create(inputs("orders", { tier: "SP5", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: false }));
       expect(r.outs.state).to.equal("STARTED");
       const [sw] = sent("POST", "/processor/orders:startWith");
-      expect(sw, ":startWith sent").to.exist;
+      expect(sw, ":startWith sent").to.not.equal(undefined);
       expect(JSON.parse(sw.body)).to.deep.equal({ tier: "SP5", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: false });
       expect(sw.headers.accept).to.equal("application/vnd.atlas.2025-03-12+json");
       expect(sent("POST", "/processor/orders:start")).to.have.length(0);
@@ -147,14 +154,19 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
         const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never);
         expect(u.outs!.state).to.equal("STARTED");
         expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(changed));
-        expect(requestsTo(emu.admin.requests(), method, step === "PATCH" ? "/processor/fresh" : `/processor/fresh${step}`).map((q) => q.status)).to.deep.equal([500, 200]);
+        expect(
+          requestsTo(emu.admin.requests(), method, step === "PATCH" ? "/processor/fresh" : `/processor/fresh${step}`).map((q) => q.status),
+        ).to.deep.equal([500, 200]);
       });
     }
 
     it("restarts the processor on its previous definition when the PATCH keeps failing, and says so", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
       emu.admin.injectFault({ method: "PATCH", path: "*/processor/fresh", kind: "status", status: 400, times: 5 });
-      const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never).then(() => undefined, (e: Error) => e);
+      const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("restarted on its previous definition").and.include("pulumi up again");
       expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
       expect(stored("fresh")!.observedState).to.equal("STARTED");
@@ -164,7 +176,11 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
   describe("diff and refresh", () => {
     it("shows no diff for the same definition and a diff after an out-of-band pipeline edit", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }));
-      const same = await p.diff(r.id, (await p.read(r.id, r.outs)).props as StreamProcessorOutputs, inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }) as never);
+      const same = await p.diff(
+        r.id,
+        (await p.read(r.id, r.outs)).props as StreamProcessorOutputs,
+        inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }) as never,
+      );
       expect(same.changes).to.equal(false);
       // Someone edits the pipeline in the Atlas UI (through the API here).
       const edited = [PIPELINE[0], PIPELINE[3]];

@@ -12,7 +12,21 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `econ-${String(
 
 function seedProcessors(emu: RunningEmulator, list: string[], state = "CREATED"): void {
   emu.admin.seed({
-    projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, processors: list.map((name) => ({ name, state, pipeline: [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }] })) }] }],
+    projects: [
+      {
+        id: PROJECT,
+        workspaces: [
+          {
+            name: WORKSPACE,
+            processors: list.map((name) => ({
+              name,
+              state,
+              pipeline: [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }],
+            })),
+          },
+        ],
+      },
+    ],
   } as never);
 }
 
@@ -90,7 +104,10 @@ describe("request economy (one provider process, many resources)", function () {
       expect(out.outs!.state).to.equal("STARTED");
       const log = emu.admin.requests().slice(afterRefresh);
       const start = log.findIndex((r) => r.method === "POST");
-      expect(log.slice(0, start).map((r) => r.method), "before :start").to.deep.equal([]);
+      expect(
+        log.slice(0, start).map((r) => r.method),
+        "before :start",
+      ).to.deep.equal([]);
       expect(log.slice(start + 1).filter((r) => r.method === "GET").length, "reads after :start").to.be.at.least(1);
     });
   });
@@ -111,7 +128,14 @@ describe("request economy (one provider process, many resources)", function () {
       const list = names(4);
       seedProcessors(emu, list);
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      emu.admin.injectFault({ method: "POST", path: `*/processor/${list[0]}:start`, kind: "status", status: 429, times: 1, headers: { "Retry-After": "1" } });
+      emu.admin.injectFault({
+        method: "POST",
+        path: `*/processor/${list[0]}:start`,
+        kind: "status",
+        status: 429,
+        times: 1,
+        headers: { "Retry-After": "1" },
+      });
       emu.admin.clearRequests();
       // The others start while the first waits out its 429.
       const first = p.create(inputs(list[0]) as never);
@@ -123,7 +147,10 @@ describe("request economy (one provider process, many resources)", function () {
       expect(i, "the 429").to.be.at.least(0);
       const at = Date.parse(log[i].time);
       const during = log.filter((r) => Date.parse(r.time) > at && Date.parse(r.time) < at + 1000);
-      expect(during.map((r) => `${r.method} ${r.path}`), "requests during the pause").to.deep.equal([]);
+      expect(
+        during.map((r) => `${r.method} ${r.path}`),
+        "requests during the pause",
+      ).to.deep.equal([]);
       // The other resources were still working after the pause, so it was theirs too.
       const after = log.slice(i + 1).map((r) => r.path);
       expect(after.some((path) => path !== `${ONE}${list[0]}:start`)).to.equal(true);
@@ -140,7 +167,10 @@ describe("request economy (one provider process, many resources)", function () {
       expect(outs.map((o) => o.outs!.state)).to.deep.equal(list.map(() => "STARTED"));
       const log = emu.admin.requests().filter((r) => r.path.startsWith("/api/atlas/v2/groups/"));
       expect(log.filter((r) => r.method === "POST" && r.status === 200)).to.have.length(12);
-      expect(log.filter((r) => r.status === 429), "refused requests").to.deep.equal([]);
+      expect(
+        log.filter((r) => r.status === 429),
+        "refused requests",
+      ).to.deep.equal([]);
       // Actions first: no poll went out between the first and the last :start.
       const firstStart = log.findIndex((r) => r.method === "POST");
       const lastStart = log.map((r) => r.method).lastIndexOf("POST");
@@ -152,7 +182,15 @@ describe("request economy (one provider process, many resources)", function () {
     it("takes exactly one challenge: the others wait for it", async () => {
       emu = await withEmulator();
       const client = new AtlasHttpClient(
-        resolveSettings({ "mongodbatlas:baseUrl": emu.url, "mongodbatlas:publicKey": API_KEY.publicKey, "mongodbatlas:privateKey": API_KEY.privateKey, ...FAST_OPTIONS }, {}),
+        resolveSettings(
+          {
+            "mongodbatlas:baseUrl": emu.url,
+            "mongodbatlas:publicKey": API_KEY.publicKey,
+            "mongodbatlas:privateKey": API_KEY.privateKey,
+            ...FAST_OPTIONS,
+          },
+          {},
+        ),
         () => undefined,
       );
       const results = await Promise.all(
@@ -160,7 +198,10 @@ describe("request economy (one provider process, many resources)", function () {
       );
       expect(results.map((r) => r.status)).to.deep.equal(Array(8).fill(200));
       const log = emu.admin.requests();
-      expect(log.filter((r) => r.status === 401), "challenges").to.have.length(1);
+      expect(
+        log.filter((r) => r.status === 401),
+        "challenges",
+      ).to.have.length(1);
       expect(log).to.have.length(9);
       expect(client.authStats().digestChallenges).to.equal(1);
     });
@@ -174,7 +215,14 @@ describe("request economy (one provider process, many resources)", function () {
       const fresh = await fetch(`${emu.url}${ONE}orders`);
       const challenge = fresh.headers.get("www-authenticate")!;
       emu.admin.clearRequests();
-      emu.admin.injectFault({ method: "GET", path: `*/processor/orders`, kind: "status", status: 401, times: 1, headers: { "WWW-Authenticate": challenge } });
+      emu.admin.injectFault({
+        method: "GET",
+        path: `*/processor/orders`,
+        kind: "status",
+        status: 401,
+        times: 1,
+        headers: { "WWW-Authenticate": challenge },
+      });
       const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
       expect(read.props!.state).to.equal("CREATED");
       expect(emu.admin.requests().map((r) => r.status)).to.deep.equal([401, 200]);

@@ -16,7 +16,10 @@ const EMIT = { $emit: { connectionName: "__testLog" } };
 const PIPELINE = [SOURCE, { $project: { _id: 0, device: 1, watts: "$obs.watts" } }, EMIT];
 const DLQ = { connectionName: "sample_stream_solar", db: "dlq", coll: "orders_dlq" };
 const GENERIC_400 = (name: string, msg: string) => ({
-  error: 400, errorCode: "STREAM_PROCESSOR_GENERIC_ERROR", reason: "Bad Request", parameters: [name, msg],
+  error: 400,
+  errorCode: "STREAM_PROCESSOR_GENERIC_ERROR",
+  reason: "Bad Request",
+  parameters: [name, msg],
   detail: `Streams Processor with this name (${name}) had a problem occur: ${msg}`,
 });
 
@@ -36,7 +39,8 @@ describe("StreamProcessor definition features on the wire", function () {
   });
 
   const stored = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name);
-  const sent = (method: string, suffix: string) => proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
+  const sent = (method: string, suffix: string) =>
+    proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
   const writes = () => proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("?")[0].split("/").pop()}`);
   async function create(i: Record<string, unknown>): Promise<{ id: string; outs: StreamProcessorOutputs }> {
     const r = await p.create(i as never);
@@ -50,7 +54,10 @@ describe("StreamProcessor definition features on the wire", function () {
       emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] } as never);
 
     it("true on a workspace without failover regions: Atlas's refusal reaches the user and nothing is created", async () => {
-      const err = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: true })).then(() => undefined, (e: Error) => e);
+      const err = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: true })).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("HTTP 400").and.include("failover");
       expect(JSON.parse(sent("POST", "/processor")[0].body)).to.deep.include({ failoverEnabled: true });
       expect(stored("fo")).to.equal(undefined);
@@ -77,7 +84,9 @@ describe("StreamProcessor definition features on the wire", function () {
       expect(await atlasCurl(emu.url, "PATCH", processorApiPath("fo"), { pipeline: PIPELINE, failoverEnabled: true })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(refreshed.failoverEnabled).to.equal(true);
-      expect((await p.diff(r.id, refreshed, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }) as never)).changes).to.equal(true);
+      expect(
+        (await p.diff(r.id, refreshed, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }) as never)).changes,
+      ).to.equal(true);
     });
   });
 
@@ -109,13 +118,19 @@ describe("StreamProcessor definition features on the wire", function () {
   });
 
   describe("options.resumeFromCheckpoint", () => {
-    const newSource = [{ $source: { connectionName: "sample_stream_solar", timeField: { $dateFromString: { dateString: "$ts" } } } }, ...PIPELINE.slice(1)];
+    const newSource = [
+      { $source: { connectionName: "sample_stream_solar", timeField: { $dateFromString: { dateString: "$ts" } } } },
+      ...PIPELINE.slice(1),
+    ];
 
     it("is sent in the PATCH when the pipeline changes, and not when only the DLQ changes", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE, options: { resumeFromCheckpoint: false } }));
       expect(JSON.parse(sent("POST", "/processor")[0].body)).to.not.have.property("options");
       const u = await update(r, inputs("cp", { pipeline: newSource, options: { resumeFromCheckpoint: false } }));
-      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource, options: { resumeFromCheckpoint: false } });
+      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({
+        pipeline: newSource,
+        options: { resumeFromCheckpoint: false },
+      });
       proxy.requests.length = 0;
       await p.update(r.id, u, inputs("cp", { pipeline: newSource, options: { dlq: DLQ, resumeFromCheckpoint: false } }) as never);
       expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource, options: { dlq: DLQ } });
@@ -124,11 +139,25 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("when Atlas refuses a $source change for lack of it: the error names the input and why, and the processor runs on its previous definition", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
-      emu.admin.injectFault({ method: "PATCH", path: "*/processor/cp", kind: "status", status: 400, times: 1, body: GENERIC_400("cp", "resumeFromCheckpoint must be false to change $source") });
+      emu.admin.injectFault({
+        method: "PATCH",
+        path: "*/processor/cp",
+        kind: "status",
+        status: 400,
+        times: 1,
+        body: GENERIC_400("cp", "resumeFromCheckpoint must be false to change $source"),
+      });
       proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(() => undefined, (e: Error) => e);
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err, "update fails").to.be.instanceOf(Error);
-      expect(err!.message).to.include('"cp"').and.include("$source").and.include("options: { resumeFromCheckpoint: false }").and.include("running on its previous definition");
+      expect(err!.message)
+        .to.include('"cp"')
+        .and.include("$source")
+        .and.include("options: { resumeFromCheckpoint: false }")
+        .and.include("running on its previous definition");
       expect(writes()).to.deep.equal(["POST cp:stop", "PATCH cp", "POST cp:start"]);
       expect(stored("cp")!.observedState).to.equal("STARTED");
       expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
@@ -137,8 +166,14 @@ describe("StreamProcessor definition features on the wire", function () {
     it("Atlas's own refusal (no fault injected): the processor keeps running its previous pipeline; with resumeFromCheckpoint: false the change is applied", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
       proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(() => undefined, (e: Error) => e);
-      expect(err!.message).to.include("options: { resumeFromCheckpoint: false }").and.include("$source").and.include("running on its previous definition");
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err!.message)
+        .to.include("options: { resumeFromCheckpoint: false }")
+        .and.include("$source")
+        .and.include("running on its previous definition");
       expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource });
       expect(stored("cp")!.observedState).to.equal("STARTED");
       expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
@@ -146,15 +181,28 @@ describe("StreamProcessor definition features on the wire", function () {
       proxy.requests.length = 0;
       const u = await update(r, inputs("cp", { pipeline: newSource, options: { resumeFromCheckpoint: false } }));
       expect(u.state).to.equal("STARTED");
-      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource, options: { resumeFromCheckpoint: false } });
+      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({
+        pipeline: newSource,
+        options: { resumeFromCheckpoint: false },
+      });
       expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(newSource));
     });
 
     it("a refusal of a stopped processor leaves it stopped and says so", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE, state: "STOPPED" }));
-      emu.admin.injectFault({ method: "PATCH", path: "*/processor/cp", kind: "status", status: 400, times: 1, body: GENERIC_400("cp", "x") });
+      emu.admin.injectFault({
+        method: "PATCH",
+        path: "*/processor/cp",
+        kind: "status",
+        status: 400,
+        times: 1,
+        body: GENERIC_400("cp", "x"),
+      });
       proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" }) as never).then(() => undefined, (e: Error) => e);
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" }) as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("resumeFromCheckpoint: false").and.include("was not running");
       expect(writes()).to.deep.equal(["PATCH cp"]);
     });
@@ -167,7 +215,9 @@ describe("StreamProcessor definition features on the wire", function () {
       expect((await p.diff(r.id, r.outs, inputs("dq", { pipeline: PIPELINE }) as never)).changes).to.equal(true);
       proxy.requests.length = 0;
       const u = await update(r, inputs("dq", { pipeline: PIPELINE }));
-      expect(sent("PATCH", "/processor/dq").map((q) => q.body)).to.deep.equal([JSON.stringify({ pipeline: PIPELINE, options: { dlq: {} } })]);
+      expect(sent("PATCH", "/processor/dq").map((q) => q.body)).to.deep.equal([
+        JSON.stringify({ pipeline: PIPELINE, options: { dlq: {} } }),
+      ]);
       expect(stored("dq")!.options).to.equal(undefined);
       expect(u.state).to.equal("STARTED");
       const refreshed = (await p.read(r.id, u)).props as StreamProcessorOutputs;
@@ -188,11 +238,17 @@ describe("StreamProcessor definition features on the wire", function () {
     it("the emulator fails a running processor 500 ms later: a 3 s watch catches it and the create fails", async () => {
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       emu.admin.failAfterStart(PROJECT, WORKSPACE, "orders", 500);
-      const err = await create(inputs("orders", { verifySeconds: 3 })).then(() => undefined, (e: Error) => e);
-      expect(err!.message).to.include('"orders"').and.include("is FAILED").and.include("after it reported STARTED").and.include("Stream Processing → demo-workspace → orders");
+      const err = await create(inputs("orders", { verifySeconds: 3 })).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err!.message)
+        .to.include('"orders"')
+        .and.include("is FAILED")
+        .and.include("after it reported STARTED")
+        .and.include("Stream Processing → demo-workspace → orders");
       expect(stored("orders")!.observedState).to.equal("FAILED");
     });
-
 
     /** GETs of the processor that carried credentials (not Digest's unauthenticated challenge round). */
     const reads = (name: string) => sent("GET", `/processor/${name}`).filter((q) => q.headers.authorization !== undefined);
@@ -220,9 +276,17 @@ describe("StreamProcessor definition features on the wire", function () {
     it("a processor that falls to FAILED while watched fails the create, naming it, its state and where to read why", async () => {
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       failAfterSeenStarted("orders"); // the first GET adopts it as STARTED; the watch's first look sees it fail
-      const err = await create(inputs("orders", { verifySeconds: 2 })).then(() => undefined, (e: Error) => e);
+      const err = await create(inputs("orders", { verifySeconds: 2 })).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err, "create fails").to.be.instanceOf(Error);
-      expect(err!.message).to.include('"orders"').and.include("is FAILED").and.include("after it reported STARTED").and.include("verifySeconds").and.include("processorErrorMsg");
+      expect(err!.message)
+        .to.include('"orders"')
+        .and.include("is FAILED")
+        .and.include("after it reported STARTED")
+        .and.include("verifySeconds")
+        .and.include("processorErrorMsg");
       expect(writes()).to.deep.equal([]);
     });
 
@@ -248,7 +312,10 @@ describe("StreamProcessor definition features on the wire", function () {
     it("an update that restarts a processor is watched too", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, state: "STOPPED" }));
       failAfterSeenStarted("fresh");
-      const err = await update(r, inputs("fresh", { pipeline: PIPELINE, verifySeconds: 5 })).then(() => undefined, (e: Error) => e);
+      const err = await update(r, inputs("fresh", { pipeline: PIPELINE, verifySeconds: 5 })).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include('"fresh"').and.include("is FAILED").and.include("after it reported STARTED");
       expect(writes().filter((w) => w.includes(":start"))).to.have.length(1);
     });

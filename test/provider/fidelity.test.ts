@@ -20,7 +20,11 @@ const generic = (name: string, msg: string) => ({
 
 const pipelineFrom = (connection: string) => [{ $source: { connectionName: connection } }, { $emit: { connectionName: "__testLog" } }];
 
-const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as Error & Record<string, unknown>);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e as Error & Record<string, unknown>,
+  );
 
 describe("StreamProcessor provider against Atlas as observed (slow actions, transient 400s, connections, 404s)", function () {
   this.timeout(30_000);
@@ -62,7 +66,10 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("when the client's own timeout ends a slow :start", () => {
     it("does not resend it while Atlas may still apply it, and ends STARTED", async () => {
       // Atlas takes 700 ms to answer; the client gives up at 250 ms.
-      await setUp({ actionMode: "sync", actionMs: 700 }, { "atlas-stream-processor:actionTimeoutMs": "250", "atlas-stream-processor:actionSettleMs": "3000" });
+      await setUp(
+        { actionMode: "sync", actionMs: 700 },
+        { "atlas-stream-processor:actionTimeoutMs": "250", "atlas-stream-processor:actionSettleMs": "3000" },
+      );
       emu.admin.setActionMode({ mode: "sync", actionMs: 700 });
       const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
       expect(result!.outs!.state, lines.join("\n")).to.equal("STARTED");
@@ -75,7 +82,10 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
   describe("when a sync :start takes longer than requestTimeoutMs but less than actionTimeoutMs", () => {
     it("waits for the answer (actions get the long timeout, reads keep the short one)", async () => {
-      await setUp({ actionMode: "sync", actionMs: 600 }, { "atlas-stream-processor:requestTimeoutMs": "200", "atlas-stream-processor:actionTimeoutMs": "3000" });
+      await setUp(
+        { actionMode: "sync", actionMs: 600 },
+        { "atlas-stream-processor:requestTimeoutMs": "200", "atlas-stream-processor:actionTimeoutMs": "3000" },
+      );
       const r = await p.create(inputs("orders") as never);
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([200]);
@@ -85,7 +95,14 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("when :start answers 504 but nothing happens", () => {
     it("reads for the action's effect window (actionSettleMs), then a fresh read decides to start once more", async () => {
       await setUp({}, { "atlas-stream-processor:actionSettleMs": "300" });
-      emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 504, times: 1, body: { error: 504, errorCode: "STREAM_PROCESSOR_TIMEOUT", detail: "timed out", parameters: [WORKSPACE, "orders"] } });
+      emu.admin.injectFault({
+        method: "POST",
+        path: `*${START}`,
+        kind: "status",
+        status: 504,
+        times: 1,
+        body: { error: 504, errorCode: "STREAM_PROCESSOR_TIMEOUT", detail: "timed out", parameters: [WORKSPACE, "orders"] },
+      });
       const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([504, 200]);
@@ -94,7 +111,11 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   });
 
   describe("transient 400s (STREAM_PROCESSOR_GENERIC_ERROR with an infrastructure message)", () => {
-    for (const msg of ["no healthy upstream", "failed to acquire resources for processor: internal error", "error getting cluster info [500/UNEXPECTED_ERROR]"]) {
+    for (const msg of [
+      "no healthy upstream",
+      "failed to acquire resources for processor: internal error",
+      "error getting cluster info [500/UNEXPECTED_ERROR]",
+    ]) {
       it(`retries :start after a fresh read when it answers 400 "${msg}"`, async () => {
         await setUp();
         emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 1, body: generic("orders", msg) });
@@ -102,14 +123,23 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         expect(r.outs!.state).to.equal("STARTED");
         expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([400, 200]);
         // GET before the :start, GET after the 400 (did it take effect?), then the waits.
-        const order = log().filter((q) => q.path.endsWith(GET) || q.path.endsWith(START)).map((q) => `${q.method} ${q.status}`);
+        const order = log()
+          .filter((q) => q.path.endsWith(GET) || q.path.endsWith(START))
+          .map((q) => `${q.method} ${q.status}`);
         expect(order.slice(0, 3)).to.deep.equal(["GET 200", "POST 400", "GET 200"]);
       });
     }
 
     it("does not send :start again when the 400 came after it was applied", async () => {
       await setUp();
-      emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status-after-apply", status: 400, times: 1, body: generic("orders", "no healthy upstream") });
+      emu.admin.injectFault({
+        method: "POST",
+        path: `*${START}`,
+        kind: "status-after-apply",
+        status: 400,
+        times: 1,
+        body: generic("orders", "no healthy upstream"),
+      });
       const r = await p.create(inputs("orders") as never);
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START)).to.have.length(1);
@@ -117,7 +147,14 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
     it("retries a create that answered 400 no healthy upstream, creating the processor once", async () => {
       await setUp();
-      emu.admin.injectFault({ method: "POST", path: `*${CREATE}`, kind: "status", status: 400, times: 2, body: generic("fresh", "no healthy upstream") });
+      emu.admin.injectFault({
+        method: "POST",
+        path: `*${CREATE}`,
+        kind: "status",
+        status: 400,
+        times: 2,
+        body: generic("fresh", "no healthy upstream"),
+      });
       const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
       expect(r.outs!.state).to.equal("STARTED");
       expect(r.outs!.createdByResource).to.equal(true);
@@ -155,7 +192,9 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       const err = await errorOf(p.create(inputs("fresh", { pipeline: pipelineFrom("nowhere") }) as never));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.status).to.equal(400);
-      expect(err!.message).to.include('connection "nowhere" does not exist in stream workspace "demo-workspace"').and.include("connectionWaitMs");
+      expect(err!.message)
+        .to.include('connection "nowhere" does not exist in stream workspace "demo-workspace"')
+        .and.include("connectionWaitMs");
       expect(requestsTo(log(), "POST", CREATE).length).to.be.at.least(2);
       expect(state("fresh")).to.equal(undefined);
     });
@@ -173,7 +212,9 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("404s say what is missing from their own body", () => {
     it("a missing workspace on create: the error names the workspace, with no extra read", async () => {
       await setUp();
-      const err = await errorOf(p.create(inputs("fresh", { workspaceName: "nope", pipeline: pipelineFrom("sample_stream_solar") }) as never));
+      const err = await errorOf(
+        p.create(inputs("fresh", { workspaceName: "nope", pipeline: pipelineFrom("sample_stream_solar") }) as never),
+      );
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.message).to.include("STREAM_TENANT_NOT_FOUND_FOR_NAME").and.include('Stream workspace "nope" was not found');
       // The processor GET (404) and the create (404); no reads of the workspace or project.
@@ -198,9 +239,18 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("no orphans: create made the processor and a later step failed", () => {
     it("fails with the resource's id and outputs (createdByResource) and delete removes it", async () => {
       await setUp();
-      emu.admin.injectFault({ method: "POST", path: "*/processor/fresh:start", kind: "status", status: 400, times: 1, body: generic("fresh", "processor has not been started") });
+      emu.admin.injectFault({
+        method: "POST",
+        path: "*/processor/fresh:start",
+        kind: "status",
+        status: 400,
+        times: 1,
+        body: generic("fresh", "processor has not been started"),
+      });
       const provider = "exports.handler = () => ({})";
-      const err = await errorOf(p.create({ ...inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), __provider: provider } as never));
+      const err = await errorOf(
+        p.create({ ...inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), __provider: provider } as never),
+      );
       expect(err!.name).to.equal("ProcessorInitError");
       expect(err!.id).to.equal(`${PROJECT}/${WORKSPACE}/fresh`);
       const props = err!.properties as StreamProcessorOutputs & { __provider: string };
@@ -235,10 +285,16 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       await setUp({}, { "atlas-stream-processor:connectionWaitMs": "200" });
       const created = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
       emu.admin.clearRequests();
-      const err = await errorOf(p.update(created.id, created.outs as never, inputs("fresh", { pipeline: pipelineFrom("missing_conn") }) as never));
-      expect(err!.message).to.include("restarted on its previous definition and is STARTED again").and.include('connection "missing_conn" does not exist');
+      const err = await errorOf(
+        p.update(created.id, created.outs as never, inputs("fresh", { pipeline: pipelineFrom("missing_conn") }) as never),
+      );
+      expect(err!.message)
+        .to.include("restarted on its previous definition and is STARTED again")
+        .and.include('connection "missing_conn" does not exist');
       expect(state("fresh")).to.equal("STARTED");
-      expect(JSON.stringify(emu.admin.getProcessor(PROJECT, WORKSPACE, "fresh")!.pipeline)).to.equal(JSON.stringify(pipelineFrom("sample_stream_solar")));
+      expect(JSON.stringify(emu.admin.getProcessor(PROJECT, WORKSPACE, "fresh")!.pipeline)).to.equal(
+        JSON.stringify(pipelineFrom("sample_stream_solar")),
+      );
       expect(requestsTo(log(), "POST", "/processor/fresh:stop")).to.have.length(1);
       expect(requestsTo(log(), "POST", "/processor/fresh:start").map((q) => q.status)).to.deep.equal([200]);
       expect(requestsTo(log(), "PATCH", "/processor/fresh").every((q) => q.status === 400)).to.equal(true);
@@ -248,7 +304,9 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       await setUp({}, { "atlas-stream-processor:connectionWaitMs": "100" });
       const created = await p.create(inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("sample_stream_solar") }) as never);
       emu.admin.clearRequests();
-      const err = await errorOf(p.update(created.id, created.outs as never, inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("missing_conn") }) as never));
+      const err = await errorOf(
+        p.update(created.id, created.outs as never, inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("missing_conn") }) as never),
+      );
       expect(isAtlasApiError(err)).to.equal(true);
       expect(requestsTo(log(), "POST", "/processor/fresh:start")).to.have.length(0);
       expect(state("fresh")).to.equal("CREATED");
@@ -264,7 +322,11 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 500, times: 1 });
       const err = await errorOf(p.create(inputs("orders") as never));
       expect(err!.name).to.equal("UnverifiedActionError");
-      expect(err!.message).to.include(":start got HTTP 500").and.include("the read that checks whether it took effect then failed").and.include("GET").and.include("HTTP 403");
+      expect(err!.message)
+        .to.include(":start got HTTP 500")
+        .and.include("the read that checks whether it took effect then failed")
+        .and.include("GET")
+        .and.include("HTTP 403");
       expect(requestsTo(log(), "POST", START)).to.have.length(1);
     });
 
@@ -280,7 +342,12 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   });
 
   describe("check refuses dot-only names", () => {
-    for (const [key, value] of [["workspaceName", "."], ["workspaceName", ".."], ["processorName", ".."], ["processorName", "...."]]) {
+    for (const [key, value] of [
+      ["workspaceName", "."],
+      ["workspaceName", ".."],
+      ["processorName", ".."],
+      ["processorName", "...."],
+    ]) {
       it(`${key} ${JSON.stringify(value)} with zero requests`, async () => {
         await setUp();
         const r = await p.check({} as never, inputs("orders", { [key]: value }) as never);

@@ -26,7 +26,12 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
 
   beforeEach(async () => {
     emu = await withEmulator({ transitionMs: 0 });
-    stackConfig({ "mongodbatlas:baseUrl": emu.url, "mongodbatlas:clientId": SERVICE_ACCOUNT.clientId, "mongodbatlas:clientSecret": SERVICE_ACCOUNT.clientSecret, ...FAST_OPTIONS });
+    stackConfig({
+      "mongodbatlas:baseUrl": emu.url,
+      "mongodbatlas:clientId": SERVICE_ACCOUNT.clientId,
+      "mongodbatlas:clientSecret": SERVICE_ACCOUNT.clientSecret,
+      ...FAST_OPTIONS,
+    });
   });
   afterEach(async () => {
     stackConfig({});
@@ -51,8 +56,21 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
       await new Promise((r) => setTimeout(r, 60));
       const first = (await getStreamProcessor({ projectId: PROJECT, workspaceName: WORKSPACE, processorName: "orders" })).stats!;
       expect(Object.keys(first)).to.have.members([
-        "name", "processorId", "status", "scaleFactor", "inputMessageCount", "inputMessageSize", "outputMessageCount", "outputMessageSize",
-        "dlqMessageCount", "dlqMessageSize", "stateSize", "memoryTrackerBytes", "ok", "changeStreamState", "operatorStats",
+        "name",
+        "processorId",
+        "status",
+        "scaleFactor",
+        "inputMessageCount",
+        "inputMessageSize",
+        "outputMessageCount",
+        "outputMessageSize",
+        "dlqMessageCount",
+        "dlqMessageSize",
+        "stateSize",
+        "memoryTrackerBytes",
+        "ok",
+        "changeStreamState",
+        "operatorStats",
       ]);
       expect(first).to.include({ name: "orders", status: "running", ok: true });
       for (const k of ["inputMessageCount", "inputMessageSize", "outputMessageCount", "dlqMessageCount", "memoryTrackerBytes"] as const) {
@@ -67,7 +85,11 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
 
     it("falls back to the environment when stack config holds no credential", async () => {
       stackConfig({ ...FAST_OPTIONS });
-      Object.assign(process.env, { MONGODB_ATLAS_BASE_URL: emu.url, MONGODB_ATLAS_PUBLIC_KEY: API_KEY.publicKey, MONGODB_ATLAS_PRIVATE_KEY: API_KEY.privateKey });
+      Object.assign(process.env, {
+        MONGODB_ATLAS_BASE_URL: emu.url,
+        MONGODB_ATLAS_PUBLIC_KEY: API_KEY.publicKey,
+        MONGODB_ATLAS_PRIVATE_KEY: API_KEY.privateKey,
+      });
       const r = await getStreamProcessor({ projectId: PROJECT, workspaceName: WORKSPACE, processorName: "payments" });
       expect(r.state).to.equal("STOPPED");
       expect(apiRequests().some((q) => q.authScheme === "digest" && q.status === 200)).to.equal(true);
@@ -77,11 +99,18 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
       emu.admin.injectFault({ method: "GET", path: "*/processor/orders", kind: "status", status: 500, times: 1 });
       const r = await getStreamProcessor({ projectId: PROJECT, workspaceName: WORKSPACE, processorName: "orders" });
       expect(r.state).to.equal("CREATED");
-      expect(apiRequests().filter((q) => q.path.endsWith("/processor/orders")).map((q) => q.status)).to.deep.equal([500, 200]);
+      expect(
+        apiRequests()
+          .filter((q) => q.path.endsWith("/processor/orders"))
+          .map((q) => q.status),
+      ).to.deep.equal([500, 200]);
     });
 
     it("a missing processor is an error saying which name is missing", async () => {
-      const err = await getStreamProcessor({ projectId: PROJECT, workspaceName: WORKSPACE, processorName: "nope" }).then(() => undefined, (e: Error) => e);
+      const err = await getStreamProcessor({ projectId: PROJECT, workspaceName: WORKSPACE, processorName: "nope" }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("getStreamProcessor").and.include('"nope" does not exist');
     });
 
@@ -94,7 +123,10 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
     ];
     for (const [field, args] of bad) {
       it(`refuses a bad ${field} with check's rule, naming it, before any request`, async () => {
-        const err = await getStreamProcessor(args as never).then(() => undefined, (e: Error) => e);
+        const err = await getStreamProcessor(args as never).then(
+          () => undefined,
+          (e: Error) => e,
+        );
         expect(err!.message).to.include("getStreamProcessor").and.include(field);
         expect(apiRequests()).to.deep.equal([]);
       });
@@ -103,7 +135,11 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
 
   describe("getStreamProcessors", () => {
     it(`follows every page (${LIST_PAGE_SIZE} per page)`, async () => {
-      const extra = Array.from({ length: 2 * LIST_PAGE_SIZE + 7 }, (_, i) => ({ name: `p${String(i).padStart(3, "0")}`, state: "CREATED", pipeline: [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }] }));
+      const extra = Array.from({ length: 2 * LIST_PAGE_SIZE + 7 }, (_, i) => ({
+        name: `p${String(i).padStart(3, "0")}`,
+        state: "CREATED",
+        pipeline: [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }],
+      }));
       emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, processors: extra }] }] } as never);
       const before = emu.admin.requests().length;
       const r = await getStreamProcessors({ projectId: PROJECT, workspaceName: WORKSPACE });
@@ -111,7 +147,10 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
       expect(names).to.include.members(["orders", "payments", "inventory", "p000", "p206"]);
       expect(names).to.have.length(3 + extra.length);
       expect(new Set(names).size).to.equal(names.length);
-      const pages = emu.admin.requests().slice(before).filter((q) => q.path.endsWith("/processors"));
+      const pages = emu.admin
+        .requests()
+        .slice(before)
+        .filter((q) => q.path.endsWith("/processors"));
       expect(pages.map((q) => q.query)).to.deep.equal([1, 2, 3].map((n) => `pageNum=${n}&itemsPerPage=${LIST_PAGE_SIZE}`));
       expect(r.results.find((x) => x.processorName === "orders")).to.deep.include({ state: "CREATED", tier: "SP10" });
       // A processor created without a tier reports its workspace's; every result carries typed stats.
@@ -120,12 +159,18 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
     });
 
     it("a missing workspace is an error naming workspaceName", async () => {
-      const err = await getStreamProcessors({ projectId: PROJECT, workspaceName: "nope" }).then(() => undefined, (e: Error) => e);
+      const err = await getStreamProcessors({ projectId: PROJECT, workspaceName: "nope" }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("workspaceName");
     });
 
     it("refuses a bad projectId before any request", async () => {
-      const err = await getStreamProcessors({ projectId: "x", workspaceName: WORKSPACE }).then(() => undefined, (e: Error) => e);
+      const err = await getStreamProcessors({ projectId: "x", workspaceName: WORKSPACE }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include("getStreamProcessors").and.include("projectId");
       expect(apiRequests()).to.deep.equal([]);
     });
@@ -133,7 +178,9 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
 
   describe("the Output forms", () => {
     it("resolve from Inputs like the Promise forms", async () => {
-      const one = await outputValue(getStreamProcessorOutput({ projectId: pulumi.output(PROJECT), workspaceName: WORKSPACE, processorName: Promise.resolve("orders") }));
+      const one = await outputValue(
+        getStreamProcessorOutput({ projectId: pulumi.output(PROJECT), workspaceName: WORKSPACE, processorName: Promise.resolve("orders") }),
+      );
       expect(one.state).to.equal("CREATED");
       const all = await outputValue(getStreamProcessorsOutput({ projectId: PROJECT, workspaceName: pulumi.output(WORKSPACE) }));
       expect(all.results.map((x) => x.processorName)).to.include("payments");

@@ -1,7 +1,18 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
-import { API_KEY, PROJECT, WORKSPACE, atlasCurl, captureConsole, configureProvider, inputs, processorApiPath, requestsTo, withEmulator } from "../helpers";
+import {
+  API_KEY,
+  PROJECT,
+  WORKSPACE,
+  atlasCurl,
+  captureConsole,
+  configureProvider,
+  inputs,
+  processorApiPath,
+  requestsTo,
+  withEmulator,
+} from "../helpers";
 
 const p = provider as Required<typeof provider>;
 /** provider.create with the outputs asserted present. */
@@ -31,7 +42,9 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
       expect(result!.outs.processorId).to.match(/^[a-f0-9]{24}$/);
       expect(state("orders")).to.equal("STARTED");
       expect(requestsTo(emu.admin.requests(), "POST", "/processor/orders:start")).to.have.length(1);
-      expect(lines.join("\n")).to.match(/orders: CREATED → STARTED/).and.match(/orders: STARTED \(\d/);
+      expect(lines.join("\n"))
+        .to.match(/orders: CREATED → STARTED/)
+        .and.match(/orders: STARTED \(\d/);
     });
 
     it("adopts a processor that already runs without calling :start", async () => {
@@ -52,16 +65,39 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     it("fails naming the processor and where the reason is when it ends FAILED", async () => {
       // A $source on a connection the workspace does not have fails when started.
       emu.admin.seed({
-        projects: [{ id: PROJECT, name: "demo-project", workspaces: [{ name: WORKSPACE, processors: [{ name: "broken", state: "CREATED", pipeline: [{ $source: { connectionName: "no_such_connection" } }, { $emit: { connectionName: "__testLog" } }] }] }] }],
+        projects: [
+          {
+            id: PROJECT,
+            name: "demo-project",
+            workspaces: [
+              {
+                name: WORKSPACE,
+                processors: [
+                  {
+                    name: "broken",
+                    state: "CREATED",
+                    pipeline: [{ $source: { connectionName: "no_such_connection" } }, { $emit: { connectionName: "__testLog" } }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       } as never);
-      const err = await create(inputs("broken") as never).then(() => undefined, (e: Error) => e);
+      const err = await create(inputs("broken") as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err, "create must fail").to.be.instanceOf(Error);
       expect(err!.name).to.equal("ProcessorStateError");
       expect(err!.message).to.include('"broken"').and.include("FAILED").and.include("alerts and events");
     });
 
     it("fails when the processor does not exist and no pipeline is given, naming the fix", async () => {
-      const err = await create(inputs("nope") as never).then(() => undefined, (e: Error) => e);
+      const err = await create(inputs("nope") as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(err!.message).to.include('"nope"').and.include("does not exist").and.include("pipeline");
       expect(requestsTo(emu.admin.requests(), "POST", ":start")).to.have.length(0);
     });
@@ -70,14 +106,20 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
       emu.admin.setTransitionMs(5600);
       const { lines } = await captureConsole(() => create(inputs("orders") as never));
       const text = lines.join("\n");
-      expect(text).to.match(/orders: CREATED → STARTED/).and.match(/orders: STARTING \(5\.\d+s\)/).and.match(/orders: STARTED \(\d/);
+      expect(text)
+        .to.match(/orders: CREATED → STARTED/)
+        .and.match(/orders: STARTING \(5\.\d+s\)/)
+        .and.match(/orders: STARTED \(\d/);
       expect(lines.filter((l) => l.includes("STARTING"))).to.have.length(1);
     });
 
     it("stops at its own deadline with the last observed state", async () => {
       emu.admin.setTransitionMs(60_000);
       const started = Date.now();
-      const err = await create(inputs("orders", { timeoutSeconds: 1.5 }) as never).then(() => undefined, (e: Error) => e);
+      const err = await create(inputs("orders", { timeoutSeconds: 1.5 }) as never).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(Date.now() - started).to.be.below(6000);
       expect(err!.message).to.include("Timed out").and.include("last observed state: STARTING").and.include("timeoutSeconds");
     });
@@ -166,4 +208,3 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     });
   });
 });
-

@@ -75,7 +75,15 @@ describe("StreamProcessor provider under faults (retries that never do harm twic
   describe("when the server hangs", () => {
     it("times the attempt out, reads until the action's effect window passes, and starts again", async () => {
       // :start is an action: its timeout is actionTimeoutMs, and a fresh read after that window decides.
-      await configureProvider(emu.url, { kind: "apiKey", ...API_KEY }, { "atlas-stream-processor:requestTimeoutMs": "300", "atlas-stream-processor:actionTimeoutMs": "300", "atlas-stream-processor:actionSettleMs": "300" });
+      await configureProvider(
+        emu.url,
+        { kind: "apiKey", ...API_KEY },
+        {
+          "atlas-stream-processor:requestTimeoutMs": "300",
+          "atlas-stream-processor:actionTimeoutMs": "300",
+          "atlas-stream-processor:actionSettleMs": "300",
+        },
+      );
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "hang", times: 1 });
       const r = await p.create(inputs("orders") as never);
       expect(r.outs!.state).to.equal("STARTED");
@@ -103,10 +111,17 @@ describe("StreamProcessor provider under faults (retries that never do harm twic
 
   describe("when :start keeps returning 500", () => {
     it("fails within the retry budget with an AtlasApiError naming the call and the attempts", async () => {
-      await configureProvider(emu.url, { kind: "apiKey", ...API_KEY }, { "atlas-stream-processor:retryBudgetMs": "2000", "atlas-stream-processor:maxDelayMs": "400" });
+      await configureProvider(
+        emu.url,
+        { kind: "apiKey", ...API_KEY },
+        { "atlas-stream-processor:retryBudgetMs": "2000", "atlas-stream-processor:maxDelayMs": "400" },
+      );
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 500, times: 1000 });
       const started = Date.now();
-      const err = await p.create(inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const err = await p.create(inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(Date.now() - started).to.be.below(5000);
       expect(isAtlasApiError(err)).to.equal(true);
       const e = err as Error & { status: number; attempts: number };
@@ -121,7 +136,10 @@ describe("StreamProcessor provider under faults (retries that never do harm twic
     for (const status of [400, 401, 403, 404, 409]) {
       it(`sends :start once when it answers ${status}`, async () => {
         emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status, times: 5 });
-        const err = await p.create(inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+        const err = await p.create(inputs("orders") as never).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(isAtlasApiError(err), String(err)).to.equal(true);
         expect((err as { status: number }).status).to.equal(status);
         expect(requestsTo(log(), "POST", START)).to.have.length(1);
@@ -141,7 +159,10 @@ describe("StreamProcessor provider under faults (retries that never do harm twic
 
     it("still fails on a 400 when the fresh read shows it did not start", async () => {
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 1 });
-      const err = await p.create(inputs("orders") as never).then(() => undefined, (e: unknown) => e);
+      const err = await p.create(inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isAtlasApiError(err)).to.equal(true);
       expect(state()).to.equal("CREATED");
     });

@@ -7,7 +7,17 @@ import { expect } from "chai";
 import { inspect } from "util";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider } from "../../provider";
-import { API_KEY, PROJECT, SERVICE_ACCOUNT, WORKSPACE, captureConsole, configureProvider, inputs, withEmulator, type Creds } from "../helpers";
+import {
+  API_KEY,
+  PROJECT,
+  SERVICE_ACCOUNT,
+  WORKSPACE,
+  captureConsole,
+  configureProvider,
+  inputs,
+  withEmulator,
+  type Creds,
+} from "../helpers";
 
 const p = provider as Required<typeof provider>;
 const schemes: [string, (emu: RunningEmulator) => Promise<[Creds, string]>][] = [
@@ -44,7 +54,10 @@ describe("StreamProcessor provider keeps credentials out of errors, logs and out
   for (const [label, credentials] of schemes) {
     it(`with ${label}, through successes, retries and every kind of failure`, async () => {
       const [creds, secret] = await credentials(emu);
-      await configureProvider(emu.url, creds, { "atlas-stream-processor:retryBudgetMs": "1500", "atlas-stream-processor:requestTimeoutMs": "300" });
+      await configureProvider(emu.url, creds, {
+        "atlas-stream-processor:retryBudgetMs": "1500",
+        "atlas-stream-processor:requestTimeoutMs": "300",
+      });
       const { lines, error: unexpected } = await captureConsole(async () => {
         const failures: unknown[] = [];
         emu.admin.injectFault({ method: "POST", path: "*:start", kind: "status", status: 500, times: 1 });

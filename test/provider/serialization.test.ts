@@ -68,7 +68,12 @@ async function roundTrip(emu: RunningEmulator, cwd: string, pkg: string): Promis
     writeFileSync(join(dir, "serialize.js"), SERIALIZE);
     await execFileAsync(process.execPath, [join(dir, "serialize.js")], { cwd, env: { ...process.env, PKG: pkg, OUT: out, CANARY } });
     const text = readFileSync(out, "utf8");
-    const cfg = { "atlas-stream-processor:backoffBaseMs": "20", "mongodbatlas:baseUrl": emu.url, "mongodbatlas:publicKey": API_KEY.publicKey, "mongodbatlas:privateKey": API_KEY.privateKey };
+    const cfg = {
+      "atlas-stream-processor:backoffBaseMs": "20",
+      "mongodbatlas:baseUrl": emu.url,
+      "mongodbatlas:publicKey": API_KEY.publicKey,
+      "mongodbatlas:privateKey": API_KEY.privateKey,
+    };
     const env: Record<string, string | undefined> = { ...process.env, TEXT: out, CFG: JSON.stringify(cfg), PROJECT, WORKSPACE };
     for (const k of Object.keys(env)) if (k.startsWith("MONGODB_ATLAS_")) delete env[k];
     const { stdout } = await execFileAsync(process.execPath, ["-e", LOAD_AND_RUN], { cwd, env, maxBuffer: 10 * 1024 * 1024 });

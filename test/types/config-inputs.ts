@@ -34,7 +34,11 @@ export const sp10: TierInput = "SP10";
 export const fromOutput: StreamProcessorArgs["state"] = pulumi.output("STOPPED" as string);
 
 export function inspect(projectId: pulumi.Output<string>): pulumi.Output<number> {
-  const one: pulumi.Output<GetStreamProcessorResult> = getStreamProcessorOutput({ projectId, workspaceName: "w", processorName: pulumi.output("orders") });
+  const one: pulumi.Output<GetStreamProcessorResult> = getStreamProcessorOutput({
+    projectId,
+    workspaceName: "w",
+    processorName: pulumi.output("orders"),
+  });
   const all = getStreamProcessorsOutput({ projectId, workspaceName: "w" });
   return pulumi.all([one, all]).apply(([p, list]) => (p.stats?.inputMessageCount ?? 0) + list.results.length);
 }

@@ -3,7 +3,14 @@ import { answerServes, needsNextPage, planRead, type AnswerFacts, type ReadPlan,
 
 describe("batching", () => {
   describe("planRead (gather 30 ms)", () => {
-    const at = (x: Partial<ReadPlanInput>): ReadPlanInput => ({ now: 1000, pending: 1, oldestPendingAt: 1000, othersActive: 0, listInFlight: false, ...x });
+    const at = (x: Partial<ReadPlanInput>): ReadPlanInput => ({
+      now: 1000,
+      pending: 1,
+      oldestPendingAt: 1000,
+      othersActive: 0,
+      listInFlight: false,
+      ...x,
+    });
     const cases: [string, Partial<ReadPlanInput>, ReadPlan][] = [
       ["nobody waits", { pending: 0 }, { kind: "idle" }],
       ["a lone read in a quiet workspace: its own GET at once", {}, { kind: "get" }],
@@ -19,7 +26,9 @@ describe("batching", () => {
     ];
     for (const [what, x, expected] of cases) {
       it(`${what} → ${expected.kind}`, () => {
-        expect(planRead(at(x), { gatherMs: 30, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 60_000, freshMaxAgeMs: 60 })).to.deep.equal(expected);
+        expect(
+          planRead(at(x), { gatherMs: 30, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 60_000, freshMaxAgeMs: 60 }),
+        ).to.deep.equal(expected);
       });
     }
   });
@@ -47,9 +56,17 @@ describe("batching", () => {
       ["a first look or refresh, list sent 3 s before it asked", { askedAt: 10_000, listSentAt: 7_000 }, false],
       ["a list sent after the read asked", { askedAt: 10_000, listSentAt: 10_020 }, true],
       ["a poll after :start, list sent 100 ms before the poll asked", { askedAt: 10_000, listSentAt: 9_900, changedAt: 9_500 }, false],
-      ["a poll after :start, list in flight sent 40 ms before the poll asked", { askedAt: 10_000, listSentAt: 9_960, changedAt: 9_500 }, true],
+      [
+        "a poll after :start, list in flight sent 40 ms before the poll asked",
+        { askedAt: 10_000, listSentAt: 9_960, changedAt: 9_500 },
+        true,
+      ],
       ["a poll after :start, list sent after the poll asked", { askedAt: 10_000, listSentAt: 10_010, changedAt: 9_500 }, true],
-      ["the read deciding whether a failed action took effect, list sent before the failure", { askedAt: 10_001, listSentAt: 9_990, changedAt: 10_000 }, false],
+      [
+        "the read deciding whether a failed action took effect, list sent before the failure",
+        { askedAt: 10_001, listSentAt: 9_990, changedAt: 10_000 },
+        false,
+      ],
       ["the same read, list sent after the failure, just before the ask", { askedAt: 10_030, listSentAt: 10_010, changedAt: 10_000 }, true],
       ["the same read, list sent after the failure and the ask", { askedAt: 10_001, listSentAt: 10_005, changedAt: 10_000 }, true],
       ["a processor changed long ago: the max age applies again", { askedAt: 100_000, listSentAt: 99_000, changedAt: 10_000 }, true],

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { admissionDelayMs, answered, emptyBudget, estimatedTokens, parseBucketParameters, projectOf, requestKind, type BudgetView } from "../../../provider/budget";
+import {
+  admissionDelayMs,
+  answered,
+  emptyBudget,
+  estimatedTokens,
+  parseBucketParameters,
+  projectOf,
+  requestKind,
+  type BudgetView,
+} from "../../../provider/budget";
 
 const policy = { actionReserve: 0.2, assumedRefillShare: 0.1, readLagMs: 100 };
 const view = (x: Partial<BudgetView>): BudgetView => ({ ...emptyBudget(0), ...x });
@@ -42,7 +51,11 @@ describe("budget", () => {
     });
     it("a 429 empties the bucket, learns capacity and refill, and pauses for Retry-After", () => {
       const body = { errorCode: "RATE_LIMITED_TOKEN_BUCKET", parameters: ["api/atlas/v2/groups/x/streams", 2, 100, 10, 1] };
-      const v = answered(view({ outstanding: 1 }), { status: 429, limit: "100", remaining: "0", retryAfterMs: 2000, bucket: parseBucketParameters(body) }, 1000);
+      const v = answered(
+        view({ outstanding: 1 }),
+        { status: 429, limit: "100", remaining: "0", retryAfterMs: 2000, bucket: parseBucketParameters(body) },
+        1000,
+      );
       expect(v).to.include({ limit: 100, remaining: 0, refillPerSecond: 10, pausedUntil: 3000, outstanding: 0 });
     });
     it("caps the pause at maxPauseMs", () => {
@@ -60,8 +73,16 @@ describe("budget", () => {
 
   describe("parseBucketParameters", () => {
     const cases: [string, unknown, ReturnType<typeof parseBucketParameters>][] = [
-      ["integers", { errorCode: "RATE_LIMITED_TOKEN_BUCKET", parameters: ["set", 3, 100, 10, 1] }, { retryAfterMs: 3000, capacity: 100, refillPerSecond: 10 }],
-      ["strings", { errorCode: "RATE_LIMITED_TOKEN_BUCKET", parameters: ["set", "3", "100", "60", "60"] }, { retryAfterMs: 3000, capacity: 100, refillPerSecond: 1 }],
+      [
+        "integers",
+        { errorCode: "RATE_LIMITED_TOKEN_BUCKET", parameters: ["set", 3, 100, 10, 1] },
+        { retryAfterMs: 3000, capacity: 100, refillPerSecond: 10 },
+      ],
+      [
+        "strings",
+        { errorCode: "RATE_LIMITED_TOKEN_BUCKET", parameters: ["set", "3", "100", "60", "60"] },
+        { retryAfterMs: 3000, capacity: 100, refillPerSecond: 1 },
+      ],
       ["another error code", { errorCode: "RATE_LIMITED", parameters: ["set", 3, 100, 10, 1] }, undefined],
       ["no body", undefined, undefined],
     ];

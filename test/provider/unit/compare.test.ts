@@ -26,7 +26,10 @@ describe("pipeline comparison: key order is data, numbers by value", () => {
         expect(definitionChanges({ pipeline: p1 }, { pipeline: p2 })).to.deep.equal(["pipeline"]);
         expect(definitionMismatch({ pipeline: p2 }, { pipeline: p1 })).to.deep.equal(["pipeline"]);
         const names = { projectId: "6650f1a2b3c4d5e6f7a8b9c0", workspaceName: "w", processorName: "p", timeoutSeconds: 600 };
-        const d = diffProcessor({ ...names, state: "STARTED", desiredState: "STARTED", pipeline: p1 }, { ...names, state: "STARTED", pipeline: p2 });
+        const d = diffProcessor(
+          { ...names, state: "STARTED", desiredState: "STARTED", pipeline: p1 },
+          { ...names, state: "STARTED", pipeline: p2 },
+        );
         expect(d).to.deep.include({ changes: true, replaces: [], changed: ["pipeline"] });
       });
       it(`in ${where}: the same order is no difference`, () => {
@@ -70,17 +73,29 @@ describe("pipeline comparison: key order is data, numbers by value", () => {
     const pipeline = [SOURCE];
     const dlq = { connectionName: "c", db: "d", coll: "x" };
     const cases: [string, Definition, Definition, string[]][] = [
-      ["failoverEnabled declared true, Atlas false", { pipeline, failoverEnabled: false }, { pipeline, failoverEnabled: true }, ["failoverEnabled"]],
+      [
+        "failoverEnabled declared true, Atlas false",
+        { pipeline, failoverEnabled: false },
+        { pipeline, failoverEnabled: true },
+        ["failoverEnabled"],
+      ],
       ["failoverEnabled declared false, Atlas reports none", { pipeline }, { pipeline, failoverEnabled: false }, []],
       ["failoverEnabled not declared", { pipeline, failoverEnabled: true }, { pipeline }, []],
       ["DLQ removed from the program", { pipeline, options: { dlq } }, { pipeline }, ["options.dlq"]],
-      ["resumeFromCheckpoint is not part of what Atlas holds", { pipeline, options: { dlq } }, { pipeline, options: { dlq, resumeFromCheckpoint: false } }, []],
+      [
+        "resumeFromCheckpoint is not part of what Atlas holds",
+        { pipeline, options: { dlq } },
+        { pipeline, options: { dlq, resumeFromCheckpoint: false } },
+        [],
+      ],
     ];
     for (const [what, atlas, desired, expected] of cases) {
       it(`${what} → [${expected.join(", ")}]`, () => expect(definitionMismatch(atlas, desired)).to.deep.equal(expected));
     }
     it("definitionChanges names failoverEnabled only when declared", () => {
-      expect(definitionChanges({ pipeline, failoverEnabled: true }, { pipeline, failoverEnabled: false })).to.deep.equal(["failoverEnabled"]);
+      expect(definitionChanges({ pipeline, failoverEnabled: true }, { pipeline, failoverEnabled: false })).to.deep.equal([
+        "failoverEnabled",
+      ]);
       expect(definitionChanges({ pipeline, failoverEnabled: true }, { pipeline })).to.deep.equal([]);
     });
   });
@@ -90,14 +105,37 @@ describe("pipeline comparison: key order is data, numbers by value", () => {
     const after = [SOURCE, { $match: { a: 2 } }];
     const dlq = { connectionName: "c", db: "d", coll: "x" };
     const cases: [string, Definition, Definition, unknown][] = [
-      ["the declared definition", { pipeline: after, options: { dlq }, tier: "SP5", failoverEnabled: true }, { pipeline: before, options: { dlq } },
-        { pipeline: after, options: { dlq }, tier: "SP5", failoverEnabled: true }],
-      ["a DLQ Atlas has but the program dropped: dlq {}", { pipeline: before }, { pipeline: before, options: { dlq } }, { pipeline: before, options: { dlq: {} } }],
+      [
+        "the declared definition",
+        { pipeline: after, options: { dlq }, tier: "SP5", failoverEnabled: true },
+        { pipeline: before, options: { dlq } },
+        { pipeline: after, options: { dlq }, tier: "SP5", failoverEnabled: true },
+      ],
+      [
+        "a DLQ Atlas has but the program dropped: dlq {}",
+        { pipeline: before },
+        { pipeline: before, options: { dlq } },
+        { pipeline: before, options: { dlq: {} } },
+      ],
       ["no DLQ anywhere: no options", { pipeline: after }, { pipeline: before }, { pipeline: after }],
-      ["resumeFromCheckpoint with a pipeline change", { pipeline: after, options: { resumeFromCheckpoint: false } }, { pipeline: before }, { pipeline: after, options: { resumeFromCheckpoint: false } }],
-      ["resumeFromCheckpoint without a pipeline change is not sent", { pipeline: before, options: { dlq, resumeFromCheckpoint: false } }, { pipeline: before }, { pipeline: before, options: { dlq } }],
-      ["resumeFromCheckpoint when a reorder is the change", { pipeline: [SOURCE, { $project: { b: 1, a: 1 } }], options: { resumeFromCheckpoint: true } }, { pipeline: [SOURCE, { $project: { a: 1, b: 1 } }] },
-        { pipeline: [SOURCE, { $project: { b: 1, a: 1 } }], options: { resumeFromCheckpoint: true } }],
+      [
+        "resumeFromCheckpoint with a pipeline change",
+        { pipeline: after, options: { resumeFromCheckpoint: false } },
+        { pipeline: before },
+        { pipeline: after, options: { resumeFromCheckpoint: false } },
+      ],
+      [
+        "resumeFromCheckpoint without a pipeline change is not sent",
+        { pipeline: before, options: { dlq, resumeFromCheckpoint: false } },
+        { pipeline: before },
+        { pipeline: before, options: { dlq } },
+      ],
+      [
+        "resumeFromCheckpoint when a reorder is the change",
+        { pipeline: [SOURCE, { $project: { b: 1, a: 1 } }], options: { resumeFromCheckpoint: true } },
+        { pipeline: [SOURCE, { $project: { a: 1, b: 1 } }] },
+        { pipeline: [SOURCE, { $project: { b: 1, a: 1 } }], options: { resumeFromCheckpoint: true } },
+      ],
     ];
     for (const [what, desired, current, expected] of cases) {
       it(what, () => expect(JSON.stringify(modifyBody(desired, current))).to.equal(JSON.stringify(expected)));

@@ -29,13 +29,15 @@ describe("definition", () => {
   });
 
   describe("covers", () => {
-    const applied = [
-      { $source: { connectionName: "c", db: "d" } },
-      { $sort: { a: 1, b: -1 } },
-    ];
+    const applied = [{ $source: { connectionName: "c", db: "d" } }, { $sort: { a: 1, b: -1 } }];
     const cases: [string, unknown, unknown, boolean][] = [
       ["the same value", applied, applied, true],
-      ["Atlas adds fields to a stage", [{ $source: { connectionName: "c", db: "d", timeField: { $dateFromString: "x" } } }, { $sort: { a: 1, b: -1 } }], applied, true],
+      [
+        "Atlas adds fields to a stage",
+        [{ $source: { connectionName: "c", db: "d", timeField: { $dateFromString: "x" } } }, { $sort: { a: 1, b: -1 } }],
+        applied,
+        true,
+      ],
       ["Atlas adds a key inside $sort, keeping ours in order", [applied[0], { $sort: { a: 1, z: 1, b: -1 } }], applied, true],
       ["a field was removed", [{ $source: { connectionName: "c" } }, applied[1]], applied, false],
       ["a value was changed", [{ $source: { connectionName: "c", db: "other" } }, applied[1]], applied, false],
@@ -57,7 +59,15 @@ describe("definition", () => {
     const dlq = { connectionName: "c", db: "d", coll: "dlq" };
     const cases: [string, Definition, Definition, boolean][] = [
       ["identical", { pipeline, options: { dlq }, tier: "SP10" }, { pipeline, options: { dlq }, tier: "SP10" }, true],
-      ["Atlas decorated the pipeline and dlq", { pipeline: [{ $source: { connectionName: "c", extra: 1 } }, { $match: { a: 1 } }], options: { dlq: { ...dlq, extra: 1 } as never } }, { pipeline, options: { dlq } }, true],
+      [
+        "Atlas decorated the pipeline and dlq",
+        {
+          pipeline: [{ $source: { connectionName: "c", extra: 1 } }, { $match: { a: 1 } }],
+          options: { dlq: { ...dlq, extra: 1 } as never },
+        },
+        { pipeline, options: { dlq } },
+        true,
+      ],
       ["a different pipeline", { pipeline: [pipeline[0]] }, { pipeline }, false],
       ["a dlq was wanted but Atlas has none", { pipeline }, { pipeline, options: { dlq } }, false],
       ["a different dlq", { pipeline, options: { dlq: { ...dlq, coll: "x" } } }, { pipeline, options: { dlq } }, false],

@@ -12,7 +12,15 @@ const PIPELINE = [
 
 /** Last outputs: `state` is what Atlas showed, `desiredState` what the program asked. */
 function olds(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...NAMES, state: "STARTED", desiredState: "STARTED", timeoutSeconds: 600, processorId: "66a0", createdByResource: true, ...over };
+  return {
+    ...NAMES,
+    state: "STARTED",
+    desiredState: "STARTED",
+    timeoutSeconds: 600,
+    processorId: "66a0",
+    createdByResource: true,
+    ...over,
+  };
 }
 /** Checked inputs: `state` is the desired one. */
 function news(over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,6 +1,14 @@
 import { expect } from "chai";
 import { createHash } from "crypto";
-import { digestAuthorization, DigestSession, nonceOf, parseChallenges, pickDigestChallenge, retryAfterDigest401, type DigestChallenge } from "../../../provider/digest";
+import {
+  digestAuthorization,
+  DigestSession,
+  nonceOf,
+  parseChallenges,
+  pickDigestChallenge,
+  retryAfterDigest401,
+  type DigestChallenge,
+} from "../../../provider/digest";
 
 /** Parses `Digest k=v, k="v"` into its parameters (for checking what was sent). */
 function authParams(header: string): Record<string, string> {
@@ -26,7 +34,9 @@ const RFC_HEADER =
 describe("digest", () => {
   describe("parseChallenges", () => {
     it("splits several challenges in one header", () => {
-      const out = parseChallenges(`Basic realm="b", Digest realm="d1", nonce="n1", algorithm=SHA-256, Digest realm="d2", nonce=n2, Bearer realm="x"`);
+      const out = parseChallenges(
+        `Basic realm="b", Digest realm="d1", nonce="n1", algorithm=SHA-256, Digest realm="d2", nonce=n2, Bearer realm="x"`,
+      );
       expect(out.map((c) => c.scheme)).to.deep.equal(["Basic", "Digest", "Digest", "Bearer"]);
       expect(out[1].params).to.deep.equal({ realm: "d1", nonce: "n1", algorithm: "SHA-256" });
       expect(out[2].params).to.deep.equal({ realm: "d2", nonce: "n2" });
@@ -80,7 +90,12 @@ describe("digest", () => {
 
     it("reads every field of the RFC example", () => {
       expect(pickDigestChallenge(RFC_HEADER)).to.deep.equal({
-        realm: RFC.realm, nonce: RFC.nonce, opaque: RFC.opaque, algorithm: "SHA-256", qop: "auth", stale: false,
+        realm: RFC.realm,
+        nonce: RFC.nonce,
+        opaque: RFC.opaque,
+        algorithm: "SHA-256",
+        qop: "auth",
+        stale: false,
       } satisfies DigestChallenge);
     });
 
@@ -121,7 +136,9 @@ describe("digest", () => {
     });
 
     it("accepts repeated headers as an array", () => {
-      expect(pickDigestChallenge([`Digest realm="r", nonce="m", algorithm=MD5`, `Digest realm="r", nonce="s", algorithm=SHA-256`])?.nonce).to.equal("s");
+      expect(
+        pickDigestChallenge([`Digest realm="r", nonce="m", algorithm=MD5`, `Digest realm="r", nonce="s", algorithm=SHA-256`])?.nonce,
+      ).to.equal("s");
     });
   });
 
@@ -134,23 +151,45 @@ describe("digest", () => {
       it(`computes the RFC 7616 §3.9.1 ${algorithm} response`, () => {
         const header = digestAuthorization({
           challenge: { realm: RFC.realm, nonce: RFC.nonce, opaque: RFC.opaque, algorithm, qop: "auth", stale: false },
-          username: RFC.username, password: RFC.password, method: "GET", uri: RFC.uri, nc: 1, cnonce: RFC.cnonce,
+          username: RFC.username,
+          password: RFC.password,
+          method: "GET",
+          uri: RFC.uri,
+          nc: 1,
+          cnonce: RFC.cnonce,
         });
         expect(authParams(header)).to.deep.equal({
-          username: RFC.username, realm: RFC.realm, nonce: RFC.nonce, uri: RFC.uri, algorithm, response,
-          qop: "auth", nc: "00000001", cnonce: RFC.cnonce, opaque: RFC.opaque,
+          username: RFC.username,
+          realm: RFC.realm,
+          nonce: RFC.nonce,
+          uri: RFC.uri,
+          algorithm,
+          response,
+          qop: "auth",
+          nc: "00000001",
+          cnonce: RFC.cnonce,
+          opaque: RFC.opaque,
         });
       });
     }
 
     it("upper-cases the method", () => {
-      const x = { challenge: { realm: RFC.realm, nonce: RFC.nonce, algorithm: "MD5" as const, qop: "auth" as const, stale: false }, username: RFC.username, password: RFC.password, uri: RFC.uri, nc: 1, cnonce: RFC.cnonce };
+      const x = {
+        challenge: { realm: RFC.realm, nonce: RFC.nonce, algorithm: "MD5" as const, qop: "auth" as const, stale: false },
+        username: RFC.username,
+        password: RFC.password,
+        uri: RFC.uri,
+        nc: 1,
+        cnonce: RFC.cnonce,
+      };
       expect(digestAuthorization({ ...x, method: "get" })).to.equal(digestAuthorization({ ...x, method: "GET" }));
     });
 
     it("uses the RFC 2069 form without qop, and omits qop, nc, cnonce and opaque", () => {
       const challenge: DigestChallenge = { realm: "r", nonce: "n", algorithm: "MD5", stale: false };
-      const p = authParams(digestAuthorization({ challenge, username: "u", password: "p", method: "POST", uri: "/x?y=1", nc: 1, cnonce: "c" }));
+      const p = authParams(
+        digestAuthorization({ challenge, username: "u", password: "p", method: "POST", uri: "/x?y=1", nc: 1, cnonce: "c" }),
+      );
       const md5 = (s: string) => createHash("md5").update(s).digest("hex");
       expect(p.response).to.equal(md5(`${md5("u:r:p")}:n:${md5("POST:/x?y=1")}`));
       expect(p).to.not.have.any.keys("qop", "nc", "cnonce", "opaque");
@@ -180,7 +219,9 @@ describe("digest", () => {
 
     it("never includes the password", () => {
       const challenge: DigestChallenge = { realm: "r", nonce: "n", algorithm: "SHA-256", qop: "auth", stale: false };
-      expect(digestAuthorization({ challenge, username: "u", password: "s3cr3t-pass", method: "GET", uri: "/", nc: 1, cnonce: "c" })).to.not.include("s3cr3t-pass");
+      expect(
+        digestAuthorization({ challenge, username: "u", password: "s3cr3t-pass", method: "GET", uri: "/", nc: 1, cnonce: "c" }),
+      ).to.not.include("s3cr3t-pass");
     });
   });
 
@@ -209,7 +250,13 @@ describe("digest", () => {
       s.accept(challenge);
       const p = authParams(s.authorize("GET", RFC.uri)!);
       const expected = digestAuthorization({
-        challenge: pickDigestChallenge(challenge)!, username: RFC.username, password: RFC.password, method: "GET", uri: RFC.uri, nc: 1, cnonce: p.cnonce,
+        challenge: pickDigestChallenge(challenge)!,
+        username: RFC.username,
+        password: RFC.password,
+        method: "GET",
+        uri: RFC.uri,
+        nc: 1,
+        cnonce: p.cnonce,
       });
       expect(p.response).to.equal(authParams(expected).response);
     });
@@ -219,7 +266,10 @@ describe("digest", () => {
       s.accept(challenge);
       s.authorize("GET", "/");
       s.authorize("GET", "/");
-      expect(s.accept(`Digest realm="r", nonce="fresh", qop="auth", algorithm=SHA-256, stale=true`)).to.deep.equal({ usable: true, stale: true });
+      expect(s.accept(`Digest realm="r", nonce="fresh", qop="auth", algorithm=SHA-256, stale=true`)).to.deep.equal({
+        usable: true,
+        stale: true,
+      });
       const p = authParams(s.authorize("GET", "/")!);
       expect(p.nc).to.equal("00000001");
       expect(p.nonce).to.equal("fresh");

@@ -1,5 +1,13 @@
 import { expect } from "chai";
-import { AtlasApiError, AtlasConfigError, AtlasNetworkError, isAtlasApiError, ProcessorStateError, redact, StreamProcessorError } from "../../../provider/errors";
+import {
+  AtlasApiError,
+  AtlasConfigError,
+  AtlasNetworkError,
+  isAtlasApiError,
+  ProcessorStateError,
+  redact,
+  StreamProcessorError,
+} from "../../../provider/errors";
 
 describe("errors", () => {
   describe("AtlasApiError", () => {
@@ -21,7 +29,15 @@ describe("errors", () => {
 
     it("keeps the fields and names itself", () => {
       const e = new AtlasApiError({ ...init, attempts: 3 });
-      expect(e).to.include({ method: "POST", status: 400, errorCode: init.errorCode, detail: init.detail, hint: init.hint, attempts: 3, name: "AtlasApiError" });
+      expect(e).to.include({
+        method: "POST",
+        status: 400,
+        errorCode: init.errorCode,
+        detail: init.detail,
+        hint: init.hint,
+        attempts: 3,
+        name: "AtlasApiError",
+      });
       expect(e.message).to.include("after 3 attempts");
       expect(e).to.be.instanceOf(StreamProcessorError).and.instanceOf(Error);
     });
@@ -39,7 +55,11 @@ describe("errors", () => {
       ["an AtlasApiError", new AtlasApiError({ method: "GET", path: "/", status: 500 }), true],
       ["an AtlasApiError from another copy of the module (same name and status)", plainNamed, true],
       ["a plain Error", new Error("boom"), false],
-      ["an AtlasNetworkError", new AtlasNetworkError({ method: "GET", path: "/", code: "ECONNRESET", baseUrl: "https://x", attempts: 2 }), false],
+      [
+        "an AtlasNetworkError",
+        new AtlasNetworkError({ method: "GET", path: "/", code: "ECONNRESET", baseUrl: "https://x", attempts: 2 }),
+        false,
+      ],
       ["an AtlasConfigError", new AtlasConfigError("bad"), false],
       ["a ProcessorStateError", new ProcessorStateError("failed", "FAILED"), false],
       ["an object that looks like one but is no Error", { name: "AtlasApiError", status: 500 }, false],

@@ -15,16 +15,44 @@ describe("failure classification", () => {
   describe("classifyFailure", () => {
     const cases: [string, FailureReport, FailureClass][] = [
       ["400 no healthy upstream", { status: 400, errorCode: GENERIC, detail: generic("no healthy upstream") }, "transient-400"],
-      ["400 failed to acquire resources", { status: 400, errorCode: GENERIC, detail: generic("failed to acquire resources for processor: internal error") }, "transient-400"],
-      ["400 error getting cluster info", { status: 400, errorCode: GENERIC, detail: generic("error getting cluster info [500/UNEXPECTED_ERROR]") }, "transient-400"],
+      [
+        "400 failed to acquire resources",
+        { status: 400, errorCode: GENERIC, detail: generic("failed to acquire resources for processor: internal error") },
+        "transient-400",
+      ],
+      [
+        "400 error getting cluster info",
+        { status: 400, errorCode: GENERIC, detail: generic("error getting cluster info [500/UNEXPECTED_ERROR]") },
+        "transient-400",
+      ],
       ["400 No Healthy Upstream (case)", { status: 400, detail: generic("No Healthy Upstream") }, "transient-400"],
-      ["400 on an action, transient message", { status: 400, errorCode: GENERIC, detail: generic("no healthy upstream"), action: true }, "transient-400"],
+      [
+        "400 on an action, transient message",
+        { status: 400, errorCode: GENERIC, detail: generic("no healthy upstream"), action: true },
+        "transient-400",
+      ],
       ["400 RBAC: access denied", { status: 400, errorCode: GENERIC, detail: generic("RBAC: access denied") }, "definite"],
-      ["400 access of ProjectID that does not exist", { status: 400, errorCode: GENERIC, detail: generic("access of ProjectID that does not exist") }, "definite"],
-      ["400 connection named X does not exist", { status: 400, errorCode: GENERIC, detail: generic("connection named kafka1 does not exist. Check sp.listConnections() for available connections.") }, "connection-pending"],
+      [
+        "400 access of ProjectID that does not exist",
+        { status: 400, errorCode: GENERIC, detail: generic("access of ProjectID that does not exist") },
+        "definite",
+      ],
+      [
+        "400 connection named X does not exist",
+        {
+          status: 400,
+          errorCode: GENERIC,
+          detail: generic("connection named kafka1 does not exist. Check sp.listConnections() for available connections."),
+        },
+        "connection-pending",
+      ],
       ["400 processor already started", { status: 400, errorCode: GENERIC, detail: generic("processor is already started") }, "definite"],
       ["400 with no body", { status: 400 }, "definite"],
-      ["400 transient text under another code still decides by status + text", { status: 400, errorCode: "SOMETHING_ELSE", detail: "no healthy upstream" }, "transient-400"],
+      [
+        "400 transient text under another code still decides by status + text",
+        { status: 400, errorCode: "SOMETHING_ELSE", detail: "no healthy upstream" },
+        "transient-400",
+      ],
       ["409", { status: 409, detail: "no healthy upstream" }, "definite"],
       ["403 with a transient-looking text", { status: 403, detail: "no healthy upstream" }, "definite"],
       ["404 GROUP_NOT_FOUND", { status: 404, errorCode: "GROUP_NOT_FOUND" }, "definite"],
@@ -70,7 +98,11 @@ describe("failure classification", () => {
       ["503", api(503), false],
       ["429", api(429), false],
       ["400 no healthy upstream", api(400, generic("no healthy upstream")), false],
-      ["no answer (AtlasNetworkError)", new AtlasNetworkError({ method: "GET", path: "/p", code: "ECONNRESET", baseUrl: "http://x", attempts: 7 }), false],
+      [
+        "no answer (AtlasNetworkError)",
+        new AtlasNetworkError({ method: "GET", path: "/p", code: "ECONNRESET", baseUrl: "http://x", attempts: 7 }),
+        false,
+      ],
       ["403", api(403), true],
       ["401", api(401), true],
       ["400 RBAC: access denied", api(400, generic("RBAC: access denied")), true],
@@ -86,10 +118,14 @@ describe("failure classification", () => {
   describe("notFoundFromCode", () => {
     const ref = { projectId: "6650f1a2b3c4d5e6f7a8b9c0", workspaceName: "ws", processorName: "orders" };
     it("GROUP_NOT_FOUND names the project", () => {
-      expect(notFoundFromCode(ref, "GROUP_NOT_FOUND")).to.include("Project 6650f1a2b3c4d5e6f7a8b9c0 was not found").and.include("projectId");
+      expect(notFoundFromCode(ref, "GROUP_NOT_FOUND"))
+        .to.include("Project 6650f1a2b3c4d5e6f7a8b9c0 was not found")
+        .and.include("projectId");
     });
     it("STREAM_TENANT_NOT_FOUND_FOR_NAME names the workspace", () => {
-      expect(notFoundFromCode(ref, "STREAM_TENANT_NOT_FOUND_FOR_NAME")).to.include('Stream workspace "ws" was not found').and.include("workspaceName");
+      expect(notFoundFromCode(ref, "STREAM_TENANT_NOT_FOUND_FOR_NAME"))
+        .to.include('Stream workspace "ws" was not found')
+        .and.include("workspaceName");
     });
     it("STREAM_PROCESSOR_NOT_FOUND names the processor", () => {
       expect(notFoundFromCode(ref, "STREAM_PROCESSOR_NOT_FOUND")).to.include('stream processor "orders" does not exist');
@@ -129,7 +165,11 @@ describe("failure classification", () => {
       });
     }
     it("DLQ names are not path segments: a dot-only db passes", () => {
-      const { failures } = checkInputs({ ...base, pipeline: [{ $source: { connectionName: "c" } }], options: { dlq: { connectionName: "c", db: ".", coll: "x" } } });
+      const { failures } = checkInputs({
+        ...base,
+        pipeline: [{ $source: { connectionName: "c" } }],
+        options: { dlq: { connectionName: "c", db: ".", coll: "x" } },
+      });
       expect(failures).to.deep.equal([]);
     });
   });
@@ -143,8 +183,12 @@ describe("failure classification", () => {
       expect(resolveSettings({}, { ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS: "0" }).options.connectionWaitMs).to.equal(0);
     });
     it("refuse a bad value naming the key the user set", () => {
-      expect(() => resolveSettings({ "atlas-stream-processor:actionTimeoutMs": "soon" }, {})).to.throw("atlas-stream-processor:actionTimeoutMs");
-      expect(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS: "-1" })).to.throw("ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS");
+      expect(() => resolveSettings({ "atlas-stream-processor:actionTimeoutMs": "soon" }, {})).to.throw(
+        "atlas-stream-processor:actionTimeoutMs",
+      );
+      expect(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS: "-1" })).to.throw(
+        "ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS",
+      );
     });
   });
 });

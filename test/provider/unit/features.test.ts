@@ -14,18 +14,26 @@ const PIPELINE = [SOURCE, { $match: { a: 1 } }];
 
 describe("checkpoint on change", () => {
   describe("checkpointedStagesChanged", () => {
-    const win = (size: number) => ({ $tumblingWindow: { interval: { size, unit: "second" }, pipeline: [{ $group: { _id: null, n: { $sum: 1 } } }] } });
+    const win = (size: number) => ({
+      $tumblingWindow: { interval: { size, unit: "second" }, pipeline: [{ $group: { _id: null, n: { $sum: 1 } } }] },
+    });
     const cases: [string, unknown[], unknown[], string[]][] = [
       ["a $match change", [SOURCE, { $match: { a: 1 } }], [SOURCE, { $match: { a: 2 } }], []],
       ["the $source connection", [SOURCE], [{ $source: { connectionName: "d" } }], ["$source"]],
-      ["a $source key reorder", [{ $source: { connectionName: "c", db: "x" } }], [{ $source: { db: "x", connectionName: "c" } }], ["$source"]],
+      [
+        "a $source key reorder",
+        [{ $source: { connectionName: "c", db: "x" } }],
+        [{ $source: { db: "x", connectionName: "c" } }],
+        ["$source"],
+      ],
       ["a window's size", [SOURCE, win(10)], [SOURCE, win(20)], ["$tumblingWindow"]],
       ["a window added", [SOURCE], [SOURCE, { $hoppingWindow: { interval: { size: 1, unit: "second" } } }], ["$hoppingWindow"]],
       ["a session window removed", [SOURCE, { $sessionWindow: { gap: { size: 1, unit: "minute" } } }], [SOURCE], ["$sessionWindow"]],
       ["source and window", [SOURCE, win(10)], [{ $source: { connectionName: "d" } }, win(20)], ["$source", "$tumblingWindow"]],
     ];
     for (const [what, before, after, expected] of cases) {
-      it(`${what} → [${expected.join(", ")}]`, () => expect(checkpointedStagesChanged(before as never, after as never)).to.deep.equal(expected));
+      it(`${what} → [${expected.join(", ")}]`, () =>
+        expect(checkpointedStagesChanged(before as never, after as never)).to.deep.equal(expected));
     }
   });
 
@@ -47,8 +55,19 @@ describe("checkpoint on change", () => {
       });
     }
     it("the message names the input to set, its value, why, and where the processor stands", () => {
-      const m = checkpointRefusalMessage({ projectId: PROJECT, workspaceName: "ws", processorName: "orders" }, ["$source"], "had a problem occur: x.", "the processor is running on its previous definition (STARTED)");
-      expect(m).to.include('"orders"').and.include("$source").and.include("options: { resumeFromCheckpoint: false }").and.include("checkpoint").and.include("running on its previous definition (STARTED)").and.include("Atlas: had a problem occur: x)");
+      const m = checkpointRefusalMessage(
+        { projectId: PROJECT, workspaceName: "ws", processorName: "orders" },
+        ["$source"],
+        "had a problem occur: x.",
+        "the processor is running on its previous definition (STARTED)",
+      );
+      expect(m)
+        .to.include('"orders"')
+        .and.include("$source")
+        .and.include("options: { resumeFromCheckpoint: false }")
+        .and.include("checkpoint")
+        .and.include("running on its previous definition (STARTED)")
+        .and.include("Atlas: had a problem occur: x)");
     });
   });
 });
@@ -65,7 +84,12 @@ describe("health gate", () => {
   for (const [what, state, elapsed, window, expected] of cases) {
     it(`${what} → ${expected}`, () => expect(healthVerdict(state, elapsed, window)).to.equal(expected));
   }
-  const polls: [number, number][] = [[100, 25], [1000, 100], [10_000, 1000], [600_000, 3000]];
+  const polls: [number, number][] = [
+    [100, 25],
+    [1000, 100],
+    [10_000, 1000],
+    [600_000, 3000],
+  ];
   for (const [window, every] of polls) {
     it(`looks every ${every} ms during a ${window} ms watch`, () => expect(verifyPollMs(window)).to.equal(every));
   }
@@ -74,16 +98,41 @@ describe("health gate", () => {
 describe("stats", () => {
   it("keeps the real keys, with integer counts from numbers or Extended JSON", () => {
     const s = parseStats({
-      name: "orders", processorId: "66a", status: "running", scaleFactor: 1, inputMessageCount: 12, inputMessageSize: 3456.0,
-      outputMessageCount: { $numberLong: "10" }, outputMessageSize: "789", dlqMessageCount: 2, dlqMessageSize: 40, stateSize: 0,
-      memoryTrackerBytes: 1024, ok: 1, changeStreamState: { _data: "x" }, operatorStats: [{ name: "SampleDataSourceOperator", inputMessageCount: 12 }],
+      name: "orders",
+      processorId: "66a",
+      status: "running",
+      scaleFactor: 1,
+      inputMessageCount: 12,
+      inputMessageSize: 3456.0,
+      outputMessageCount: { $numberLong: "10" },
+      outputMessageSize: "789",
+      dlqMessageCount: 2,
+      dlqMessageSize: 40,
+      stateSize: 0,
+      memoryTrackerBytes: 1024,
+      ok: 1,
+      changeStreamState: { _data: "x" },
+      operatorStats: [{ name: "SampleDataSourceOperator", inputMessageCount: 12 }],
     })!;
     expect(s).to.deep.equal({
-      name: "orders", processorId: "66a", status: "running", scaleFactor: 1, inputMessageCount: 12, inputMessageSize: 3456,
-      outputMessageCount: 10, outputMessageSize: 789, dlqMessageCount: 2, dlqMessageSize: 40, stateSize: 0, memoryTrackerBytes: 1024,
-      ok: true, changeStreamState: { _data: "x" }, operatorStats: [{ name: "SampleDataSourceOperator", inputMessageCount: 12 }],
+      name: "orders",
+      processorId: "66a",
+      status: "running",
+      scaleFactor: 1,
+      inputMessageCount: 12,
+      inputMessageSize: 3456,
+      outputMessageCount: 10,
+      outputMessageSize: 789,
+      dlqMessageCount: 2,
+      dlqMessageSize: 40,
+      stateSize: 0,
+      memoryTrackerBytes: 1024,
+      ok: true,
+      changeStreamState: { _data: "x" },
+      operatorStats: [{ name: "SampleDataSourceOperator", inputMessageCount: 12 }],
     });
-    for (const k of ["inputMessageCount", "outputMessageCount", "dlqMessageCount", "memoryTrackerBytes"] as const) expect(Number.isInteger(s[k]), k).to.equal(true);
+    for (const k of ["inputMessageCount", "outputMessageCount", "dlqMessageCount", "memoryTrackerBytes"] as const)
+      expect(Number.isInteger(s[k]), k).to.equal(true);
   });
   it("is undefined when the GET carries no stats", () => {
     expect(parseStats(undefined)).to.equal(undefined);
@@ -124,10 +173,12 @@ describe("check: the new inputs", () => {
         expect(failures[0].reason).to.include(field).and.include("set pipeline").and.include("ignored");
       });
       it(`${field} with pipeline passes`, () => expect(check({ ...extra, pipeline: PIPELINE }).failures).to.deep.equal([]));
-      it(`${field} with a pipeline not known yet (preview) passes`, () => expect(check({ ...extra, pipeline: UNKNOWN }).failures).to.deep.equal([]));
+      it(`${field} with a pipeline not known yet (preview) passes`, () =>
+        expect(check({ ...extra, pipeline: UNKNOWN }).failures).to.deep.equal([]));
     }
     it("covers every definition-only input", () => expect([...DEFINITION_ONLY_INPUTS]).to.deep.equal(cases.map((c) => c[0])));
-    it("a misspelt key is still refused too", () => expect(check({ failoverEnabeld: true }).failures.map((f) => f.property)).to.deep.equal(["failoverEnabeld"]));
+    it("a misspelt key is still refused too", () =>
+      expect(check({ failoverEnabeld: true }).failures.map((f) => f.property)).to.deep.equal(["failoverEnabeld"]));
   });
 
   describe("value rules", () => {
@@ -153,7 +204,10 @@ describe("check: the new inputs", () => {
       expect(Object.keys(check({}).inputs)).to.not.include("verifySeconds");
     });
     it("passes unknown values", () => {
-      expect(check({ pipeline: PIPELINE, failoverEnabled: UNKNOWN, verifySeconds: UNKNOWN, options: { resumeFromCheckpoint: UNKNOWN } }).failures).to.deep.equal([]);
+      expect(
+        check({ pipeline: PIPELINE, failoverEnabled: UNKNOWN, verifySeconds: UNKNOWN, options: { resumeFromCheckpoint: UNKNOWN } })
+          .failures,
+      ).to.deep.equal([]);
     });
   });
 });
@@ -169,7 +223,12 @@ describe("diff: the new inputs", () => {
     ["failoverEnabled unknown", {}, { failoverEnabled: UNKNOWN }, ["pipeline"]],
     ["verifySeconds set", {}, { verifySeconds: 5 }, ["verifySeconds"]],
     ["options.resumeFromCheckpoint set", {}, { options: { resumeFromCheckpoint: false } }, ["options.resumeFromCheckpoint"]],
-    ["options.resumeFromCheckpoint unchanged", { options: { resumeFromCheckpoint: false } }, { options: { resumeFromCheckpoint: false } }, []],
+    [
+      "options.resumeFromCheckpoint unchanged",
+      { options: { resumeFromCheckpoint: false } },
+      { options: { resumeFromCheckpoint: false } },
+      [],
+    ],
     ["the DLQ removed", { options: { dlq: { connectionName: "c", db: "d", coll: "x" } } }, {}, ["options"]],
   ];
   for (const [what, o, n, expected] of cases) {

@@ -65,7 +65,14 @@ describe("outputs", () => {
 
     it("carries processorId, createdByResource and the inputs", () => {
       const out = toOutputs(inputs, observed, false);
-      expect(out).to.include({ processorId: "66a0f1", createdByResource: false, projectId: PROJECT, workspaceName: "ws", processorName: "proc", timeoutSeconds: 600 });
+      expect(out).to.include({
+        processorId: "66a0f1",
+        createdByResource: false,
+        projectId: PROJECT,
+        workspaceName: "ws",
+        processorName: "proc",
+        timeoutSeconds: 600,
+      });
       expect(out.pipeline).to.deep.equal(inputs.pipeline);
       expect(Object.keys((out.pipeline![1] as { $sort: object }).$sort)).to.deep.equal(["b", "a"]);
       expect(out.options).to.deep.equal(inputs.options);
@@ -118,18 +125,30 @@ describe("outputs", () => {
   });
 
   describe("startWithBody", () => {
-    const base: StreamProcessorInputs = { projectId: PROJECT, workspaceName: "ws", processorName: "p", state: "STARTED", timeoutSeconds: 600 };
+    const base: StreamProcessorInputs = {
+      projectId: PROJECT,
+      workspaceName: "ws",
+      processorName: "p",
+      state: "STARTED",
+      timeoutSeconds: 600,
+    };
 
     it("is undefined without tier or start options (plain :start)", () => {
       expect(startWithBody(base)).to.equal(undefined);
-      expect(startWithBody({ ...base, pipeline: [{ $source: {} }], options: { dlq: { connectionName: "c", db: "d", coll: "x" } } })).to.equal(undefined);
+      expect(
+        startWithBody({ ...base, pipeline: [{ $source: {} }], options: { dlq: { connectionName: "c", db: "d", coll: "x" } } }),
+      ).to.equal(undefined);
     });
 
     const cases: [string, Partial<StreamProcessorInputs>, Record<string, unknown>][] = [
       ["tier only", { tier: "SP5" }, { tier: "SP5" }],
       ["startAtOperationTime only", { startAtOperationTime: "2026-01-31T12:00:00Z" }, { startAtOperationTime: "2026-01-31T12:00:00Z" }],
       ["resumeFromCheckpoint false", { resumeFromCheckpoint: false }, { resumeFromCheckpoint: false }],
-      ["all three", { tier: "SP50", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: true }, { tier: "SP50", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: true }],
+      [
+        "all three",
+        { tier: "SP50", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: true },
+        { tier: "SP50", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: true },
+      ],
     ];
     for (const [what, extra, expected] of cases) {
       it(`holds exactly the set fields: ${what}`, () => {

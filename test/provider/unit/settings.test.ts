@@ -2,7 +2,15 @@ import { expect } from "chai";
 import { createHash } from "crypto";
 import { AtlasConfigError } from "../../../provider/errors";
 import {
-  allConfigKeys, clientKey, CONFIG_KEYS, DEFAULT_BASE_URL, DEFAULT_CLIENT_OPTIONS, normalizeBaseUrl, OPTION_KEYS, resolveSettings, secretsOf,
+  allConfigKeys,
+  clientKey,
+  CONFIG_KEYS,
+  DEFAULT_BASE_URL,
+  DEFAULT_CLIENT_OPTIONS,
+  normalizeBaseUrl,
+  OPTION_KEYS,
+  resolveSettings,
+  secretsOf,
 } from "../../../provider/settings";
 
 type Src = Record<string, string | undefined>;
@@ -31,7 +39,10 @@ describe("settings", () => {
       });
 
       it("lets stack config win over the environment", () => {
-        const s = resolveSettings({ "mongodbatlas:baseUrl": "https://cfg.example.com" }, { MONGODB_ATLAS_BASE_URL: "https://env.example.com" });
+        const s = resolveSettings(
+          { "mongodbatlas:baseUrl": "https://cfg.example.com" },
+          { MONGODB_ATLAS_BASE_URL: "https://env.example.com" },
+        );
         expect(s.baseUrl).to.equal("https://cfg.example.com");
       });
 
@@ -70,7 +81,9 @@ describe("settings", () => {
       }
 
       it("names MONGODB_ATLAS_BASE_URL when the environment's URL is refused", () => {
-        expect(configError(() => resolveSettings({}, { MONGODB_ATLAS_BASE_URL: "http://example.com" })).message).to.include("MONGODB_ATLAS_BASE_URL");
+        expect(configError(() => resolveSettings({}, { MONGODB_ATLAS_BASE_URL: "http://example.com" })).message).to.include(
+          "MONGODB_ATLAS_BASE_URL",
+        );
       });
 
       it("never echoes the password of a URL with credentials", () => {
@@ -86,41 +99,50 @@ describe("settings", () => {
       const cases: { what: string; cfg: Src; env: Src; expected: unknown }[] = [
         {
           what: "an API key from stack config",
-          cfg: { "mongodbatlas:publicKey": "pub", "mongodbatlas:privateKey": "priv" }, env: {},
+          cfg: { "mongodbatlas:publicKey": "pub", "mongodbatlas:privateKey": "priv" },
+          env: {},
           expected: { kind: "apiKey", publicKey: "pub", privateKey: "priv", source: "stack config" },
         },
         {
           what: "an API key from MONGODB_ATLAS_PUBLIC_KEY/PRIVATE_KEY",
-          cfg: {}, env: { MONGODB_ATLAS_PUBLIC_KEY: "pub", MONGODB_ATLAS_PRIVATE_KEY: "priv" },
+          cfg: {},
+          env: { MONGODB_ATLAS_PUBLIC_KEY: "pub", MONGODB_ATLAS_PRIVATE_KEY: "priv" },
           expected: { kind: "apiKey", publicKey: "pub", privateKey: "priv", source: "environment" },
         },
         {
           what: "an API key from the aliases MONGODB_ATLAS_PUBLIC_API_KEY/PRIVATE_API_KEY",
-          cfg: {}, env: { MONGODB_ATLAS_PUBLIC_API_KEY: "pub", MONGODB_ATLAS_PRIVATE_API_KEY: "priv" },
+          cfg: {},
+          env: { MONGODB_ATLAS_PUBLIC_API_KEY: "pub", MONGODB_ATLAS_PRIVATE_API_KEY: "priv" },
           expected: { kind: "apiKey", publicKey: "pub", privateKey: "priv", source: "environment" },
         },
         {
           what: "a service account from the environment",
-          cfg: {}, env: { MONGODB_ATLAS_CLIENT_ID: "id", MONGODB_ATLAS_CLIENT_SECRET: "sec" },
+          cfg: {},
+          env: { MONGODB_ATLAS_CLIENT_ID: "id", MONGODB_ATLAS_CLIENT_SECRET: "sec" },
           expected: { kind: "serviceAccount", clientId: "id", clientSecret: "sec", source: "environment" },
         },
         {
           what: "an access token from stack config",
-          cfg: { "mongodbatlas:accessToken": "tok" }, env: {},
+          cfg: { "mongodbatlas:accessToken": "tok" },
+          env: {},
           expected: { kind: "accessToken", token: "tok", source: "stack config" },
         },
         {
           what: "the service account over an API key and a token in one source",
           cfg: {
-            "mongodbatlas:clientId": "id", "mongodbatlas:clientSecret": "sec",
-            "mongodbatlas:publicKey": "pub", "mongodbatlas:privateKey": "priv", "mongodbatlas:accessToken": "tok",
+            "mongodbatlas:clientId": "id",
+            "mongodbatlas:clientSecret": "sec",
+            "mongodbatlas:publicKey": "pub",
+            "mongodbatlas:privateKey": "priv",
+            "mongodbatlas:accessToken": "tok",
           },
           env: {},
           expected: { kind: "serviceAccount", clientId: "id", clientSecret: "sec", source: "stack config" },
         },
         {
           what: "the API key over a token in one source",
-          cfg: {}, env: { MONGODB_ATLAS_PUBLIC_KEY: "pub", MONGODB_ATLAS_PRIVATE_KEY: "priv", MONGODB_ATLAS_ACCESS_TOKEN: "tok" },
+          cfg: {},
+          env: { MONGODB_ATLAS_PUBLIC_KEY: "pub", MONGODB_ATLAS_PRIVATE_KEY: "priv", MONGODB_ATLAS_ACCESS_TOKEN: "tok" },
           expected: { kind: "apiKey", publicKey: "pub", privateKey: "priv", source: "environment" },
         },
         {
@@ -137,7 +159,8 @@ describe("settings", () => {
         },
         {
           what: "trimmed values",
-          cfg: { "mongodbatlas:publicKey": " pub ", "mongodbatlas:privateKey": "priv\n" }, env: {},
+          cfg: { "mongodbatlas:publicKey": " pub ", "mongodbatlas:privateKey": "priv\n" },
+          env: {},
           expected: { kind: "apiKey", publicKey: "pub", privateKey: "priv", source: "stack config" },
         },
       ];
@@ -151,7 +174,12 @@ describe("settings", () => {
         { what: "publicKey without privateKey", cfg: { "mongodbatlas:publicKey": "pub" }, env: {}, missing: "mongodbatlas:privateKey" },
         { what: "privateKey without publicKey", cfg: { "mongodbatlas:privateKey": "priv" }, env: {}, missing: "mongodbatlas:publicKey" },
         { what: "clientId without clientSecret", cfg: { "mongodbatlas:clientId": "id" }, env: {}, missing: "mongodbatlas:clientSecret" },
-        { what: "clientSecret without clientId, next to a full API key", cfg: { "mongodbatlas:clientSecret": "s", "mongodbatlas:publicKey": "p", "mongodbatlas:privateKey": "k" }, env: {}, missing: "mongodbatlas:clientId" },
+        {
+          what: "clientSecret without clientId, next to a full API key",
+          cfg: { "mongodbatlas:clientSecret": "s", "mongodbatlas:publicKey": "p", "mongodbatlas:privateKey": "k" },
+          env: {},
+          missing: "mongodbatlas:clientId",
+        },
         { what: "MONGODB_ATLAS_CLIENT_ID alone", cfg: {}, env: { MONGODB_ATLAS_CLIENT_ID: "id" }, missing: "MONGODB_ATLAS_CLIENT_SECRET" },
         { what: "MONGODB_ATLAS_PUBLIC_KEY alone", cfg: {}, env: { MONGODB_ATLAS_PUBLIC_KEY: "pub" }, missing: "MONGODB_ATLAS_PRIVATE_KEY" },
       ];
@@ -171,7 +199,14 @@ describe("settings", () => {
     describe("client options", () => {
       it("are the defaults when nothing is set", () => {
         expect(resolveSettings({}, {}).options).to.deep.equal(DEFAULT_CLIENT_OPTIONS);
-        expect(DEFAULT_CLIENT_OPTIONS).to.include({ requestTimeoutMs: 30_000, maxRetries: 6, retryBudgetMs: 120_000, backoffBaseMs: 500, maxDelayMs: 30_000, envelope: false });
+        expect(DEFAULT_CLIENT_OPTIONS).to.include({
+          requestTimeoutMs: 30_000,
+          maxRetries: 6,
+          retryBudgetMs: 120_000,
+          backoffBaseMs: 500,
+          maxDelayMs: 30_000,
+          envelope: false,
+        });
       });
 
       const parsed: [string, string, Record<string, unknown>][] = [
@@ -192,16 +227,27 @@ describe("settings", () => {
 
       it("reads ATLAS_STREAM_PROCESSOR_MAX_RETRIES from the environment, config winning", () => {
         expect(resolveSettings({}, { ATLAS_STREAM_PROCESSOR_MAX_RETRIES: "3" }).options.maxRetries).to.equal(3);
-        expect(resolveSettings({ "atlas-stream-processor:maxRetries": "1" }, { ATLAS_STREAM_PROCESSOR_MAX_RETRIES: "3" }).options.maxRetries).to.equal(1);
+        expect(
+          resolveSettings({ "atlas-stream-processor:maxRetries": "1" }, { ATLAS_STREAM_PROCESSOR_MAX_RETRIES: "3" }).options.maxRetries,
+        ).to.equal(1);
       });
 
       it("reads the media-type versions per operation, keeping the other default", () => {
-        expect(resolveSettings({ "atlas-stream-processor:processorApiVersion": "2025-01-01" }, {}).options.versions).to.deep.equal({ processor: "2025-01-01", startWith: "2025-03-12" });
-        expect(resolveSettings({}, { ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION: "2026-01-01" }).options.versions).to.deep.equal({ processor: "2024-05-30", startWith: "2026-01-01" });
+        expect(resolveSettings({ "atlas-stream-processor:processorApiVersion": "2025-01-01" }, {}).options.versions).to.deep.equal({
+          processor: "2025-01-01",
+          startWith: "2025-03-12",
+        });
+        expect(resolveSettings({}, { ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION: "2026-01-01" }).options.versions).to.deep.equal({
+          processor: "2024-05-30",
+          startWith: "2026-01-01",
+        });
       });
 
       it("refuses a version that is not a date, naming the key", () => {
-        expect(() => resolveSettings({ "atlas-stream-processor:startWithApiVersion": "soon" }, {})).to.throw(AtlasConfigError, /atlas-stream-processor:startWithApiVersion.*2024-05-30/);
+        expect(() => resolveSettings({ "atlas-stream-processor:startWithApiVersion": "soon" }, {})).to.throw(
+          AtlasConfigError,
+          /atlas-stream-processor:startWithApiVersion.*2024-05-30/,
+        );
       });
 
       it("lets explicit options override config", () => {
@@ -228,7 +274,9 @@ describe("settings", () => {
       }
 
       it("names the environment variable when its value is refused", () => {
-        expect(configError(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_MAX_RETRIES: "x" })).message).to.include("ATLAS_STREAM_PROCESSOR_MAX_RETRIES");
+        expect(configError(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_MAX_RETRIES: "x" })).message).to.include(
+          "ATLAS_STREAM_PROCESSOR_MAX_RETRIES",
+        );
       });
 
       it("lists every option key among the config keys configure copies", () => {
@@ -268,7 +316,9 @@ describe("settings", () => {
       const a = resolveSettings({ "mongodbatlas:publicKey": "p", "mongodbatlas:privateKey": "one" }, {});
       const b = resolveSettings({ "mongodbatlas:publicKey": "p", "mongodbatlas:privateKey": "two" }, {});
       expect(clientKey(a, sha)).to.not.equal(clientKey(b, sha));
-      expect(clientKey(a, sha)).to.equal(clientKey(resolveSettings({ "mongodbatlas:publicKey": "p", "mongodbatlas:privateKey": "one" }, {}), sha));
+      expect(clientKey(a, sha)).to.equal(
+        clientKey(resolveSettings({ "mongodbatlas:publicKey": "p", "mongodbatlas:privateKey": "one" }, {}), sha),
+      );
     });
 
     it("differs by base URL and by options", () => {

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { actionTookEffect, isTransitional, nextStep, pollDelayMs, satisfies, SETTLED_STATES, waitVerdict, type Observed } from "../../../provider/state";
+import {
+  actionTookEffect,
+  isTransitional,
+  nextStep,
+  pollDelayMs,
+  satisfies,
+  SETTLED_STATES,
+  waitVerdict,
+  type Observed,
+} from "../../../provider/state";
 import type { DesiredState } from "../../../provider/types";
 
 const show = (o: Observed) => (o === undefined ? "missing (404)" : o);

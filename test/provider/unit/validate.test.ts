@@ -44,7 +44,12 @@ describe("check", () => {
 
     it("drops optional fields given as null or undefined", () => {
       const { inputs, failures } = check({
-        pipeline: null, options: undefined, tier: null, startAtOperationTime: undefined, resumeFromCheckpoint: null, adoptExisting: undefined,
+        pipeline: null,
+        options: undefined,
+        tier: null,
+        startAtOperationTime: undefined,
+        resumeFromCheckpoint: null,
+        adoptExisting: undefined,
       });
       expect(failures).to.deep.equal([]);
       for (const k of ["pipeline", "options", "tier", "startAtOperationTime", "resumeFromCheckpoint", "adoptExisting"]) {
@@ -166,8 +171,17 @@ describe("check", () => {
 
   describe("the preview placeholder for unknown values", () => {
     const fields = [
-      "projectId", "workspaceName", "processorName", "state", "timeoutSeconds", "pipeline", "options",
-      "tier", "startAtOperationTime", "resumeFromCheckpoint", "adoptExisting",
+      "projectId",
+      "workspaceName",
+      "processorName",
+      "state",
+      "timeoutSeconds",
+      "pipeline",
+      "options",
+      "tier",
+      "startAtOperationTime",
+      "resumeFromCheckpoint",
+      "adoptExisting",
     ];
     for (const field of fields) {
       it(`passes untouched as ${field}`, () => {
@@ -192,7 +206,9 @@ describe("check", () => {
 
     it("passes as options.dlq and as each DLQ field", () => {
       expect(check({ pipeline: UNKNOWN, options: { dlq: UNKNOWN } }).failures).to.deep.equal([]);
-      expect(check({ pipeline: UNKNOWN, options: { dlq: { connectionName: UNKNOWN, db: UNKNOWN, coll: UNKNOWN } } }).failures).to.deep.equal([]);
+      expect(
+        check({ pipeline: UNKNOWN, options: { dlq: { connectionName: UNKNOWN, db: UNKNOWN, coll: UNKNOWN } } }).failures,
+      ).to.deep.equal([]);
     });
 
     it("is the string the Pulumi engine sends", () => {
