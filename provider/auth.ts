@@ -2,7 +2,8 @@
  * The three ways to authenticate to the Atlas Admin API, behind one small interface the HTTP
  * client calls for every attempt (so a retried request gets a fresh Digest `nc` or a renewed
  * token). Service accounts (OAuth 2.0 client credentials), API keys (HTTP Digest) and a plain
- * Bearer access token; see shared/reference/atlas-streams-api.md, "Authentication".
+ * Bearer access token, as the Atlas Admin API v2 accepts them
+ * (https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/).
  */
 import axios, { type AxiosInstance } from "axios";
 import axiosRetry from "axios-retry";

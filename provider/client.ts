@@ -23,7 +23,7 @@ export interface ApiCall {
   /** The media-type date for Accept (and Content-Type when there is a body). */
   version: string;
   body?: unknown;
-  /** Whether transient failures may be retried at all (issue 3: GET, :start, :stop). */
+  /** Whether transient failures may be retried at all. */
   retryable: boolean;
   /**
    * For actions that are not naturally idempotent: called after a 5xx, reset or timeout, before
@@ -296,7 +296,7 @@ function parseJson(text: unknown): unknown {
 
 /**
  * `envelope=true`: Atlas answers 200 and puts the status in the body — `{status, content}` for
- * single results, `status` beside `results` for lists (shared/reference/atlas-streams-api.md).
+ * single results, `status` beside `results` for lists (the Admin API's `envelope` query parameter).
  * Restores the real status so errors are handled (and retried) as without the envelope.
  */
 export function unwrapEnvelope(res: AxiosResponse): AxiosResponse {
@@ -320,7 +320,7 @@ export function unwrapEnvelope(res: AxiosResponse): AxiosResponse {
  * One client per endpoint-and-credential for the life of the process, so the OAuth token and
  * the Digest nonce are shared by concurrent operations. The cache hangs off `globalThis` under
  * a registered symbol, not a module-level variable: closure serialization would otherwise copy
- * whatever the variable held into `__provider` (shared/reference/pulumi-dynamic-providers.md).
+ * whatever the variable held into `__provider`.
  */
 export function sharedClient(settings: ConnectionSettings): AtlasHttpClient {
   const slot = Symbol.for("pulumi-atlas-stream-processor/clients");

@@ -1,7 +1,7 @@
 /**
  * Converging a processor on a desired state, and waiting for it: the I/O half of the state
  * logic in state.ts. Waits enforce their own deadline, because Pulumi's `customTimeouts` do
- * nothing for dynamic providers (shared/reference/pulumi-dynamic-providers.md).
+ * nothing for dynamic providers: the engine sends them, but the dynamic-provider server never reads them.
  */
 import { errorMessage, isAtlasApiError, ProcessorStateError } from "./errors";
 import type { ActionOutcome, ProcessorApi, StartWithBody } from "./processors";

@@ -2,7 +2,7 @@
  * HTTP Digest access authentication (RFC 7616) for Atlas API keys: MD5 and SHA-256 (and their
  * -sess variants), qop=auth, opaque echoed, the server nonce reused with an increasing nc, and a
  * fresh challenge taken on stale=true. Our own module because no npm package does this right
- * for axios (shared/reference/http-client-notes.md, "HTTP Digest on npm").
+ * for axios (RFC 7616: https://www.rfc-editor.org/rfc/rfc7616).
  */
 import { createHash, randomBytes } from "crypto";
 

@@ -4,9 +4,9 @@
  * Every method only forwards to lifecycle.ts through its module object. Pulumi serializes this
  * object as source text into each resource's `__provider` input; when the package is installed
  * under node_modules, a module reference is written as `require("pulumi-atlas-stream-processor/dist/provider/lifecycle.js")`
- * rather than as the code itself, which keeps `__provider` small (issue 6 target: ≤ 4 KB) and
+ * rather than as the code itself, which keeps `__provider` small (about 2 KB) and
  * makes an upgraded package take effect for read/delete too. Nothing here captures a value:
- * credentials are read at call time (shared/reference/pulumi-dynamic-providers.md).
+ * credentials are read at call time.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import * as lifecycle from "./lifecycle";

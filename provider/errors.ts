@@ -2,7 +2,7 @@
  * The package's error hierarchy. Every message says what failed and what to do about it,
  * and never holds a credential: errors are built from the method, the path, the HTTP status
  * and Atlas's error body, never from an AxiosError (whose config carries the Authorization
- * header; see shared/reference/http-client-notes.md).
+ * header and, with Basic auth, the password).
  */
 
 /** Base class, so `catch (e) { if (e instanceof StreamProcessorError) … }` catches ours only. */

@@ -5,7 +5,8 @@
  *
  * Nothing here captures a credential or a client at module scope: `configure` keeps the stack
  * config on a globalThis slot in the provider process, and every method resolves the endpoint
- * and credentials at call time (shared/reference/pulumi-dynamic-providers.md, "Secrets").
+ * and credentials at call time: whatever the provider closure captures is written into the
+ * state in plain text inside `__provider`.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { sharedClient } from "./client";

@@ -2,7 +2,7 @@
  * The stream processor operations of the Atlas Admin API v2, on top of the HTTP transport.
  * Each action is safe to repeat: when an answer is lost or Atlas refuses because the work is
  * already done, a fresh GET decides — never an exact errorCode string, most of which are
- * undocumented (shared/reference/atlas-streams-api.md, "Errors").
+ * undocumented (https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/).
  */
 import type { AtlasHttpClient } from "./client";
 import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "./errors";

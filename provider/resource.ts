@@ -92,7 +92,7 @@ export class StreamProcessor extends pulumi.dynamic.Resource {
       {
         ...args,
         // Output-only keys must be present among the props, or the engine leaves them off the
-        // resource (shared/reference/pulumi-dynamic-providers.md).
+        // resource.
         state: args.state,
         timeoutSeconds: args.timeoutSeconds,
         desiredState: undefined,

@@ -4,7 +4,7 @@
  *
  * Credentials are read here at call time, never captured at module scope: anything a closure
  * captures is serialized into `__provider` in the Pulumi state in plain text
- * (shared/reference/pulumi-dynamic-providers.md, "Secrets").
+ * (https://www.pulumi.com/docs/iac/concepts/resources/dynamic-providers/).
  */
 import { AtlasConfigError } from "./errors";
 

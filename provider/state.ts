@@ -5,7 +5,7 @@
  *
  * Atlas documents CREATED, STARTED, STOPPED and FAILED; official tooling also shows INIT and
  * CREATING; `state` is a free string, so anything else is treated as transitional
- * (shared/reference/atlas-streams-api.md).
+ * (the Terraform provider's streamprocessor/state_transition.go waits on INIT and CREATING).
  */
 import type { DesiredState } from "./types";
 
@@ -43,7 +43,7 @@ export type WaitVerdict = "done" | "failed" | "gone" | "pending";
 
 /**
  * While waiting after an action: the desired state ends the wait, FAILED (when STARTED is
- * wanted) and a 404 are errors, every other state is transitional (issue 3, "Waiting").
+ * wanted) and a 404 are errors, every other state is transitional.
  * A CREATED or STOPPED seen right after an acknowledged :start counts as transitional too:
  * Atlas may not have moved yet.
  */
@@ -56,7 +56,7 @@ export function waitVerdict(desired: DesiredState, observed: Observed): WaitVerd
 
 /**
  * After :start/:stop got a 5xx, a reset or a timeout, a fresh read decides whether the action
- * was applied anyway: then it must not be sent again (issue 3: "repeats must be harmless").
+ * was applied anyway: then it must not be sent again (repeats must be harmless).
  */
 export function actionTookEffect(action: "start" | "stop", observed: Observed): boolean {
   if (observed === undefined) return false;
@@ -65,8 +65,8 @@ export function actionTookEffect(action: "start" | "stop", observed: Observed): 
 }
 
 /**
- * Poll delays: the first two looks 250 ms apart, then ×1.5 up to 3 s (issue 3: "poll briskly at
- * first, backing off to a few seconds"). The second brisk look catches a sub-second transition
+ * Poll delays: the first two looks 250 ms apart, then ×1.5 up to 3 s: brisk at first,
+ * backing off to a few seconds. The second brisk look catches a sub-second transition
  * about 125 ms sooner (measured by `npm run bench`); the backoff after it keeps a slow Atlas
  * start from costing many GETs against the API's rate limits.
  */

@@ -55,7 +55,7 @@ export interface StreamProcessorInputs {
   state: DesiredState;
   /** How long create/update/delete wait for the processor to settle. Default 600. */
   timeoutSeconds: number;
-  /** Optional processor definition (issue 4). Absent: the processor must already exist. */
+  /** Optional processor definition. Absent: the processor must already exist. */
   pipeline?: PipelineStage[];
   options?: ProcessorOptions;
   tier?: Tier;

@@ -2,7 +2,7 @@
  * `check`: pure validation and defaulting of the resource's inputs. No network.
  *
  * Every failure names the property and says how to fix it. Pulumi's preview placeholder for a
- * value that is not known yet passes untouched (shared/reference/pulumi-dynamic-providers.md).
+ * value that is not known yet passes untouched.
  */
 import { DESIRED_STATES, TIERS, type StreamProcessorInputs } from "./types";
 

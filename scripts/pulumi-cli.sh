@@ -3,7 +3,7 @@
 # dynamic-provider plugin next to it). Uses `pulumi` from PATH when present; otherwise builds
 # pinned versions from the Go module proxy into a cache folder outside the repository and
 # reuses it on later runs. Never downloads a prebuilt binary: no Pulumi CLI binary can be had
-# here (see shared/reference/pulumi-dynamic-providers.md, "Running `pulumi up` offline").
+# here: the npm package `pulumi` downloads it at first use, which fails without internet access.
 #
 # Usage: scripts/pulumi-cli.sh            -> prints the bin folder on stdout (progress on stderr)
 # Env:   PULUMI_CLI_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-atlas-stream-processor)
