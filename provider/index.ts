@@ -4,7 +4,7 @@
  */
 export { StreamProcessor, type StreamProcessorArgs } from "./resource";
 export { streamProcessorProvider } from "./dynamic-provider";
-export { resourceId, parseResourceId } from "./lifecycle";
+export { resourceId, parseResourceId } from "./resource-id";
 export { AtlasApiError, AtlasConfigError, AtlasNetworkError, ProcessorStateError, StreamProcessorError, isAtlasApiError } from "./errors";
 export type { DesiredState, DlqOptions, PipelineStage, Tier, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 export { DEFAULT_CLIENT_OPTIONS, DEFAULT_BASE_URL, type ClientOptions } from "./settings";

@@ -16,7 +16,9 @@ import { definitionChanges, definitionMismatch, modifyBody, type Definition } fr
 import { diffProcessor } from "./diff";
 import { asError, errorMessage, isAtlasApiError, ProcessorInitError, ProcessorStateError } from "./errors";
 import { verifyRunning } from "./health";
-import { ProcessorApi, type ProcessorDefinitionBody, type StartWithBody } from "./processors";
+import { ProcessorApi } from "./processors";
+import { definitionBody, refreshedOutputs, startWithBody, toOutputs } from "./outputs";
+import { parseResourceId, refOf, resourceId } from "./resource-id";
 import { allConfigKeys, resolveSettings } from "./settings";
 import { isTransitional } from "./state";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
@@ -34,72 +36,9 @@ function processorApi(): ProcessorApi {
   return new ProcessorApi(sharedClient(resolveSettings(stackConfig(), process.env)));
 }
 
-/** The resource id: stable, unambiguous, derived from the three names. */
-export function resourceId(ref: ProcessorRef): string {
-  return [ref.projectId, ref.workspaceName, ref.processorName].map(encodeURIComponent).join("/");
-}
-
-/** Parses a resource id back into its names (read after a state import lacks props). */
-export function parseResourceId(id: string): ProcessorRef | undefined {
-  const parts = id.split("/");
-  if (parts.length !== 3) return undefined;
-  try {
-    const [projectId, workspaceName, processorName] = parts.map(decodeURIComponent);
-    return { projectId, workspaceName, processorName };
-  } catch {
-    return undefined; // malformed percent-encoding
-  }
-}
-
-function refOf(p: Pick<StreamProcessorInputs, "projectId" | "workspaceName" | "processorName">): ProcessorRef {
-  return { projectId: p.projectId, workspaceName: p.workspaceName, processorName: p.processorName };
-}
-
 function contextFor(api: ProcessorApi, timeoutSeconds: number): ConvergeContext {
   const startedAt = Date.now();
   return { api, startedAt, deadline: startedAt + timeoutSeconds * 1000, log: (line) => console.log(line), pendingMs: api.actionSettleMs };
-}
-
-/** The `:startWith` body when tier or a start option is set; undefined means plain `:start`. */
-export function startWithBody(inputs: StreamProcessorInputs): StartWithBody | undefined {
-  const body: StartWithBody = {};
-  if (inputs.tier !== undefined) body.tier = inputs.tier;
-  if (inputs.startAtOperationTime !== undefined) body.startAtOperationTime = inputs.startAtOperationTime;
-  if (inputs.resumeFromCheckpoint !== undefined) body.resumeFromCheckpoint = inputs.resumeFromCheckpoint;
-  return Object.keys(body).length > 0 ? body : undefined;
-}
-
-function definitionBody(inputs: StreamProcessorInputs): ProcessorDefinitionBody {
-  const body: ProcessorDefinitionBody = { pipeline: inputs.pipeline ?? [] };
-  if (inputs.options?.dlq) body.options = { dlq: inputs.options.dlq };
-  if (inputs.tier !== undefined) body.tier = inputs.tier;
-  if (inputs.failoverEnabled !== undefined) body.failoverEnabled = inputs.failoverEnabled;
-  return body;
-}
-
-/** Drops `undefined` everywhere: the engine rejects outs holding it ("Unexpected struct type"). */
-export function compact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(compact) as T;
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
-    return out as T;
-  }
-  return value;
-}
-
-/** Outputs: the inputs, the observed state and id, and who created the processor. */
-export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProcessor, createdByResource: boolean): StreamProcessorOutputs {
-  const { state: desiredState, ...rest } = inputs;
-  return compact({
-    ...rest,
-    state: observed.state,
-    desiredState,
-    processorId: observed.id,
-    tier: inputs.tier ?? (observed.tier as StreamProcessorOutputs["tier"]),
-    failoverEnabled: inputs.failoverEnabled ?? observed.failoverEnabled,
-    createdByResource,
-  });
 }
 
 /**
@@ -321,20 +260,7 @@ export async function read(id: string, props?: StreamProcessorOutputs): Promise<
     console.log(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
     return {}; // no id: the engine drops the resource
   }
-  const old = (props ?? {}) as Partial<StreamProcessorOutputs>;
-  const outs: Record<string, unknown> = { ...old, ...ref, state: observed.state, processorId: observed.id };
-  if (old.pipeline !== undefined) {
-    // Keep our copy while Atlas's carries it (Atlas may decorate it); bring back Atlas's when
-    // it was edited outside Pulumi, so the next diff shows the change.
-    const mismatch = definitionMismatch(observed, { pipeline: old.pipeline, options: old.options });
-    if (mismatch.includes("pipeline")) outs.pipeline = observed.pipeline;
-    // resumeFromCheckpoint is ours (Atlas never stores it): it stays as the program set it.
-    if (mismatch.includes("options.dlq"))
-      outs.options = compact({ dlq: observed.options?.dlq, resumeFromCheckpoint: old.options?.resumeFromCheckpoint });
-    if (observed.tier !== undefined && old.tier !== undefined) outs.tier = observed.tier;
-    if (observed.failoverEnabled !== undefined && old.failoverEnabled !== undefined) outs.failoverEnabled = observed.failoverEnabled;
-  }
-  return { id, props: compact(outs) as unknown as StreamProcessorOutputs };
+  return { id, props: refreshedOutputs(props, ref, observed) };
 }
 
 export async function update(

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { compact, parseResourceId, resourceId, startWithBody, toOutputs } from "../../../provider/lifecycle";
+import { compact, startWithBody, toOutputs } from "../../../provider/outputs";
+import { parseResourceId, resourceId } from "../../../provider/resource-id";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs } from "../../../provider/types";
 
 const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";

@@ -1,0 +1,73 @@
+/**
+ * Pure shaping of what the provider sends and returns: the request bodies built from the inputs,
+ * the outputs after create/update, and the outputs after a refresh.
+ */
+import { definitionMismatch } from "./definition";
+import type { ProcessorDefinitionBody, StartWithBody } from "./processors";
+import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
+
+/** The `:startWith` body when tier or a start option is set; undefined means plain `:start`. */
+export function startWithBody(inputs: StreamProcessorInputs): StartWithBody | undefined {
+  const body: StartWithBody = {};
+  if (inputs.tier !== undefined) body.tier = inputs.tier;
+  if (inputs.startAtOperationTime !== undefined) body.startAtOperationTime = inputs.startAtOperationTime;
+  if (inputs.resumeFromCheckpoint !== undefined) body.resumeFromCheckpoint = inputs.resumeFromCheckpoint;
+  return Object.keys(body).length > 0 ? body : undefined;
+}
+
+export function definitionBody(inputs: StreamProcessorInputs): ProcessorDefinitionBody {
+  const body: ProcessorDefinitionBody = { pipeline: inputs.pipeline ?? [] };
+  if (inputs.options?.dlq) body.options = { dlq: inputs.options.dlq };
+  if (inputs.tier !== undefined) body.tier = inputs.tier;
+  if (inputs.failoverEnabled !== undefined) body.failoverEnabled = inputs.failoverEnabled;
+  return body;
+}
+
+/** Drops `undefined` everywhere: the engine rejects outs holding it ("Unexpected struct type"). */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Outputs: the inputs, the observed state and id, and who created the processor. */
+export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProcessor, createdByResource: boolean): StreamProcessorOutputs {
+  const { state: desiredState, ...rest } = inputs;
+  return compact({
+    ...rest,
+    state: observed.state,
+    desiredState,
+    processorId: observed.id,
+    tier: inputs.tier ?? (observed.tier as StreamProcessorOutputs["tier"]),
+    failoverEnabled: inputs.failoverEnabled ?? observed.failoverEnabled,
+    createdByResource,
+  });
+}
+
+/**
+ * Outputs after a refresh: the previous outputs with the observed state and id. With a
+ * definition, our copy is kept while Atlas's carries it (Atlas may decorate it) and Atlas's comes
+ * back when it was edited outside Pulumi, so the next diff shows the change.
+ */
+export function refreshedOutputs(
+  props: StreamProcessorOutputs | undefined,
+  ref: ProcessorRef,
+  observed: ObservedProcessor,
+): StreamProcessorOutputs {
+  const old = (props ?? {}) as Partial<StreamProcessorOutputs>;
+  const outs: Record<string, unknown> = { ...old, ...ref, state: observed.state, processorId: observed.id };
+  if (old.pipeline !== undefined) {
+    const mismatch = definitionMismatch(observed, { pipeline: old.pipeline, options: old.options });
+    if (mismatch.includes("pipeline")) outs.pipeline = observed.pipeline;
+    // resumeFromCheckpoint is ours (Atlas never stores it): it stays as the program set it.
+    if (mismatch.includes("options.dlq"))
+      outs.options = compact({ dlq: observed.options?.dlq, resumeFromCheckpoint: old.options?.resumeFromCheckpoint });
+    if (observed.tier !== undefined && old.tier !== undefined) outs.tier = observed.tier;
+    if (observed.failoverEnabled !== undefined && old.failoverEnabled !== undefined) outs.failoverEnabled = observed.failoverEnabled;
+  }
+  return compact(outs) as unknown as StreamProcessorOutputs;
+}
