@@ -10,7 +10,8 @@ import axiosRetry from "axios-retry";
 import { createHash } from "crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
-import { asError, AtlasApiError, AtlasNetworkError, redact, UnverifiedActionError } from "./errors";
+import { toCallError } from "./error-mapping";
+import { asError, redact, UnverifiedActionError } from "./errors";
 import { admit, budgetKey, settle } from "./project-budget";
 import { noteChange } from "./reads";
 import { classifyFailure, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
@@ -228,61 +229,15 @@ export class AtlasHttpClient {
           // Digest nonce earn one more attempt each; three rounds at most.
           if (retry && ++authRounds <= 3) continue;
         }
-        throw await this.toError(e, api, call);
+        throw await toCallError(e, api, call.attempts, {
+          scheme: this.auth.scheme,
+          credentialSource: this.settings.credentials?.source,
+          baseUrl: this.settings.baseUrl,
+          secrets: this.secrets,
+        });
       }
     }
   }
-
-  private async toError(e: unknown, api: ApiCall, call: CallContext): Promise<Error> {
-    if (!axios.isAxiosError(e)) {
-      // Our own errors (e.g. a token request that failed) pass; anything else is re-described
-      // without its object graph, which may hold request headers.
-      if (e instanceof AtlasApiError || e instanceof AtlasNetworkError) return e;
-      return new Error(`Atlas API ${api.method} ${api.path} failed: ${redact(e instanceof Error ? e.message : String(e), this.secrets)}`);
-    }
-    if (!e.response) {
-      return new AtlasNetworkError({
-        method: api.method,
-        path: api.path,
-        code: e.code ?? "ERR_NETWORK",
-        baseUrl: this.settings.baseUrl,
-        attempts: call.attempts,
-      });
-    }
-    const status = e.response.status;
-    const body = (e.response.data ?? {}) as Record<string, unknown>;
-    const errorCode = typeof body.errorCode === "string" ? body.errorCode : undefined;
-    const detailRaw = typeof body.detail === "string" ? body.detail : typeof body.reason === "string" ? body.reason : undefined;
-    let hint: string | undefined;
-    if (status === 401) {
-      hint =
-        this.auth.scheme === "none"
-          ? "No Atlas credentials were found: set mongodbatlas:clientId and mongodbatlas:clientSecret (service account), mongodbatlas:publicKey and mongodbatlas:privateKey (API key) or mongodbatlas:accessToken in stack config (with --secret), or the MONGODB_ATLAS_* environment variables."
-          : `Atlas refused the ${describeScheme(this.auth.scheme)} from ${this.settings.credentials?.source}: check that it is correct, not expired or revoked, and that this machine's IP is on the key's access list. ${api.authHint ?? ""}`.trim();
-    } else if (status === 403) {
-      hint = `The credential lacks permission for this operation. ${api.authHint ?? ""}`.trim();
-    } else if (status === 404 && api.explainNotFound) {
-      hint = await api.explainNotFound(errorCode).catch(() => undefined);
-    } else if (status === 429) {
-      hint =
-        "Atlas rate-limited the requests and the retry budget ran out: run again later or with lower parallelism (pulumi up --parallel).";
-    } else if (status >= 500) {
-      hint = "Atlas failed on its side and retries did not help: try again later; if it persists, check https://status.mongodb.com.";
-    }
-    return new AtlasApiError({
-      method: api.method,
-      path: api.path,
-      status,
-      errorCode,
-      detail: detailRaw === undefined ? undefined : redact(detailRaw, this.secrets),
-      hint,
-      attempts: call.attempts,
-    });
-  }
-}
-
-function describeScheme(s: Authenticator["scheme"]): string {
-  return s === "serviceAccount" ? "service account" : s === "apiKey" ? "API key" : "access token";
 }
 
 function parseJson(text: unknown): unknown {

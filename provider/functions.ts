@@ -13,7 +13,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sharedClient, type AtlasHttpClient } from "./client";
 import { ProcessorStateError, StreamProcessorError } from "./errors";
-import { ProcessorApi, toObserved, workspacePath } from "./processors";
+import { workspacePath } from "./atlas-paths";
+import { toObserved } from "./observed";
+import { ProcessorApi } from "./processors";
 import { allConfigKeys, resolveSettings } from "./settings";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef, ProcessorStats } from "./types";
 import { checkInputs } from "./validate";

@@ -9,24 +9,13 @@ import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "
 import { classifyFailure, missingConnectionName, retryDelayMs } from "./retry";
 import { sharedRead, type ReadAnswer } from "./reads";
 import { actionTookEffect } from "./state";
-import { parseStats } from "./stats";
+import { processorPath, workspacePath, workspacesPath } from "./atlas-paths";
+import { notFoundFromCode, processorMissing } from "./not-found";
+import { toObserved } from "./observed";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
 
 const ROLES_HINT = (projectId: string) =>
   `Check that the API key or service account has the Project Owner (GROUP_OWNER) or Project Stream Processing Owner (GROUP_STREAM_PROCESSING_OWNER) role on project ${projectId}.`;
-
-const enc = encodeURIComponent;
-
-export function workspacesPath(projectId: string): string {
-  return `/api/atlas/v2/groups/${enc(projectId)}/streams`;
-}
-export function workspacePath(ref: Pick<ProcessorRef, "projectId" | "workspaceName">): string {
-  return `${workspacesPath(ref.projectId)}/${enc(ref.workspaceName)}`;
-}
-/** `…/processor/{name}` with every segment percent-encoded (a name holding ":stop" stays a name). */
-export function processorPath(ref: ProcessorRef, action?: "start" | "startWith" | "stop"): string {
-  return `${workspacePath(ref)}/processor/${enc(ref.processorName)}${action ? `:${action}` : ""}`;
-}
 
 /** Body of `:startWith` (StreamsStartStreamProcessorWith). */
 export interface StartWithBody {
@@ -49,27 +38,6 @@ export interface ProcessorDefinitionBody {
  * the processor settles and never sends it again.
  */
 export type ActionOutcome = "sent" | "already" | "timed-out";
-
-/**
- * The 404 hint from the 404's own errorCode, when it says which level is missing (Atlas sends
- * GROUP_NOT_FOUND and STREAM_TENANT_NOT_FOUND_FOR_NAME); undefined when it does not say.
- */
-export function notFoundFromCode(ref: ProcessorRef, errorCode: string | undefined): string | undefined {
-  switch (errorCode) {
-    case "GROUP_NOT_FOUND":
-      return `Project ${ref.projectId} was not found: check projectId (the Atlas project id, also called groupId).`;
-    case "STREAM_TENANT_NOT_FOUND_FOR_NAME":
-      return `Stream workspace "${ref.workspaceName}" was not found in project ${ref.projectId}: check workspaceName (the stream workspace, formerly stream instance, name).`;
-    case "STREAM_PROCESSOR_NOT_FOUND":
-      return processorMissing(ref);
-    default:
-      return undefined;
-  }
-}
-
-function processorMissing(ref: ProcessorRef): string {
-  return `The stream processor "${ref.processorName}" does not exist in workspace "${ref.workspaceName}": create it in Atlas first, or set pipeline so this resource creates it.`;
-}
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -305,29 +273,8 @@ export class ProcessorApi {
     if (workspace === true) return processorMissing(ref);
     if (workspace === false) {
       const project = await exists(workspacesPath(ref.projectId));
-      if (project === false) return `Project ${ref.projectId} was not found: check projectId (the Atlas project id, also called groupId).`;
-      return `Stream workspace "${ref.workspaceName}" was not found in project ${ref.projectId}: check workspaceName (the stream workspace, formerly stream instance, name).`;
+      return notFoundFromCode(ref, project === false ? "GROUP_NOT_FOUND" : "STREAM_TENANT_NOT_FOUND_FOR_NAME") as string;
     }
     return `Check projectId ${ref.projectId}, workspaceName "${ref.workspaceName}" and processorName "${ref.processorName}".`;
   }
-}
-
-export function toObserved(data: unknown, ref: ProcessorRef): ObservedProcessor {
-  const body = (data ?? {}) as Record<string, unknown>;
-  const out: ObservedProcessor = {
-    id: typeof body._id === "string" ? body._id : "",
-    name: typeof body.name === "string" ? body.name : ref.processorName,
-    state: typeof body.state === "string" ? body.state : "UNKNOWN",
-    pipeline: Array.isArray(body.pipeline) ? (body.pipeline as PipelineStage[]) : [],
-  };
-  const options = body.options as { dlq?: DlqOptions } | undefined;
-  if (options && typeof options === "object" && options.dlq && typeof options.dlq === "object") {
-    const { connectionName, db, coll } = options.dlq;
-    out.options = { dlq: { connectionName, db, coll } };
-  }
-  if (typeof body.tier === "string") out.tier = body.tier;
-  if (typeof body.failoverEnabled === "boolean") out.failoverEnabled = body.failoverEnabled;
-  const stats = parseStats(body.stats);
-  if (stats) out.stats = stats;
-  return out;
 }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { endsWait } from "../../../provider/converge";
 import { AtlasApiError, AtlasConfigError, AtlasNetworkError } from "../../../provider/errors";
-import { notFoundFromCode } from "../../../provider/processors";
+import { notFoundFromCode } from "../../../provider/not-found";
 import { classifyFailure, missingConnectionName, type FailureClass, type FailureReport } from "../../../provider/retry";
 import { DEFAULT_CLIENT_OPTIONS, resolveSettings } from "../../../provider/settings";
 import { isTransitional, nextStep, waitVerdict } from "../../../provider/state";
