@@ -7,7 +7,7 @@
  */
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import axiosRetry from "axios-retry";
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
 import { toCallError } from "./error-mapping";

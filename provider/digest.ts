@@ -4,7 +4,7 @@
  * fresh challenge taken on stale=true. Our own module because no npm package does this right
  * for axios (RFC 7616: https://www.rfc-editor.org/rfc/rfc7616).
  */
-import { createHash, randomBytes } from "crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 export interface DigestChallenge {
   realm: string;

@@ -2,8 +2,8 @@
  * Shared test fixtures: a real emulator on 127.0.0.1 and a provider configured against it
  * through `configure()`, exactly as the Pulumi engine does it.
  */
-import { execFile } from "child_process";
-import { promisify } from "util";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../emulator";
 import { streamProcessorProvider } from "../provider";
 

@@ -2,8 +2,8 @@
  * A pass-through HTTP proxy on 127.0.0.1 that records every request exactly as it crossed the
  * wire (method, path with query, headers, body text), for tests about what the client sends.
  */
-import * as http from "http";
-import type { AddressInfo } from "net";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
   method: string;

@@ -4,7 +4,7 @@
  * resource's outputs — whatever fails.
  */
 import { expect } from "chai";
-import { inspect } from "util";
+import { inspect } from "node:util";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider } from "../../provider";
 import {

@@ -5,11 +5,11 @@
  * it. Both ways the package is consumed: from this repository and installed from `npm pack`.
  */
 import { expect } from "chai";
-import { execFile } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { promisify } from "util";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type { RunningEmulator } from "../../emulator";
 import { installPackedProject } from "../e2e/harness";
 import { API_KEY, PROJECT, WORKSPACE, withEmulator } from "../helpers";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { AtlasConfigError } from "../../../provider/errors";
 import {
   allConfigKeys,
