@@ -127,6 +127,36 @@ export function allConfigKeys(): string[] {
   return [...Object.values(CONFIG_KEYS), ...Object.values(OPTION_KEYS).map((k) => k.config)];
 }
 
+type NumericOption =
+  | "requestTimeoutMs"
+  | "actionTimeoutMs"
+  | "actionSettleMs"
+  | "connectionWaitMs"
+  | "maxRetries"
+  | "retryBudgetMs"
+  | "backoffBaseMs"
+  | "maxDelayMs";
+
+/** The one rule per numeric option, used for stack config, the environment and code alike. */
+const NUMERIC_OPTIONS: Record<NumericOption, { min: "positive" | "zero"; whole: boolean; unit: string }> = {
+  requestTimeoutMs: { min: "positive", whole: false, unit: "number of milliseconds" },
+  actionTimeoutMs: { min: "positive", whole: false, unit: "number of milliseconds" },
+  actionSettleMs: { min: "positive", whole: false, unit: "number of milliseconds" },
+  connectionWaitMs: { min: "zero", whole: false, unit: "number of milliseconds" },
+  maxRetries: { min: "zero", whole: true, unit: "whole number" },
+  retryBudgetMs: { min: "positive", whole: false, unit: "number of milliseconds" },
+  backoffBaseMs: { min: "positive", whole: false, unit: "number of milliseconds" },
+  maxDelayMs: { min: "positive", whole: false, unit: "number of milliseconds" },
+};
+
+/** What is wrong with a numeric option's value ("a positive number of milliseconds"), or undefined. */
+export function numericOptionProblem(name: NumericOption, n: number): string | undefined {
+  const rule = NUMERIC_OPTIONS[name];
+  const ok = Number.isFinite(n) && (rule.min === "positive" ? n > 0 : n >= 0) && (!rule.whole || Number.isInteger(n));
+  if (ok) return undefined;
+  return rule.min === "positive" ? `a positive ${rule.unit}` : `a ${rule.unit} ≥ 0`;
+}
+
 function optionsFrom(cfg: Lookup, env: Lookup): Partial<ClientOptions> {
   const out: Partial<ClientOptions> = {};
   for (const [name, keys] of Object.entries(OPTION_KEYS) as [keyof typeof OPTION_KEYS, (typeof OPTION_KEYS)[keyof typeof OPTION_KEYS]][]) {
@@ -146,12 +176,9 @@ function optionsFrom(cfg: Lookup, env: Lookup): Partial<ClientOptions> {
       if (raw !== "true" && raw !== "false") throw new AtlasConfigError(`${source} must be true or false, got ${JSON.stringify(raw)}.`);
       out.envelope = raw === "true";
     } else {
-      const n = Number(raw);
-      if (!Number.isFinite(n) || n < 0 || (name === "maxRetries" && !Number.isInteger(n))) {
-        throw new AtlasConfigError(
-          `${source} must be a ${name === "maxRetries" ? "whole number" : "number of milliseconds"} ≥ 0, got ${JSON.stringify(raw)}.`,
-        );
-      }
+      const n = raw.trim() === "" ? NaN : Number(raw);
+      const problem = numericOptionProblem(name, n);
+      if (problem) throw new AtlasConfigError(`${source} must be ${problem}, got ${JSON.stringify(raw)}.`);
       out[name as "requestTimeoutMs"] = n;
     }
   }
@@ -252,14 +279,10 @@ export function normalizeOptions(options: Partial<ClientOptions>): ClientOptions
     ...stripUndefined(options),
     versions: { ...DEFAULT_CLIENT_OPTIONS.versions, ...stripUndefined(options.versions ?? {}) },
   };
-  for (const key of ["requestTimeoutMs", "actionTimeoutMs", "actionSettleMs", "retryBudgetMs", "backoffBaseMs", "maxDelayMs"] as const) {
-    if (!(out[key] > 0))
-      throw new AtlasConfigError(`client option ${key} must be a positive number of milliseconds, got ${String(out[key])}.`);
+  for (const key of Object.keys(NUMERIC_OPTIONS) as NumericOption[]) {
+    const problem = numericOptionProblem(key, out[key]);
+    if (problem) throw new AtlasConfigError(`client option ${key} must be ${problem}, got ${String(out[key])}.`);
   }
-  if (!(out.connectionWaitMs >= 0))
-    throw new AtlasConfigError(`client option connectionWaitMs must be a number of milliseconds ≥ 0, got ${String(out.connectionWaitMs)}.`);
-  if (!Number.isInteger(out.maxRetries) || out.maxRetries < 0)
-    throw new AtlasConfigError(`client option maxRetries must be a whole number ≥ 0, got ${String(out.maxRetries)}.`);
   for (const [op, v] of Object.entries(out.versions)) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v))
       throw new AtlasConfigError(`client option versions.${op} must be a date like 2024-05-30, got ${JSON.stringify(v)}.`);

@@ -270,8 +270,21 @@ describe("settings", () => {
           const name = key.split(":")[1];
           const e = configError(() => resolveSettings({ [key]: raw }, {}));
           expect(e.message.includes(key) || e.message.includes(name), e.message).to.equal(true);
+          // The key the user set, not an internal option name, and the value as given.
+          if (name !== "envelope") expect(e.message).to.include(key).and.include(JSON.stringify(raw));
         });
       }
+
+      it("refuses requestTimeoutMs 0 once, with the rule and the key the user set (config and environment alike)", () => {
+        expect(configError(() => resolveSettings({ "atlas-stream-processor:requestTimeoutMs": "0" }, {})).message).to.equal(
+          'atlas-stream-processor:requestTimeoutMs must be a positive number of milliseconds, got "0".',
+        );
+        expect(configError(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS: "0" })).message).to.equal(
+          'ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS must be a positive number of milliseconds, got "0".',
+        );
+        // Not waiting for a connection at all is allowed.
+        expect(resolveSettings({ "atlas-stream-processor:connectionWaitMs": "0" }, {}).options.connectionWaitMs).to.equal(0);
+      });
 
       it("names the environment variable when its value is refused", () => {
         expect(configError(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_MAX_RETRIES: "x" })).message).to.include(
