@@ -20,7 +20,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import { EmulatorAdminClient, PROJECT_ID, PulumiProject, WORKSPACE, installPackedProject, pulumiBin } from "../test/e2e/harness";
+import { EmulatorAdminClient, PROJECT_ID, PulumiProject, WORKSPACE, installPackedProject, pulumiBin } from "../scripts/lib/pulumi-project";
 
 const LATENCY_MS = 50;
 const TRANSITION_MS = 500;

@@ -4,7 +4,7 @@
  * temporary folder that is removed at the end). Exit code 0 only if every step did what it should.
  */
 import { startEmulator } from "../emulator";
-import { EmulatorAdminClient, PulumiProject, leakedSecrets } from "../test/e2e/harness";
+import { EmulatorAdminClient, PulumiProject, leakedSecrets } from "./lib/pulumi-project";
 
 const NAMES = ["orders", "payments"];
 
