@@ -9,18 +9,15 @@
  * therefore order-sensitive at every depth. Numbers compare by value, so `1`, `1.0` and Extended
  * JSON such as `{"$numberLong": "1"}` are the same number.
  */
+import { isPlainObject } from "./objects";
 import type { DlqOptions, PipelineStage, ProcessorOptions } from "./types";
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 const NUMBER_WRAPPERS = ["$numberInt", "$numberLong", "$numberDouble", "$numberDecimal"];
 
 /** The numeric value of a number or of a canonical Extended JSON number; undefined otherwise. */
 function numberOf(v: unknown): number | undefined {
   if (typeof v === "number") return v;
-  if (isObject(v)) {
+  if (isPlainObject(v)) {
     const keys = Object.keys(v);
     if (keys.length === 1 && NUMBER_WRAPPERS.includes(keys[0]) && typeof v[keys[0]] === "string") {
       const n = Number(v[keys[0]]);
@@ -44,7 +41,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((x, i) => sameValue(x, b[i]));
   }
-  if (isObject(a) && isObject(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
     if (ka.length !== kb.length || ka.some((k, i) => kb[i] !== k)) return false;
@@ -64,7 +61,7 @@ export function covers(atlas: unknown, applied: unknown): boolean {
     if (!Array.isArray(applied) || !Array.isArray(atlas) || applied.length !== atlas.length) return false;
     return applied.every((x, i) => covers(atlas[i], x));
   }
-  if (isObject(applied) && isObject(atlas)) {
+  if (isPlainObject(applied) && isPlainObject(atlas)) {
     const keys = Object.keys(applied);
     const atlasKeys = Object.keys(atlas).filter((k) => Object.prototype.hasOwnProperty.call(applied, k));
     if (atlasKeys.length !== keys.length || atlasKeys.some((k, i) => keys[i] !== k)) return false;

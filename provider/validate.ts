@@ -4,6 +4,7 @@
  * Every failure names the property and says how to fix it. Pulumi's preview placeholder for a
  * value that is not known yet passes untouched.
  */
+import { isPlainObject } from "./objects";
 import { DESIRED_STATES, TIERS, type StreamProcessorInputs } from "./types";
 
 /** The string the engine sends for an input that is unknown during preview. */
@@ -65,10 +66,6 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return "an array";
   if (typeof v === "string") return JSON.stringify(v);
   return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function checkPipeline(v: unknown, failures: CheckFailure[]): void {
