@@ -24,8 +24,6 @@ export interface ApiCall {
   /** The media-type date for Accept (and Content-Type when there is a body). */
   version: string;
   body?: unknown;
-  /** Whether transient failures may be retried at all. */
-  retryable: boolean;
   /**
    * For actions that are not naturally idempotent: called after a 5xx, reset or timeout, before
    * sending again. Resolves true when a fresh read shows the action already took effect; then
@@ -148,7 +146,7 @@ export class AtlasHttpClient {
   private async shouldRetry(error: AxiosError): Promise<boolean> {
     const call = error.config?.atlasCall;
     const api = (error.config as { atlasApi?: ApiCall } | undefined)?.atlasApi;
-    if (!call || !api || !api.retryable) return false;
+    if (!call || !api) return false;
     const status = error.response?.status;
     const body = (status !== undefined ? (error.response?.data ?? {}) : {}) as Record<string, unknown>;
     const errorCode = typeof body.errorCode === "string" ? body.errorCode : undefined;

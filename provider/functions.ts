@@ -135,7 +135,6 @@ export async function getStreamProcessors(args: GetStreamProcessorsArgs): Promis
       method: "GET",
       path: `${workspacePath(base)}/processors?pageNum=${page}&itemsPerPage=${LIST_PAGE_SIZE}`,
       version: http.settings.options.versions.processor,
-      retryable: true,
       explainNotFound: () => api.explainNotFound({ ...base, processorName: "" }),
       authHint: `Reading needs at least Project Read Only on project ${args.projectId}.`,
     });

@@ -79,7 +79,6 @@ export class ProcessorApi {
         method: "GET",
         path: processorPath(ref),
         version: this.v.processor,
-        retryable: true,
         authHint: ROLES_HINT(ref.projectId).replace("Check that", "Reading needs at least Project Read Only; check that"),
       });
       return { found: true, data: res.data };
@@ -123,7 +122,6 @@ export class ProcessorApi {
         path: processorPath(ref, suffix),
         version,
         body,
-        retryable: true,
         slow: true,
         action: true,
         tookEffect,
@@ -205,7 +203,6 @@ export class ProcessorApi {
         version: this.v.processor,
         body: { name: ref.processorName, ...def },
         // Not retried blindly: a lost answer to a create is settled by the caller's fresh read.
-        retryable: true,
         slow: true,
         tookEffect: async () => (await this.get(ref)) !== undefined,
         explainNotFound: (code) => this.explainNotFound(ref, code),
@@ -228,7 +225,6 @@ export class ProcessorApi {
         version: this.v.processor,
         body: def,
         // Sending the same definition twice is harmless.
-        retryable: true,
         slow: true,
         explainNotFound: (code) => this.explainNotFound(ref, code),
         authHint: ROLES_HINT(ref.projectId),
@@ -243,7 +239,6 @@ export class ProcessorApi {
         method: "DELETE",
         path: processorPath(ref),
         version: this.v.processor,
-        retryable: true,
         slow: true,
         tookEffect: async () => (await this.get(ref)) === undefined,
         authHint: ROLES_HINT(ref.projectId),
@@ -263,7 +258,7 @@ export class ProcessorApi {
     if (said !== undefined) return said;
     const exists = async (path: string): Promise<boolean | undefined> => {
       try {
-        await this.http.call({ method: "GET", path, version: WORKSPACE_VERSION, retryable: true });
+        await this.http.call({ method: "GET", path, version: WORKSPACE_VERSION });
         return true;
       } catch (e) {
         return isAtlasApiError(e) && e.status === 404 ? false : undefined;

@@ -244,7 +244,6 @@ async function listAll(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceR
       method: "GET",
       path: `${base}?pageNum=${pageNum}&itemsPerPage=${LIST_PAGE_SIZE}`,
       version: ws.version,
-      retryable: true,
     });
     const body = (res.data ?? {}) as { results?: unknown; totalCount?: unknown; links?: unknown };
     // Not a list (a proxy's page, an unexpected shape): fall back to GETs rather than read "absent".

@@ -4,7 +4,7 @@
  * axios-retry's defaults are wrong for this API in both directions: a POST that got 500 is not
  * retried, yet a POST whose socket reset is re-sent blindly, and a timeout is never retried
  * (https://github.com/softonic/axios-retry#options). We retry 500/502/503/504/429, network errors and
- * timeouts — only for operations marked retryable — with exponential backoff and jitter,
+ * timeouts with exponential backoff and jitter,
  * Retry-After honoured up to a cap, within a total time budget. 4xx other than 429 never.
  */
 

@@ -194,7 +194,7 @@ describe("request economy (one provider process, many resources)", function () {
         () => undefined,
       );
       const results = await Promise.all(
-        Array.from({ length: 8 }, () => client.call({ method: "GET", path: `${ONE}orders`, version: "2024-05-30", retryable: true })),
+        Array.from({ length: 8 }, () => client.call({ method: "GET", path: `${ONE}orders`, version: "2024-05-30" })),
       );
       expect(results.map((r) => r.status)).to.deep.equal(Array(8).fill(200));
       const log = emu.admin.requests();
