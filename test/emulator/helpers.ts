@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import YAML from "yaml";
+import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "../seed";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The trimmed official spec as the project's shared reference holds it (CI lays shared/ beside the clone). */
@@ -14,15 +15,15 @@ export const SHARED_SPEC_PATH = path.resolve(REPO_ROOT, "..", "shared", "referen
 /** A verbatim copy, so a clone without shared/ beside it still validates; a test keeps the two identical. */
 export const VENDORED_SPEC_PATH = path.resolve(REPO_ROOT, "test", "fixtures", "atlas-streams-openapi.yaml");
 export const SPEC_PATH = fs.existsSync(SHARED_SPEC_PATH) ? SHARED_SPEC_PATH : VENDORED_SPEC_PATH;
-export const G = "6650f1a2b3c4d5e6f7a8b9c0";
-export const WS = "demo-workspace";
+export const G = PROJECT;
+export const WS = WORKSPACE;
 export const P = `/api/atlas/v2/groups/${G}/streams/${WS}`;
 export const V_PROC = "application/vnd.atlas.2024-05-30+json";
 export const V_START_WITH = "application/vnd.atlas.2025-03-12+json";
 export const V_WS = "application/vnd.atlas.2023-02-01+json";
-export const OWNER = { user: "demo-public-key", pass: "demo-private-key" };
-export const READONLY = { user: "readonly-public-key", pass: "readonly-private-key" };
-export const SA = { clientId: "mdb_sa_id_demo", clientSecret: "mdb_sa_sk_demo" };
+export const OWNER = { user: API_KEY.publicKey, pass: API_KEY.privateKey };
+export const READONLY = { user: READONLY_KEY.publicKey, pass: READONLY_KEY.privateKey };
+export const SA = { ...SERVICE_ACCOUNT };
 
 export interface Resp {
   status: number;

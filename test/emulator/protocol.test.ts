@@ -4,6 +4,7 @@ import * as net from "node:net";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { resolveVersion } from "../../emulator/versioning";
 import { Client, P, V_PROC, V_START_WITH, bearerClient, rawRequest } from "./helpers";
+import { PROJECT } from "../seed";
 
 describe("emulator: versioning, envelope and bad input", function () {
   let emu: RunningEmulator;
@@ -44,7 +45,7 @@ describe("emulator: versioning, envelope and bad input", function () {
       // startWith exists only from 2025-03-12.
       const sw = await c.request("POST", `${P}/processor/orders:startWith`, { accept: V_PROC });
       expect(sw.status).to.equal(406);
-      expect(emu.admin.getProcessor("6650f1a2b3c4d5e6f7a8b9c0", "demo-workspace", "orders")!.state).to.equal("CREATED");
+      expect(emu.admin.getProcessor(PROJECT, "demo-workspace", "orders")!.state).to.equal("CREATED");
       expect((await c.request("POST", `${P}/processor/orders:startWith`, { accept: V_START_WITH })).status).to.equal(200);
     });
   });
@@ -140,7 +141,7 @@ describe("emulator: versioning, envelope and bad input", function () {
       const r = await c.request("POST", `${P}/processor`, { accept: V_PROC, body: big });
       expect(r.status).to.equal(413);
       expect(r.json.error).to.equal(413);
-      expect(emu.admin.getProcessor("6650f1a2b3c4d5e6f7a8b9c0", "demo-workspace", "big")).to.equal(undefined);
+      expect(emu.admin.getProcessor(PROJECT, "demo-workspace", "big")).to.equal(undefined);
     });
 
     it("survives garbage: bad escapes, odd methods, huge headers, raw junk, and keeps serving", async () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { covers, definitionChanges, definitionMismatch, modifyBody, sameValue, type Definition } from "../../../provider/definition";
 import { diffProcessor } from "../../../provider/diff";
+import { PROJECT } from "../../seed";
 
 const SOURCE = { $source: { connectionName: "c" } };
 
@@ -25,7 +26,7 @@ describe("pipeline comparison: key order is data, numbers by value", () => {
         expect(covers(p2, p1)).to.equal(false);
         expect(definitionChanges({ pipeline: p1 }, { pipeline: p2 })).to.deep.equal(["pipeline"]);
         expect(definitionMismatch({ pipeline: p2 }, { pipeline: p1 })).to.deep.equal(["pipeline"]);
-        const names = { projectId: "6650f1a2b3c4d5e6f7a8b9c0", workspaceName: "w", processorName: "p", timeoutSeconds: 600 };
+        const names = { projectId: PROJECT, workspaceName: "w", processorName: "p", timeoutSeconds: 600 };
         const d = diffProcessor(
           { ...names, state: "STARTED", desiredState: "STARTED", pipeline: p1 },
           { ...names, state: "STARTED", pipeline: p2 },

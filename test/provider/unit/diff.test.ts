@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { diffProcessor, IDENTITY_KEYS } from "../../../provider/diff";
 import { UNKNOWN } from "../../../provider/validate";
+import { PROJECT } from "../../seed";
 
-const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";
 const NAMES = { projectId: PROJECT, workspaceName: "ws", processorName: "proc" };
 const PIPELINE = [
   { $source: { connectionName: "sample_stream_solar" } },

@@ -6,6 +6,7 @@ import { classifyFailure, missingConnectionName, type FailureClass, type Failure
 import { DEFAULT_CLIENT_OPTIONS, resolveSettings } from "../../../provider/settings";
 import { isTransitional, nextStep, waitVerdict } from "../../../provider/state";
 import { checkInputs } from "../../../provider/validate";
+import { PROJECT } from "../../seed";
 
 /** Atlas's generic processor error detail, as recorded. */
 const generic = (msg: string) => `Streams Processor with this name (orders) had a problem occur: ${msg}`;
@@ -116,7 +117,7 @@ describe("failure classification", () => {
   });
 
   describe("notFoundFromCode", () => {
-    const ref = { projectId: "6650f1a2b3c4d5e6f7a8b9c0", workspaceName: "ws", processorName: "orders" };
+    const ref = { projectId: PROJECT, workspaceName: "ws", processorName: "orders" };
     it("GROUP_NOT_FOUND names the project", () => {
       expect(notFoundFromCode(ref, "GROUP_NOT_FOUND"))
         .to.include("Project 6650f1a2b3c4d5e6f7a8b9c0 was not found")
@@ -150,7 +151,7 @@ describe("failure classification", () => {
   });
 
   describe("check refuses names made only of dots", () => {
-    const base = { projectId: "6650f1a2b3c4d5e6f7a8b9c0", workspaceName: "ws", processorName: "orders" };
+    const base = { projectId: PROJECT, workspaceName: "ws", processorName: "orders" };
     for (const key of ["workspaceName", "processorName"]) {
       for (const name of [".", "..", "..."]) {
         it(`${key} ${JSON.stringify(name)}`, () => {

@@ -6,8 +6,8 @@ import { hasNextPage, LIST_PAGE_SIZE } from "../../../provider/functions";
 import { healthVerdict, verifyPollMs } from "../../../provider/health";
 import { parseStats } from "../../../provider/stats";
 import { checkInputs, DEFINITION_ONLY_INPUTS, UNKNOWN } from "../../../provider/validate";
+import { PROJECT } from "../../seed";
 
-const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";
 const BASE = { projectId: PROJECT, workspaceName: "ws", processorName: "proc" };
 const SOURCE = { $source: { connectionName: "c" } };
 const PIPELINE = [SOURCE, { $match: { a: 1 } }];

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { compact, startWithBody, toOutputs } from "../../../provider/outputs";
 import { parseResourceId, resourceId } from "../../../provider/resource-id";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs } from "../../../provider/types";
-
-const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";
+import { PROJECT } from "../../seed";
 
 /** Every own value, recursively, so a test can say "no undefined anywhere". */
 function hasUndefinedDeep(v: unknown): boolean {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { checkInputs, DEFAULT_STATE, DEFAULT_TIMEOUT_SECONDS, hasDefinition, UNKNOWN, type CheckFailure } from "../../../provider/validate";
+import { PROJECT } from "../../seed";
 
-const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";
 const BASE = { projectId: PROJECT, workspaceName: "demo-workspace", processorName: "demo-processor" };
 
 function check(extra: Record<string, unknown>, base: Record<string, unknown> = BASE) {
