@@ -8,6 +8,7 @@ import type { ActionOutcome, ProcessorApi, StartWithBody } from "./processors";
 import { classifyFailure } from "./retry";
 import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "./state";
 import type { DesiredState, ObservedProcessor, ProcessorRef } from "./types";
+import { defaultSleep } from "./sleep";
 
 export interface ConvergeContext {
   api: ProcessorApi;
@@ -35,8 +36,6 @@ export interface PollOptions {
 
 /** How often a processor that stays in a transitional state gets a "still …" line. */
 const PROGRESS_EVERY_MS = 5000;
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function describeRef(ref: ProcessorRef): string {
   return `stream processor "${ref.processorName}" (project ${ref.projectId}, workspace "${ref.workspaceName}")`;

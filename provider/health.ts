@@ -8,6 +8,7 @@ import { describeRef, failedMessage, type ConvergeContext } from "./converge";
 import { ProcessorStateError } from "./errors";
 import type { Observed } from "./state";
 import type { ObservedProcessor, ProcessorRef } from "./types";
+import { defaultSleep } from "./sleep";
 
 export type HealthVerdict = "healthy" | "failed" | "gone" | "watch";
 
@@ -22,8 +23,6 @@ export function healthVerdict(state: Observed, elapsedMs: number, windowMs: numb
 export function verifyPollMs(windowMs: number): number {
   return Math.min(3000, Math.max(25, Math.round(windowMs / 10)));
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Watches a processor that reads STARTED for `verifySeconds`. Returns the last observation when

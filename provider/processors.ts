@@ -13,6 +13,7 @@ import { processorPath, workspacePath, workspacesPath } from "./atlas-paths";
 import { notFoundFromCode, processorMissing } from "./not-found";
 import { toObserved } from "./observed";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
+import { defaultSleep } from "./sleep";
 
 const ROLES_HINT = (projectId: string) =>
   `Check that the API key or service account has the Project Owner (GROUP_OWNER) or Project Stream Processing Owner (GROUP_STREAM_PROCESSING_OWNER) role on project ${projectId}.`;
@@ -38,8 +39,6 @@ export interface ProcessorDefinitionBody {
  * the processor settles and never sends it again.
  */
 export type ActionOutcome = "sent" | "already" | "timed-out";
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const WORKSPACE_VERSION = "2023-02-01";
 
