@@ -5,11 +5,12 @@
  * Bearer access token, as the Atlas Admin API v2 accepts them
  * (https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/).
  */
-import axios, { type AxiosInstance } from "axios";
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import axiosRetry from "axios-retry";
 import { DigestSession, nonceOf, retryAfterDigest401 } from "./digest";
-import { AtlasApiError, AtlasNetworkError, redact } from "./errors";
-import { isTransient, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
+import { failureReportOf, toCallError } from "./error-mapping";
+import { AtlasApiError } from "./errors";
+import { decideRetry, parseRetryAfter } from "./retry";
 import type { ClientOptions, Credentials } from "./settings";
 import { CallContext } from "./call-context";
 
@@ -117,23 +118,35 @@ export class ServiceAccountAuth implements Authenticator {
 
   constructor(
     private readonly baseUrl: string,
-    private readonly clientId: string,
-    private readonly clientSecret: string,
+    private readonly credentials: Extract<Credentials, { kind: "serviceAccount" }>,
     options: ClientOptions,
   ) {
     this.http = axios.create({ baseURL: baseUrl, timeout: options.requestTimeoutMs, validateStatus: (s) => s >= 200 && s < 300 });
-    // Asking for a token twice does no harm: retry every transient failure within the budget.
+    this.http.interceptors.request.use((config) => {
+      if (config.atlasCall) config.atlasCall.attempts += 1;
+      return config;
+    });
+    // The same retry decision as every API call (retry.ts). Asking for a token twice does no
+    // harm, so no fresh read is needed before sending it again.
     axiosRetry(this.http, {
       retries: options.maxRetries,
       shouldResetTimeout: true,
       retryCondition: (error) => {
-        const facts = { status: error.response?.status, code: error.code };
-        const count = (error.config?.["axios-retry"] as { retryCount?: number } | undefined)?.retryCount ?? 0;
-        const delay = retryDelayMs(count + 1, parseRetryAfter(error.response?.headers?.["retry-after"]), options);
-        const elapsed = Date.now() - (error.config?.atlasCall?.startedAt ?? Date.now());
-        return isTransient(facts) && withinBudget(count, options.maxRetries, elapsed, delay, options.retryBudgetMs);
+        const call = error.config?.atlasCall;
+        if (!call) return false;
+        const decision = decideRetry(
+          failureReportOf(error),
+          {
+            retriesSoFar: call.attempts - 1,
+            elapsedMs: Date.now() - call.startedAt,
+            retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"]),
+          },
+          options,
+        );
+        call.nextDelayMs = decision.delayMs;
+        return decision.retry;
       },
-      retryDelay: (count, error) => retryDelayMs(count, parseRetryAfter(error.response?.headers?.["retry-after"]), options),
+      retryDelay: (_count, error) => error.config?.atlasCall?.nextDelayMs ?? 0,
     });
   }
 
@@ -164,51 +177,42 @@ export class ServiceAccountAuth implements Authenticator {
 
   private async fetchToken(): Promise<string> {
     const path = "/api/oauth/token";
-    const basic = Buffer.from(`${this.clientId}:${this.clientSecret}`, "utf8").toString("base64");
+    const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`, "utf8").toString("base64");
+    const call = new CallContext();
     this.tokenRequests += 1;
+    let res: AxiosResponse;
     try {
-      const res = await this.http.post(path, "grant_type=client_credentials", {
-        atlasCall: new CallContext(),
+      res = await this.http.post(path, "grant_type=client_credentials", {
+        atlasCall: call,
         headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
       });
-      const body = res.data as { access_token?: unknown; expires_in?: unknown };
-      if (typeof body?.access_token !== "string" || body.access_token === "") {
-        throw new AtlasApiError({
-          method: "POST",
-          path,
-          status: res.status,
-          detail: "the token response has no access_token",
-          hint: "Check mongodbatlas:baseUrl points at Atlas.",
-        });
-      }
-      const ttlMs = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
-      const margin = Math.min(10 * 60_000, ttlMs / 4);
-      this.token = { value: body.access_token, renewAt: Date.now() + ttlMs - margin };
-      return body.access_token;
     } catch (e) {
-      if (e instanceof AtlasApiError) throw e;
-      if (axios.isAxiosError(e)) {
-        const count = (e.config?.["axios-retry"] as { retryCount?: number } | undefined)?.retryCount ?? 0;
-        if (!e.response)
-          throw new AtlasNetworkError({ method: "POST", path, code: e.code ?? "ERR_NETWORK", baseUrl: this.baseUrl, attempts: count + 1 });
-        const data = (e.response.data ?? {}) as Record<string, unknown>;
-        const detail =
-          typeof data.detail === "string" ? data.detail : typeof data.error_description === "string" ? data.error_description : undefined;
-        throw new AtlasApiError({
+      throw await toCallError(
+        e,
+        {
           method: "POST",
           path,
-          status: e.response.status,
-          errorCode: typeof data.errorCode === "string" ? data.errorCode : typeof data.error === "string" ? data.error : undefined,
-          detail: detail === undefined ? undefined : redact(detail, [this.clientSecret]),
-          attempts: count + 1,
-          hint:
-            e.response.status === 400 || e.response.status === 401
-              ? `The service account was refused: check mongodbatlas:clientId / mongodbatlas:clientSecret (or MONGODB_ATLAS_CLIENT_ID / MONGODB_ATLAS_CLIENT_SECRET) and that its secret has not expired.`
-              : undefined,
-        });
-      }
-      throw e;
+          exchangesCredential: true,
+          authHint: `Check mongodbatlas:clientId / mongodbatlas:clientSecret (or MONGODB_ATLAS_CLIENT_ID / MONGODB_ATLAS_CLIENT_SECRET) and that the secret has not expired.`,
+        },
+        call.attempts,
+        { scheme: this.scheme, credentialSource: this.credentials.source, baseUrl: this.baseUrl, secrets: [this.credentials.clientSecret] },
+      );
     }
+    const body = res.data as { access_token?: unknown; expires_in?: unknown } | undefined;
+    if (typeof body?.access_token !== "string" || body.access_token === "") {
+      throw new AtlasApiError({
+        method: "POST",
+        path,
+        status: res.status,
+        detail: "the token response has no access_token",
+        hint: "Check mongodbatlas:baseUrl points at Atlas.",
+      });
+    }
+    const ttlMs = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
+    const margin = Math.min(10 * 60_000, ttlMs / 4);
+    this.token = { value: body.access_token, renewAt: Date.now() + ttlMs - margin };
+    return body.access_token;
   }
 }
 
@@ -216,7 +220,7 @@ export function createAuthenticator(baseUrl: string, credentials: Credentials | 
   if (!credentials) return new NoAuth();
   switch (credentials.kind) {
     case "serviceAccount":
-      return new ServiceAccountAuth(baseUrl, credentials.clientId, credentials.clientSecret, options);
+      return new ServiceAccountAuth(baseUrl, credentials, options);
     case "apiKey":
       return new DigestAuth(credentials.publicKey, credentials.privateKey);
     case "accessToken":

@@ -10,11 +10,11 @@ import axiosRetry from "axios-retry";
 import { createHash } from "node:crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
-import { toCallError } from "./error-mapping";
+import { failureReportOf, toCallError } from "./error-mapping";
 import { asError, redact, UnverifiedActionError } from "./errors";
 import { admit, budgetKey, settle } from "./project-budget";
 import { noteChange } from "./reads";
-import { classifyFailure, parseRetryAfter, retryDelayMs, withinBudget } from "./retry";
+import { decideRetry, parseRetryAfter } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "./settings";
 
 export interface ApiCall {
@@ -147,25 +147,29 @@ export class AtlasHttpClient {
     const call = error.config?.atlasCall;
     const api = (error.config as { atlasApi?: ApiCall } | undefined)?.atlasApi;
     if (!call || !api) return false;
-    const status = error.response?.status;
-    const body = (status !== undefined ? (error.response?.data ?? {}) : {}) as Record<string, unknown>;
-    const errorCode = typeof body.errorCode === "string" ? body.errorCode : undefined;
-    const detail = typeof body.detail === "string" ? body.detail : undefined;
-    const code = status === undefined ? error.code : undefined;
-    const verdict = classifyFailure({ status, code, errorCode, detail, action: api.action });
+    const report = failureReportOf(error, api.action);
+    const { status, code, errorCode, detail } = report;
+    const retriesSoFar = call.attempts - 1;
+    const {
+      failure,
+      retry,
+      delayMs: delay,
+    } = decideRetry(
+      report,
+      {
+        retriesSoFar,
+        elapsedMs: Date.now() - call.startedAt,
+        retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"]),
+      },
+      this.settings.options,
+    );
     const outcome = status !== undefined ? `HTTP ${status}${errorCode ? ` ${errorCode}` : ""}` : String(code ?? "no answer");
-    if (verdict === "action-timeout") {
+    if (failure === "action-timeout") {
       // Atlas may still apply it, showing the previous state meanwhile: a re-send could act twice.
       call.timedOut = status !== undefined ? outcome : `no answer within ${this.settings.options.actionTimeoutMs} ms (${code})`;
       return false;
     }
-    if (verdict !== "transient" && verdict !== "transient-400") return false;
-    const retriesSoFar = call.attempts - 1;
-    const delay = retryDelayMs(retriesSoFar + 1, parseRetryAfter(error.response?.headers?.["retry-after"]), this.settings.options);
-    if (
-      !withinBudget(retriesSoFar, this.settings.options.maxRetries, Date.now() - call.startedAt, delay, this.settings.options.retryBudgetMs)
-    )
-      return false;
+    if (!retry) return false;
     // A 429 means "not done"; anything else may have been applied before the answer was lost.
     if (api.tookEffect && status !== 429) {
       let applied: boolean;
@@ -184,7 +188,7 @@ export class AtlasHttpClient {
     }
     call.nextDelayMs = delay;
     this.log(
-      `[atlas] ${api.method} ${api.path}: ${outcome}${verdict === "transient-400" && detail ? ` (${redact(detail, this.secrets)})` : ""}; retry ${retriesSoFar + 1} in ${delay} ms`,
+      `[atlas] ${api.method} ${api.path}: ${outcome}${failure === "transient-400" && detail ? ` (${redact(detail, this.secrets)})` : ""}; retry ${retriesSoFar + 1} in ${delay} ms`,
     );
     return true;
   }

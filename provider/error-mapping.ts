@@ -3,10 +3,37 @@
  * status and Atlas's error body, with a hint saying what to do. An AxiosError never leaves (its
  * config carries the Authorization header and, with Basic auth, the password).
  */
-import axios from "axios";
+import axios, { type AxiosError } from "axios";
 import type { Authenticator } from "./auth";
 import type { ApiCall } from "./client";
 import { AtlasApiError, AtlasNetworkError, redact } from "./errors";
+import type { FailureReport } from "./retry";
+
+/** What a failed request needs to be explained: the Admin API's own call, or the OAuth token request. */
+export type FailedCall = Pick<ApiCall, "method" | "path" | "authHint" | "explainNotFound"> & {
+  /**
+   * The request exchanges the credential itself (the OAuth token request): a 400 there means the
+   * credential was refused, as a 401 does (RFC 6749 section 5.2, `invalid_client`).
+   */
+  exchangesCredential?: boolean;
+};
+
+/**
+ * Atlas's errorCode and detail from an error body: the Admin API's `{errorCode, detail}` (or
+ * `reason`), or an OAuth endpoint's `{error, error_description}`.
+ */
+export function errorBodyFacts(data: unknown): { errorCode?: string; detail?: string } {
+  const body = (data ?? {}) as Record<string, unknown>;
+  const text = (...keys: string[]) => keys.map((k) => body[k]).find((v): v is string => typeof v === "string");
+  return { errorCode: text("errorCode", "error"), detail: text("detail", "reason", "error_description") };
+}
+
+/** The facts a retry decision needs from a failed attempt: its status (or no-answer code), errorCode and detail. */
+export function failureReportOf(error: AxiosError, action?: boolean): FailureReport {
+  const status = error.response?.status;
+  if (status === undefined) return { code: error.code, action };
+  return { status, ...errorBodyFacts(error.response?.data), action };
+}
 
 export interface ErrorContext {
   scheme: Authenticator["scheme"];
@@ -17,7 +44,7 @@ export interface ErrorContext {
   secrets: readonly string[];
 }
 
-export async function toCallError(e: unknown, api: ApiCall, attempts: number, ctx: ErrorContext): Promise<Error> {
+export async function toCallError(e: unknown, api: FailedCall, attempts: number, ctx: ErrorContext): Promise<Error> {
   if (!axios.isAxiosError(e)) {
     // Our own errors (e.g. a token request that failed) pass; anything else is re-described
     // without its object graph, which may hold request headers.
@@ -34,11 +61,9 @@ export async function toCallError(e: unknown, api: ApiCall, attempts: number, ct
     });
   }
   const status = e.response.status;
-  const body = (e.response.data ?? {}) as Record<string, unknown>;
-  const errorCode = typeof body.errorCode === "string" ? body.errorCode : undefined;
-  const detailRaw = typeof body.detail === "string" ? body.detail : typeof body.reason === "string" ? body.reason : undefined;
+  const { errorCode, detail: detailRaw } = errorBodyFacts(e.response.data);
   let hint: string | undefined;
-  if (status === 401) {
+  if (status === 401 || (status === 400 && api.exchangesCredential)) {
     hint =
       ctx.scheme === "none"
         ? "No Atlas credentials were found: set mongodbatlas:clientId and mongodbatlas:clientSecret (service account), mongodbatlas:publicKey and mongodbatlas:privateKey (API key) or mongodbatlas:accessToken in stack config (with --secret), or the MONGODB_ATLAS_* environment variables."

@@ -130,3 +130,39 @@ export function classifyFailure(f: FailureReport): FailureClass {
   }
   return isTransient(f) ? "transient" : "definite";
 }
+
+export interface RetryPolicy extends BackoffPolicy {
+  maxRetries: number;
+  retryBudgetMs: number;
+}
+
+/** Where a call stands when one of its attempts failed. */
+export interface RetryProgress {
+  /** Retries already made (0 after the first attempt failed). */
+  retriesSoFar: number;
+  /** Time since the call's first attempt. */
+  elapsedMs: number;
+  /** The answer's Retry-After, in milliseconds (parseRetryAfter). */
+  retryAfterMs?: number;
+}
+
+export interface RetryDecision {
+  failure: FailureClass;
+  /** Whether to send the call again (after `delayMs`). */
+  retry: boolean;
+  delayMs: number;
+}
+
+/**
+ * The one retry decision every request of the package makes (API calls and the OAuth token
+ * request alike): transient failures, and the transient 400s, are retried while the count and
+ * the time budget allow; everything else is not. What a caller does before re-sending (a fresh
+ * read for actions that must not be done twice) is its own business.
+ */
+export function decideRetry(report: FailureReport, progress: RetryProgress, policy: RetryPolicy, random = Math.random): RetryDecision {
+  const failure = classifyFailure(report);
+  const delayMs = retryDelayMs(progress.retriesSoFar + 1, progress.retryAfterMs, policy, random);
+  const retryable = failure === "transient" || failure === "transient-400";
+  const retry = retryable && withinBudget(progress.retriesSoFar, policy.maxRetries, progress.elapsedMs, delayMs, policy.retryBudgetMs);
+  return { failure, retry, delayMs };
+}

@@ -140,6 +140,76 @@ describe("StreamProcessor provider authentication", function () {
     });
   });
 
+  describe("when the OAuth token endpoint fails", () => {
+    const TOKEN = "/api/oauth/token";
+
+    it("retries a 503 like any API call and creates with the third token request", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
+      emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "status", status: 503, times: 2 });
+      const out = await p.create(inputs("orders") as never);
+      expect(out.outs.state).to.equal("STARTED");
+      expect(requestsTo(emu.admin.requests(), "POST", TOKEN).map((r) => r.status)).to.deep.equal([503, 503, 200]);
+    });
+
+    it("retries a connection reset", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
+      emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "reset", times: 1 });
+      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      expect(read.props!.state).to.equal("CREATED");
+      expect(requestsTo(emu.admin.requests(), "POST", TOKEN)).to.have.length(2);
+    });
+
+    it("reports a 400 invalid_client once, naming the config keys and the OAuth error, without retrying", async () => {
+      emu = await withEmulator();
+      await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
+      emu.admin.injectFault({
+        method: "POST",
+        path: TOKEN,
+        kind: "status",
+        status: 400,
+        body: { error: "invalid_client", error_description: "Client authentication failed." },
+      });
+      const err = await p.create(inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isAtlasApiError(err)).to.equal(true);
+      const e = err as Error & { status: number; errorCode?: string };
+      expect(e.status).to.equal(400);
+      expect(e.errorCode).to.equal("invalid_client");
+      expect(e.message)
+        .to.include("Client authentication failed")
+        .and.include("mongodbatlas:clientSecret")
+        .and.not.include(SERVICE_ACCOUNT.clientSecret);
+      expect(requestsTo(emu.admin.requests(), "POST", TOKEN)).to.have.length(1);
+      expect(emu.admin.requests().filter((r) => r.path.includes("/processor/"))).to.have.length(0);
+    });
+
+    it("ends with the network error and the attempt count when the endpoint never answers", async () => {
+      emu = await withEmulator();
+      await configureProvider(
+        emu.url,
+        {
+          kind: "serviceAccount",
+          ...SERVICE_ACCOUNT,
+        },
+        { "atlas-stream-processor:maxRetries": "2" },
+      );
+      emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "reset", times: 5 });
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((err as Error).name).to.equal("AtlasNetworkError");
+      expect((err as Error).message)
+        .to.include("POST /api/oauth/token")
+        .and.include("after 3 attempts");
+      expect(requestsTo(emu.admin.requests(), "POST", TOKEN)).to.have.length(3);
+    });
+  });
+
   describe("access token (Bearer)", () => {
     it("sends the token as is and refuses an unknown one without retrying", async () => {
       emu = await withEmulator();

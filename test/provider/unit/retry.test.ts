@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { isTransient, parseRetryAfter, retryDelayMs, withinBudget, type FailureFacts } from "../../../provider/retry";
+import {
+  decideRetry,
+  isTransient,
+  parseRetryAfter,
+  retryDelayMs,
+  withinBudget,
+  type FailureFacts,
+  type FailureReport,
+  type RetryProgress,
+} from "../../../provider/retry";
 
 describe("retry", () => {
   describe("isTransient", () => {
@@ -105,6 +114,54 @@ describe("retry", () => {
     for (const [what, args, expected] of cases) {
       it(`${what} → ${expected}`, () => {
         expect(withinBudget(...args)).to.equal(expected);
+      });
+    }
+  });
+
+  describe("decideRetry (the one decision for API calls and the token request)", () => {
+    const policy = { backoffBaseMs: 500, maxDelayMs: 30_000, maxRetries: 6, retryBudgetMs: 120_000 };
+    const fresh: RetryProgress = { retriesSoFar: 0, elapsedMs: 0 };
+    const zero = () => 0;
+    const cases: [string, FailureReport, RetryProgress, { failure: string; retry: boolean; delayMs: number }][] = [
+      ["a 503 on the first attempt", { status: 503 }, fresh, { failure: "transient", retry: true, delayMs: 500 }],
+      [
+        "a reset on the third attempt",
+        { code: "ECONNRESET" },
+        { retriesSoFar: 2, elapsedMs: 2000 },
+        { failure: "transient", retry: true, delayMs: 2000 },
+      ],
+      ["a 429 asking for 7 s", { status: 429 }, { ...fresh, retryAfterMs: 7000 }, { failure: "transient", retry: true, delayMs: 7000 }],
+      [
+        "a transient 400 (no healthy upstream)",
+        { status: 400, errorCode: "STREAM_PROCESSOR_GENERIC_ERROR", detail: "no healthy upstream" },
+        fresh,
+        { failure: "transient-400", retry: true, delayMs: 500 },
+      ],
+      [
+        "an OAuth invalid_client 400",
+        { status: 400, errorCode: "invalid_client" },
+        fresh,
+        { failure: "definite", retry: false, delayMs: 500 },
+      ],
+      ["a 401", { status: 401 }, fresh, { failure: "definite", retry: false, delayMs: 500 }],
+      ["a 504 on an action", { status: 504, action: true }, fresh, { failure: "action-timeout", retry: false, delayMs: 500 }],
+      ["a 504 on a read", { status: 504 }, fresh, { failure: "transient", retry: true, delayMs: 500 }],
+      [
+        "a 500 with the retries used up",
+        { status: 500 },
+        { retriesSoFar: 6, elapsedMs: 0 },
+        { failure: "transient", retry: false, delayMs: 30_000 },
+      ],
+      [
+        "a 500 whose delay ends past the budget",
+        { status: 500 },
+        { retriesSoFar: 1, elapsedMs: 119_500 },
+        { failure: "transient", retry: false, delayMs: 1000 },
+      ],
+    ];
+    for (const [what, report, progress, expected] of cases) {
+      it(`${what} → ${expected.retry ? `retry in ${expected.delayMs} ms` : `no retry (${expected.failure})`}`, () => {
+        expect(decideRetry(report, progress, policy, zero)).to.deep.equal(expected);
       });
     }
   });
