@@ -148,7 +148,7 @@ describe("StreamProcessor provider authentication", function () {
       await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
       emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "status", status: 503, times: 2 });
       const out = await p.create(inputs("orders") as never);
-      expect(out.outs.state).to.equal("STARTED");
+      expect(out.outs?.state).to.equal("STARTED");
       expect(requestsTo(emu.admin.requests(), "POST", TOKEN).map((r) => r.status)).to.deep.equal([503, 503, 200]);
     });
 
