@@ -17,7 +17,7 @@ export interface ConvergeContext {
   /** When the operation began (for the timeout message). */
   startedAt: number;
   log: (line: string) => void;
-  /** What every wait reads the time from and sleeps on (lifecycle passes systemClock). */
+  /** What every wait reads the time from and sleeps on (lifecycle passes its clock, by default systemClock). */
   clock: Clock;
   /**
    * After an action timed out, how long its effect may still be pending: reads wait this long
