@@ -65,6 +65,11 @@ export interface EmulatorOptions {
    * STREAM_PROCESSOR_TIMEOUT after this long while the change completes at `actionMs`. Default off.
    */
   actionTimeoutMs?: number;
+  /**
+   * The emulator's clock (epoch ms) for transitions, nonces, tokens, rate limits and connection
+   * propagation. Default `Date.now`; a test shares a virtual clock with the client it drives.
+   */
+  now?: () => number;
   quiet?: boolean;
 }
 
@@ -95,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
     },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
 
   // The data file, when present, is the truth; the seed only initialises a fresh one.

@@ -8,7 +8,7 @@ import type { ActionOutcome, ProcessorApi, StartWithBody } from "./processors";
 import { classifyFailure } from "./retry";
 import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "./state";
 import type { DesiredState, ObservedProcessor, ProcessorRef } from "./types";
-import { defaultSleep } from "./sleep";
+import type { Clock } from "./clock";
 
 export interface ConvergeContext {
   api: ProcessorApi;
@@ -17,7 +17,8 @@ export interface ConvergeContext {
   /** When the operation began (for the timeout message). */
   startedAt: number;
   log: (line: string) => void;
-  sleep?: (ms: number) => Promise<void>;
+  /** What every wait reads the time from and sleeps on (lifecycle passes its clock, by default systemClock). */
+  clock: Clock;
   /**
    * After an action timed out, how long its effect may still be pending: reads wait this long
    * for it before converge decides, from a fresh read, to act again. Default 120 000 ms
@@ -73,28 +74,28 @@ export async function pollUntil(
   opts: PollOptions = {},
 ): Promise<ObservedProcessor | undefined> {
   const { after, returnBy } = opts;
-  const sleep = ctx.sleep ?? defaultSleep;
+  const { clock } = ctx;
   let last: ObservedProcessor | undefined;
   let lastState: string | undefined = "(not read yet)";
   let lastPrinted: string | undefined = "(nothing yet)";
-  let lastPrintedAt = Date.now();
+  let lastPrintedAt = clock.now();
   let lastReadError: string | undefined;
   // Fixed-rate polling: each delay counts from when the previous look was *sent*, so a slow
   // answer does not push the next look later (one request latency sooner per look).
-  let previousLookAt = Date.now();
+  let previousLookAt = clock.now();
   for (let attempt = 0; ; attempt++) {
     if (
       returnBy !== undefined &&
-      Date.now() >= returnBy &&
+      clock.now() >= returnBy &&
       returnBy < ctx.deadline &&
       lastReadError === undefined &&
       lastState !== "(not read yet)"
     )
       return last;
-    const until = returnBy !== undefined && Date.now() < returnBy ? Math.min(returnBy, ctx.deadline) : ctx.deadline;
-    const remaining = until - Date.now();
-    if (Date.now() >= ctx.deadline) {
-      const waited = Math.round((Date.now() - ctx.startedAt) / 1000);
+    const until = returnBy !== undefined && clock.now() < returnBy ? Math.min(returnBy, ctx.deadline) : ctx.deadline;
+    const remaining = until - clock.now();
+    if (clock.now() >= ctx.deadline) {
+      const waited = Math.round((clock.now() - ctx.startedAt) / 1000);
       throw new ProcessorStateError(
         `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}${after ? ` (${after})` : ""}; last observed state: ${lastState ?? "not found (404)"}` +
           `${lastReadError ? `; the last read failed: ${lastReadError}` : ""}. ` +
@@ -102,8 +103,8 @@ export async function pollUntil(
         lastState ?? "NOT_FOUND",
       );
     }
-    await sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - Date.now(), Math.max(0, remaining))));
-    previousLookAt = Date.now();
+    await clock.sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - clock.now(), Math.max(0, remaining))));
+    previousLookAt = clock.now();
     try {
       last = await ctx.api.get(ref);
       lastReadError = undefined;
@@ -111,14 +112,14 @@ export async function pollUntil(
       if (endsWait(e)) throw e;
       lastReadError = errorMessage(e);
       ctx.log(
-        `[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - Date.now()) / 1000))}s left)`,
+        `[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - clock.now()) / 1000))}s left)`,
       );
       continue;
     }
     const state = last?.state;
     // A line when the state settles, and a "still …" line every few seconds while it does not:
     // a short transition needs no line of its own (100 processors would print 100 STARTINGs).
-    const now = Date.now();
+    const now = clock.now();
     if (state !== lastState) lastState = state;
     if (done(state) || !isTransitional(state) ? state !== lastPrinted : now - lastPrintedAt >= PROGRESS_EVERY_MS) {
       const elapsed = `${((now - ctx.startedAt) / 1000).toFixed(1)}s`;
@@ -137,7 +138,7 @@ function afterTimeout(ctx: ConvergeContext, outcome: ActionOutcome, action: stri
   if (outcome !== "timed-out") return {};
   return {
     after: `${action} timed out and was not sent again, as Atlas may still apply it`,
-    returnBy: Date.now() + (ctx.pendingMs ?? DEFAULT_PENDING_MS),
+    returnBy: ctx.clock.now() + (ctx.pendingMs ?? DEFAULT_PENDING_MS),
   };
 }
 

@@ -8,7 +8,6 @@ import { describeRef, failedMessage, type ConvergeContext } from "./converge";
 import { ProcessorStateError } from "./errors";
 import type { Observed } from "./state";
 import type { ObservedProcessor, ProcessorRef } from "./types";
-import { defaultSleep } from "./sleep";
 
 export type HealthVerdict = "healthy" | "failed" | "gone" | "watch";
 
@@ -37,15 +36,15 @@ export async function verifyRunning(
 ): Promise<ObservedProcessor> {
   const windowMs = verifySeconds * 1000;
   if (!(windowMs > 0)) return started;
-  const sleep = ctx.sleep ?? defaultSleep;
-  const from = Date.now();
+  const { clock } = ctx;
+  const from = clock.now();
   const every = verifyPollMs(windowMs);
   ctx.log(`[atlas] ${ref.processorName}: STARTED; watching it for ${verifySeconds}s (verifySeconds)`);
   for (;;) {
-    const elapsed = Date.now() - from;
-    await sleep(Math.max(0, Math.min(every, windowMs - elapsed)));
+    const elapsed = clock.now() - from;
+    await clock.sleep(Math.max(0, Math.min(every, windowMs - elapsed)));
     const seen = await ctx.api.get(ref);
-    const at = Date.now() - from;
+    const at = clock.now() - from;
     const verdict = healthVerdict(seen?.state, at, windowMs);
     if (verdict === "failed") {
       throw new ProcessorStateError(

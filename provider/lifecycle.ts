@@ -10,6 +10,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { sharedClient } from "./client";
+import { systemClock, type Clock } from "./clock";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
 import { checkpointRefusal, checkpointRefusalMessage } from "./checkpoint";
 import { definitionChanges, definitionMismatch, modifyBody, type Definition } from "./definition";
@@ -32,13 +33,20 @@ function stackConfig(): Record<string, string | undefined> {
   return g[Symbol.for(CONFIG_SLOT)] ?? {};
 }
 
-function processorApi(): ProcessorApi {
-  return new ProcessorApi(sharedClient(resolveSettings(stackConfig(), process.env)));
+function processorApi(clock: Clock = systemClock): ProcessorApi {
+  return new ProcessorApi(sharedClient(resolveSettings(stackConfig(), process.env)), undefined, clock);
 }
 
-function contextFor(api: ProcessorApi, timeoutSeconds: number): ConvergeContext {
-  const startedAt = Date.now();
-  return { api, startedAt, deadline: startedAt + timeoutSeconds * 1000, log: (line) => console.log(line), pendingMs: api.actionSettleMs };
+function contextFor(api: ProcessorApi, timeoutSeconds: number, clock: Clock): ConvergeContext {
+  const startedAt = clock.now();
+  return {
+    api,
+    startedAt,
+    deadline: startedAt + timeoutSeconds * 1000,
+    log: (line) => console.log(line),
+    clock,
+    pendingMs: api.actionSettleMs,
+  };
 }
 
 /**
@@ -159,11 +167,12 @@ async function adoptOrReplace(
 async function createOrConverge(
   inputs: StreamProcessorInputs,
   createdBefore: boolean | undefined,
-  olds?: Record<string, unknown>,
+  olds: Record<string, unknown> | undefined,
+  clock: Clock,
 ): Promise<StreamProcessorOutputs> {
-  const api = processorApi();
+  const api = processorApi(clock);
   const ref = refOf(inputs);
-  const ctx = contextFor(api, inputs.timeoutSeconds);
+  const ctx = contextFor(api, inputs.timeoutSeconds, clock);
   let created = createdBefore ?? false;
   let observed: ObservedProcessor | undefined;
   if (hasDefinition(inputs)) {
@@ -246,8 +255,15 @@ export async function diff(_id: string, olds: StreamProcessorOutputs, news: Stre
   return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
 }
 
-export async function create(inputs: StreamProcessorInputs): Promise<pulumi.dynamic.CreateResult<StreamProcessorOutputs>> {
-  const outs = await createOrConverge(inputs, undefined);
+/**
+ * The waits of create, update and delete (polling, verifySeconds, the connection wait) run on
+ * `clock`; the engine never passes one, so they use systemClock (a test passes a virtual one).
+ */
+export async function create(
+  inputs: StreamProcessorInputs,
+  clock: Clock = systemClock,
+): Promise<pulumi.dynamic.CreateResult<StreamProcessorOutputs>> {
+  const outs = await createOrConverge(inputs, undefined, undefined, clock);
   return { id: resourceId(refOf(inputs)), outs };
 }
 
@@ -267,16 +283,17 @@ export async function update(
   _id: string,
   olds: StreamProcessorOutputs,
   news: StreamProcessorInputs,
+  clock: Clock = systemClock,
 ): Promise<pulumi.dynamic.UpdateResult<StreamProcessorOutputs>> {
-  const outs = await createOrConverge(news, olds.createdByResource, olds as unknown as Record<string, unknown>);
+  const outs = await createOrConverge(news, olds.createdByResource, olds as unknown as Record<string, unknown>, clock);
   return { outs };
 }
 
 /** delete: stop a running processor; delete it only if this resource created it. */
-export async function remove(_id: string, props: StreamProcessorOutputs): Promise<void> {
-  const api = processorApi();
+export async function remove(_id: string, props: StreamProcessorOutputs, clock: Clock = systemClock): Promise<void> {
+  const api = processorApi(clock);
   const ref = refOf(props);
-  const ctx = contextFor(api, props.timeoutSeconds ?? 600);
+  const ctx = contextFor(api, props.timeoutSeconds ?? 600, clock);
   const stopped = await ensureStopped(ref, ctx);
   if (stopped === undefined) {
     console.log(`[atlas] ${ref.processorName}: already gone`);

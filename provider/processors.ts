@@ -13,7 +13,7 @@ import { processorPath, workspacePath, workspacesPath } from "./atlas-paths";
 import { notFoundFromCode, processorMissing } from "./not-found";
 import { toObserved } from "./observed";
 import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
-import { defaultSleep } from "./sleep";
+import { systemClock, type Clock } from "./clock";
 
 const ROLES_HINT = (projectId: string) =>
   `Check that the API key or service account has the Project Owner (GROUP_OWNER) or Project Stream Processing Owner (GROUP_STREAM_PROCESSING_OWNER) role on project ${projectId}.`;
@@ -46,6 +46,8 @@ export class ProcessorApi {
   constructor(
     private readonly http: AtlasHttpClient,
     private readonly log: (line: string) => void = (line) => console.log(line),
+    /** The time source of the connection wait (default systemClock). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The errorCode of the last 404 each processor path got from a read (the body says what is missing). */
@@ -159,9 +161,9 @@ export class ProcessorApi {
    * `connectionWaitMs` (a connection created moments ago — e.g. by @pulumi/mongodbatlas in the
    * same `pulumi up` — propagates for a few seconds), with a progress line per attempt.
    */
-  private async withConnectionWait<T>(ref: ProcessorRef, send: () => Promise<T>, sleep = defaultSleep): Promise<T> {
+  private async withConnectionWait<T>(ref: ProcessorRef, send: () => Promise<T>): Promise<T> {
     const options = this.http.settings.options;
-    const started = Date.now();
+    const started = this.clock.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await send();
@@ -169,7 +171,7 @@ export class ProcessorApi {
         if (!isAtlasApiError(e) || classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) !== "connection-pending")
           throw e;
         const connection = missingConnectionName(e.detail) ?? "?";
-        const elapsed = Date.now() - started;
+        const elapsed = this.clock.now() - started;
         const delay = retryDelayMs(attempt, undefined, options);
         if (elapsed + delay > options.connectionWaitMs) {
           throw new AtlasApiError({
@@ -188,7 +190,7 @@ export class ProcessorApi {
         this.log(
           `[atlas] ${ref.processorName}: waiting for connection ${connection} in workspace "${ref.workspaceName}" (Atlas does not know it yet; it may still be propagating), ${(elapsed / 1000).toFixed(1)}s of ${Math.round(options.connectionWaitMs / 1000)}s`,
         );
-        await sleep(delay);
+        await this.clock.sleep(delay);
       }
     }
   }

@@ -6,6 +6,8 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import * as lifecycle from "../../provider/lifecycle";
+import { FakeClock } from "../fake-clock";
 import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, processorApiPath, withEmulator } from "../helpers";
 import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
 
@@ -235,6 +237,24 @@ describe("StreamProcessor definition features on the wire", function () {
   });
 
   describe("verifySeconds (health gate)", () => {
+    // The watch is about time: here the provider and the emulator share a virtual clock, so a
+    // 5 s window takes milliseconds with the same looks; create and update below run on it.
+    let clock: FakeClock;
+    beforeEach(async () => {
+      clock = new FakeClock();
+      await proxy.close();
+      await emu.close();
+      emu = await withEmulator({ transitionMs: 40, now: clock.now });
+      proxy = await startRecordingProxy(emu.url);
+      await configureProvider(proxy.url, { kind: "apiKey", ...API_KEY });
+    });
+    async function create(i: Record<string, unknown>): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+      const r = await lifecycle.create(i as never, clock);
+      return { id: r.id, outs: r.outs as StreamProcessorOutputs };
+    }
+    const update = async (r: { id: string; outs: StreamProcessorOutputs }, news: Record<string, unknown>) =>
+      (await lifecycle.update(r.id, r.outs, news as never, clock)).outs as StreamProcessorOutputs;
+
     it("the emulator fails a running processor 500 ms later: a 3 s watch catches it and the create fails", async () => {
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       emu.admin.failAfterStart(PROJECT, WORKSPACE, "orders", 500);

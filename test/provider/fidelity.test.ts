@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError, streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import * as lifecycle from "../../provider/lifecycle";
+import { FakeClock } from "../fake-clock";
 import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, requestsTo, withEmulator } from "../helpers";
 
 const p = provider as Required<typeof provider>;
@@ -94,7 +96,8 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
   describe("when :start answers 504 but nothing happens", () => {
     it("reads for the action's effect window (actionSettleMs), then a fresh read decides to start once more", async () => {
-      await setUp({}, { "atlas-stream-processor:actionSettleMs": "300" });
+      const clock = new FakeClock();
+      await setUp({ now: clock.now }, { "atlas-stream-processor:actionSettleMs": "300" });
       emu.admin.injectFault({
         method: "POST",
         path: `*${START}`,
@@ -103,7 +106,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         times: 1,
         body: { error: 504, errorCode: "STREAM_PROCESSOR_TIMEOUT", detail: "timed out", parameters: [WORKSPACE, "orders"] },
       });
-      const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines } = await captureConsole(() => lifecycle.create(inputs("orders") as never, clock));
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([504, 200]);
       expect(lines.join("\n")).to.include("it did not take effect");
@@ -176,9 +179,12 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
   describe("a connection that is not there yet", () => {
     it("waits for a connection that is still propagating, saying so, and creates the processor", async () => {
-      await setUp({}, { "atlas-stream-processor:connectionWaitMs": "5000" });
+      const clock = new FakeClock();
+      await setUp({ now: clock.now }, { "atlas-stream-processor:connectionWaitMs": "5000" });
       emu.admin.addConnection(PROJECT, WORKSPACE, { name: "kafka1", type: "Kafka" }, { propagationMs: 400 });
-      const { result, lines } = await captureConsole(() => p.create(inputs("fresh", { pipeline: pipelineFrom("kafka1") }) as never));
+      const { result, lines } = await captureConsole(() =>
+        lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("kafka1") }) as never, clock),
+      );
       expect(result?.outs?.state, lines.join("\n")).to.equal("STARTED");
       const creates = requestsTo(log(), "POST", CREATE).map((q) => q.status);
       expect(creates.slice(0, -1).every((s) => s === 400)).to.equal(true);
@@ -188,8 +194,9 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     });
 
     it("fails after connectionWaitMs naming the connection and the workspace, having created nothing", async () => {
-      await setUp({}, { "atlas-stream-processor:connectionWaitMs": "300" });
-      const err = await errorOf(p.create(inputs("fresh", { pipeline: pipelineFrom("nowhere") }) as never));
+      const clock = new FakeClock();
+      await setUp({ now: clock.now }, { "atlas-stream-processor:connectionWaitMs": "300" });
+      const err = await errorOf(lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("nowhere") }) as never, clock));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.status).to.equal(400);
       expect(err!.message)
@@ -202,8 +209,9 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
   describe("after create the processor reads INIT, then CREATING", () => {
     it("waits for CREATED before its one :start", async () => {
-      await setUp({ transitionMs: 400 });
-      const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const clock = new FakeClock();
+      await setUp({ transitionMs: 400, now: clock.now });
+      const r = await lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never, clock);
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", "/processor/fresh:start").map((q) => q.status)).to.deep.equal([200]);
     });
@@ -264,8 +272,11 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     });
 
     it("a timeout waiting for STARTED keeps it too", async () => {
-      await setUp({ transitionMs: 3000 });
-      const err = await errorOf(p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar"), timeoutSeconds: 1 }) as never));
+      const clock = new FakeClock();
+      await setUp({ transitionMs: 3000, now: clock.now });
+      const err = await errorOf(
+        lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar"), timeoutSeconds: 1 }) as never, clock),
+      );
       expect(err!.name).to.equal("ProcessorInitError");
       expect((err!.properties as StreamProcessorOutputs).createdByResource).to.equal(true);
       expect(err!.message).to.include("Timed out");
@@ -282,11 +293,12 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
   describe("a failed change leaves things as they were", () => {
     it("restarts the processor on its previous definition when the PATCH is refused, and says so", async () => {
-      await setUp({}, { "atlas-stream-processor:connectionWaitMs": "200" });
-      const created = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const clock = new FakeClock();
+      await setUp({ now: clock.now }, { "atlas-stream-processor:connectionWaitMs": "200" });
+      const created = await lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never, clock);
       emu.admin.clearRequests();
       const err = await errorOf(
-        p.update(created.id, created.outs as never, inputs("fresh", { pipeline: pipelineFrom("missing_conn") }) as never),
+        lifecycle.update(created.id, created.outs as never, inputs("fresh", { pipeline: pipelineFrom("missing_conn") }) as never, clock),
       );
       expect(err!.message)
         .to.include("restarted on its previous definition and is STARTED again")
@@ -359,11 +371,12 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
   describe("a wait survives bad luck", () => {
     it("keeps waiting for STARTED through reads that fail after their own retries, and logs them", async () => {
-      await setUp({ transitionMs: 1500 }, { "atlas-stream-processor:maxRetries": "1" });
+      const clock = new FakeClock();
+      await setUp({ transitionMs: 1500, now: clock.now }, { "atlas-stream-processor:maxRetries": "1" });
       // The first read passes; the next three reads meet two 500s each (their one retry included).
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 500, times: 6 });
-      const { result, lines, error } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines, error } = await captureConsole(() => lifecycle.create(inputs("orders") as never, clock));
       expect(error, String(error)).to.equal(undefined);
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "GET", GET).filter((q) => q.status === 500)).to.have.length(6);
@@ -372,21 +385,23 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     });
 
     it("ends the wait at once on a definite answer (403)", async () => {
-      await setUp({ transitionMs: 5000 });
+      const clock = new FakeClock();
+      await setUp({ transitionMs: 5000, now: clock.now });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 403, times: 1 });
-      const started = Date.now();
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const started = clock.now();
+      const err = await errorOf(lifecycle.create(inputs("orders") as never, clock));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.status).to.equal(403);
-      expect(Date.now() - started).to.be.below(4000);
+      expect(clock.now() - started).to.be.below(4000);
     });
 
     it("at the deadline, the timeout reports the failed read", async () => {
-      await setUp({ transitionMs: 5000 }, { "atlas-stream-processor:maxRetries": "0" });
+      const clock = new FakeClock();
+      await setUp({ transitionMs: 5000, now: clock.now }, { "atlas-stream-processor:maxRetries": "0" });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 503, times: 1000 });
-      const err = await errorOf(p.create(inputs("orders", { timeoutSeconds: 1 }) as never));
+      const err = await errorOf(lifecycle.create(inputs("orders", { timeoutSeconds: 1 }) as never, clock));
       expect(err!.name).to.equal("ProcessorStateError");
       expect(err!.message).to.include("Timed out").and.include("the last read failed").and.include("HTTP 503");
     });

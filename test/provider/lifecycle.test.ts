@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import * as lifecycle from "../../provider/lifecycle";
+import { FakeClock } from "../fake-clock";
 import {
   API_KEY,
   PROJECT,
@@ -33,6 +35,13 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
   afterEach(async () => emu.close());
 
   const state = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name)?.observedState;
+
+  /** Replaces the emulator with one on `clock`, so its transitions take virtual time too. */
+  async function emulatorOn(clock: FakeClock, transitionMs: number): Promise<void> {
+    await emu.close();
+    emu = await withEmulator({ transitionMs, now: clock.now });
+    await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
+  }
 
   describe("create", () => {
     it("starts a CREATED processor with one :start and reports the observed STARTED state", async () => {
@@ -103,24 +112,27 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     });
 
     it("prints the action and the settled state, and a 'still' line while a slow start goes on", async () => {
-      emu.admin.setTransitionMs(5600);
-      const { lines } = await captureConsole(() => create(inputs("orders") as never));
+      const clock = new FakeClock();
+      await emulatorOn(clock, 5600);
+      const { lines } = await captureConsole(() => lifecycle.create(inputs("orders") as never, clock));
       const text = lines.join("\n");
       expect(text)
         .to.match(/orders: CREATED → STARTED/)
         .and.match(/orders: STARTING \(5\.\d+s\)/)
         .and.match(/orders: STARTED \(\d/);
       expect(lines.filter((l) => l.includes("STARTING"))).to.have.length(1);
+      expect(requestsTo(emu.admin.requests(), "POST", ":start")).to.have.length(1);
     });
 
     it("stops at its own deadline with the last observed state", async () => {
-      emu.admin.setTransitionMs(60_000);
-      const started = Date.now();
-      const err = await create(inputs("orders", { timeoutSeconds: 1.5 }) as never).then(
+      const clock = new FakeClock();
+      await emulatorOn(clock, 60_000);
+      const started = clock.now();
+      const err = await lifecycle.create(inputs("orders", { timeoutSeconds: 1.5 }) as never, clock).then(
         () => undefined,
         (e: Error) => e,
       );
-      expect(Date.now() - started).to.be.below(6000);
+      expect(clock.now() - started, "gives up at the deadline, not later").to.equal(1500);
       expect(err!.message).to.include("Timed out").and.include("last observed state: STARTING").and.include("timeoutSeconds");
     });
   });
