@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import {
+  streamProcessorProvider as provider,
+  type PipelineStage,
+  type StreamProcessorInputs,
+  type StreamProcessorOutputs,
+} from "../../provider";
 import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, processorApiPath, requestsTo, withEmulator } from "../helpers";
 import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
 
@@ -15,8 +20,8 @@ const PIPELINE = [
 ];
 const DLQ = { connectionName: "sample_stream_solar", db: "dlq", coll: "orders_dlq" };
 
-async function create(i: Record<string, unknown>): Promise<{ id: string; outs: StreamProcessorOutputs }> {
-  const r = await p.create(i as never);
+async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+  const r = await p.create(i);
   return { id: r.id, outs: r.outs as StreamProcessorOutputs };
 }
 
@@ -36,6 +41,13 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
   });
 
   const stored = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name);
+  /** The pipeline the emulator holds for `name`, as the provider's stage type (every stage an object). */
+  const storedPipeline = (name: string): PipelineStage[] => {
+    const pipeline = stored(name)?.pipeline ?? [];
+    const stages = pipeline.filter((s): s is PipelineStage => typeof s === "object" && s !== null);
+    expect(stages).to.have.length(pipeline.length);
+    return stages;
+  };
   const sent = (method: string, suffix: string) =>
     proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
 
@@ -60,7 +72,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
 
   describe("when a processor with that name exists", () => {
     it("adopts it without any write when the definition is the same", async () => {
-      const seedPipeline = stored("orders")!.pipeline;
+      const seedPipeline = storedPipeline("orders");
       const r = await create(inputs("orders", { pipeline: seedPipeline, state: "STOPPED" }));
       expect(r.outs.createdByResource).to.equal(false);
       expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
@@ -89,14 +101,14 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     it("adopts an identical processor without stopping or modifying it", async () => {
       const r = await create(inputs("orders"));
       proxy.requests.length = 0;
-      const u = await p.update(r.id, r.outs, inputs("orders", { pipeline: stored("orders")!.pipeline }) as never);
+      const u = await p.update(r.id, r.outs, inputs("orders", { pipeline: storedPipeline("orders") }));
       expect(u.outs!).to.include({ state: "STARTED", createdByResource: false });
       expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
 
     it("refuses a different definition unless adoptExisting", async () => {
       const r = await create(inputs("orders"));
-      const err = await p.update(r.id, r.outs, inputs("orders", { pipeline: PIPELINE }) as never).then(
+      const err = await p.update(r.id, r.outs, inputs("orders", { pipeline: PIPELINE })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -131,7 +143,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     it("stops, PATCHes and restarts it; changing only the state does not touch the definition", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
       proxy.requests.length = 0;
-      const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never);
+      const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }));
       expect(u.outs!).to.include({ state: "STARTED", createdByResource: true });
       const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes).to.deep.equal(["POST fresh:stop", "PATCH fresh", "POST fresh:start"]);
@@ -139,7 +151,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       expect(JSON.parse(patch.body)).to.deep.equal({ pipeline: changed });
 
       proxy.requests.length = 0;
-      const s = await p.update(r.id, u.outs as StreamProcessorOutputs, inputs("fresh", { pipeline: changed, state: "STOPPED" }) as never);
+      const s = await p.update(r.id, u.outs as StreamProcessorOutputs, inputs("fresh", { pipeline: changed, state: "STOPPED" }));
       expect(s.outs!.state).to.equal("STOPPED");
       expect(proxy.requests.filter((q) => q.method === "PATCH")).to.deep.equal([]);
     });
@@ -151,7 +163,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
         const path = step === "PATCH" ? "*/processor/fresh" : `*/processor/fresh${step}`;
         emu.admin.clearRequests();
         emu.admin.injectFault({ method, path, kind: "status", status: 500, times: 1 });
-        const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never);
+        const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }));
         expect(u.outs!.state).to.equal("STARTED");
         expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(changed));
         expect(
@@ -163,7 +175,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     it("restarts the processor on its previous definition when the PATCH keeps failing, and says so", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
       emu.admin.injectFault({ method: "PATCH", path: "*/processor/fresh", kind: "status", status: 400, times: 5 });
-      const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never).then(
+      const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -179,7 +191,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       const same = await p.diff(
         r.id,
         (await p.read(r.id, r.outs)).props as StreamProcessorOutputs,
-        inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }) as never,
+        inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }),
       );
       expect(same.changes).to.equal(false);
       // Someone edits the pipeline in the Atlas UI (through the API here).
@@ -189,7 +201,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       expect(await atlasCurl(emu.url, "PATCH", processorApiPath("fresh"), { pipeline: edited })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(JSON.stringify(refreshed.pipeline)).to.equal(JSON.stringify(edited));
-      const d = await p.diff(r.id, refreshed, inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }) as never);
+      const d = await p.diff(r.id, refreshed, inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(d.changes).to.equal(true);
     });
   });
@@ -204,7 +216,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     });
 
     it("only stops a processor it adopted", async () => {
-      const seedPipeline = stored("orders")!.pipeline;
+      const seedPipeline = storedPipeline("orders");
       const r = await create(inputs("orders", { pipeline: seedPipeline }));
       await p.delete(r.id, r.outs);
       expect(stored("orders")!.observedState).to.equal("STOPPED");

@@ -5,8 +5,8 @@
  */
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
-import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, processorApiPath, withEmulator } from "../helpers";
+import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
+import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, NO_OLDS, processorApiPath, withEmulator } from "../helpers";
 import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
 
 const p = provider as Required<typeof provider>;
@@ -42,16 +42,16 @@ describe("StreamProcessor definition features on the wire", function () {
   const sent = (method: string, suffix: string) =>
     proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
   const writes = () => proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("?")[0].split("/").pop()}`);
-  async function create(i: Record<string, unknown>): Promise<{ id: string; outs: StreamProcessorOutputs }> {
-    const r = await p.create(i as never);
+  async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+    const r = await p.create(i);
     return { id: r.id, outs: r.outs as StreamProcessorOutputs };
   }
-  const update = async (r: { id: string; outs: StreamProcessorOutputs }, news: Record<string, unknown>) =>
-    (await p.update(r.id, r.outs, news as never)).outs as StreamProcessorOutputs;
+  const update = async (r: { id: string; outs: StreamProcessorOutputs }, news: StreamProcessorInputs) =>
+    (await p.update(r.id, r.outs, news)).outs as StreamProcessorOutputs;
 
   describe("failoverEnabled", () => {
     const withFailoverRegions = () =>
-      emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] } as never);
+      emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] });
 
     it("true on a workspace without failover regions: Atlas's refusal reaches the user and nothing is created", async () => {
       const err = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: true })).then(
@@ -68,8 +68,8 @@ describe("StreamProcessor definition features on the wire", function () {
       const r = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }));
       expect(JSON.parse(sent("POST", "/processor")[0].body)).to.deep.include({ failoverEnabled: false });
       expect(r.outs.failoverEnabled).to.equal(false);
-      expect((await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }) as never)).changes).to.equal(false);
-      const d = await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }) as never);
+      expect((await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }))).changes).to.equal(false);
+      const d = await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }));
       expect(d.changes).to.equal(true);
       proxy.requests.length = 0;
       await update(r, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }));
@@ -85,7 +85,7 @@ describe("StreamProcessor definition features on the wire", function () {
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(refreshed.failoverEnabled).to.equal(true);
       expect(
-        (await p.diff(r.id, refreshed, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }) as never)).changes,
+        (await p.diff(r.id, refreshed, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }))).changes,
       ).to.equal(true);
     });
   });
@@ -95,7 +95,7 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("a reorder inside $project is a diff, and update PATCHes the new order, which Atlas then holds", async () => {
       const r = await create(inputs("ko", { pipeline: PIPELINE }));
-      expect((await p.diff(r.id, r.outs, inputs("ko", { pipeline: reordered }) as never)).changes).to.equal(true);
+      expect((await p.diff(r.id, r.outs, inputs("ko", { pipeline: reordered }))).changes).to.equal(true);
       proxy.requests.length = 0;
       const outs = await update(r, inputs("ko", { pipeline: reordered }));
       expect(outs.state).to.equal("STARTED");
@@ -109,9 +109,9 @@ describe("StreamProcessor definition features on the wire", function () {
       expect(await atlasCurl(emu.url, "PATCH", processorApiPath("ko"), { pipeline: reordered })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(JSON.stringify(refreshed.pipeline)).to.equal(JSON.stringify(reordered));
-      expect((await p.diff(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }) as never)).changes).to.equal(true);
+      expect((await p.diff(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }))).changes).to.equal(true);
       proxy.requests.length = 0;
-      await p.update(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }) as never);
+      await p.update(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }));
       expect(sent("PATCH", "/processor/ko")[0].body).to.equal(JSON.stringify({ pipeline: PIPELINE }));
       expect(JSON.stringify(stored("ko")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
     });
@@ -132,7 +132,7 @@ describe("StreamProcessor definition features on the wire", function () {
         options: { resumeFromCheckpoint: false },
       });
       proxy.requests.length = 0;
-      await p.update(r.id, u, inputs("cp", { pipeline: newSource, options: { dlq: DLQ, resumeFromCheckpoint: false } }) as never);
+      await p.update(r.id, u, inputs("cp", { pipeline: newSource, options: { dlq: DLQ, resumeFromCheckpoint: false } }));
       expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource, options: { dlq: DLQ } });
       expect(stored("cp")!.observedState).to.equal("STARTED");
     });
@@ -148,7 +148,7 @@ describe("StreamProcessor definition features on the wire", function () {
         body: GENERIC_400("cp", "resumeFromCheckpoint must be false to change $source"),
       });
       proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -166,7 +166,7 @@ describe("StreamProcessor definition features on the wire", function () {
     it("Atlas's own refusal (no fault injected): the processor keeps running its previous pipeline; with resumeFromCheckpoint: false the change is applied", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
       proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -199,7 +199,7 @@ describe("StreamProcessor definition features on the wire", function () {
         body: GENERIC_400("cp", "x"),
       });
       proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" }) as never).then(
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -212,7 +212,7 @@ describe("StreamProcessor definition features on the wire", function () {
     it("PATCHes options: {dlq: {}} and Atlas no longer has a DLQ; refresh then shows none", async () => {
       const r = await create(inputs("dq", { pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(stored("dq")!.options).to.deep.equal({ dlq: DLQ });
-      expect((await p.diff(r.id, r.outs, inputs("dq", { pipeline: PIPELINE }) as never)).changes).to.equal(true);
+      expect((await p.diff(r.id, r.outs, inputs("dq", { pipeline: PIPELINE }))).changes).to.equal(true);
       proxy.requests.length = 0;
       const u = await update(r, inputs("dq", { pipeline: PIPELINE }));
       expect(sent("PATCH", "/processor/dq").map((q) => q.body)).to.deep.equal([
@@ -222,7 +222,7 @@ describe("StreamProcessor definition features on the wire", function () {
       expect(u.state).to.equal("STARTED");
       const refreshed = (await p.read(r.id, u)).props as StreamProcessorOutputs;
       expect(refreshed.options).to.equal(undefined);
-      expect((await p.diff(r.id, refreshed, inputs("dq", { pipeline: PIPELINE }) as never)).changes).to.equal(false);
+      expect((await p.diff(r.id, refreshed, inputs("dq", { pipeline: PIPELINE }))).changes).to.equal(false);
     });
 
     it("a PATCH for another change keeps a declared DLQ (no dlq: {} sent)", async () => {
@@ -334,7 +334,7 @@ describe("StreamProcessor definition features on the wire", function () {
       ["options.resumeFromCheckpoint", { options: { resumeFromCheckpoint: false } }],
     ] as const) {
       it(`${field}: a failure naming it, and nothing sent`, async () => {
-        const r = await p.check({} as never, inputs("orders", extra) as never);
+        const r = await p.check(NO_OLDS, inputs("orders", extra));
         expect(r.failures!.map((f) => f.property)).to.deep.equal([field]);
         expect(r.failures![0].reason).to.include(field).and.include("pipeline");
         expect(proxy.requests).to.deep.equal([]);

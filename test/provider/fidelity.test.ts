@@ -1,7 +1,7 @@
-import { expect } from "chai";
+import { assert, expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError, streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
-import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, requestsTo, withEmulator } from "../helpers";
+import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, NO_OLDS, requestsTo, withEmulator } from "../helpers";
 
 const p = provider as Required<typeof provider>;
 const START = "/processor/orders:start";
@@ -44,7 +44,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("reads until STARTED, never sending a second :start", async () => {
       // Atlas keeps showing CREATED for 600 ms, answers 504 at 200 ms, and starts it anyway.
       await setUp({ actionMode: "sync", actionMs: 600, actionTimeoutMs: 200 }, { "atlas-stream-processor:actionTimeoutMs": "2000" });
-      const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines } = await captureConsole(() => p.create(inputs("orders")));
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((r) => r.status)).to.deep.equal([504]);
       expect(lines.join("\n")).to.include("HTTP 504 STREAM_PROCESSOR_TIMEOUT").and.include("not sent again");
@@ -57,7 +57,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("reads until STOPPED, never sending a second :stop", async () => {
       await setUp({ actionMode: "sync", actionMs: 500, actionTimeoutMs: 150 }, { "atlas-stream-processor:actionTimeoutMs": "2000" });
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
-      const r = await p.create(inputs("orders", { state: "STOPPED" }) as never);
+      const r = await p.create(inputs("orders", { state: "STOPPED" }));
       expect(r.outs!.state).to.equal("STOPPED");
       expect(requestsTo(log(), "POST", STOP).map((q) => q.status)).to.deep.equal([504]);
     });
@@ -71,7 +71,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         { "atlas-stream-processor:actionTimeoutMs": "250", "atlas-stream-processor:actionSettleMs": "3000" },
       );
       emu.admin.setActionMode({ mode: "sync", actionMs: 700 });
-      const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines } = await captureConsole(() => p.create(inputs("orders")));
       expect(result!.outs!.state, lines.join("\n")).to.equal("STARTED");
       // The one :start was held by the emulator (logged when it answered, or not at all if the
       // socket closed first): there is never a second one.
@@ -86,7 +86,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         { actionMode: "sync", actionMs: 600 },
         { "atlas-stream-processor:requestTimeoutMs": "200", "atlas-stream-processor:actionTimeoutMs": "3000" },
       );
-      const r = await p.create(inputs("orders") as never);
+      const r = await p.create(inputs("orders"));
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([200]);
     });
@@ -103,7 +103,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         times: 1,
         body: { error: 504, errorCode: "STREAM_PROCESSOR_TIMEOUT", detail: "timed out", parameters: [WORKSPACE, "orders"] },
       });
-      const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines } = await captureConsole(() => p.create(inputs("orders")));
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([504, 200]);
       expect(lines.join("\n")).to.include("it did not take effect");
@@ -119,7 +119,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       it(`retries :start after a fresh read when it answers 400 "${msg}"`, async () => {
         await setUp();
         emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 1, body: generic("orders", msg) });
-        const r = await p.create(inputs("orders") as never);
+        const r = await p.create(inputs("orders"));
         expect(r.outs!.state).to.equal("STARTED");
         expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([400, 200]);
         // GET before the :start, GET after the 400 (did it take effect?), then the waits.
@@ -140,7 +140,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         times: 1,
         body: generic("orders", "no healthy upstream"),
       });
-      const r = await p.create(inputs("orders") as never);
+      const r = await p.create(inputs("orders"));
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START)).to.have.length(1);
     });
@@ -155,7 +155,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         times: 2,
         body: generic("fresh", "no healthy upstream"),
       });
-      const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }));
       expect(r.outs!.state).to.equal("STARTED");
       expect(r.outs!.createdByResource).to.equal(true);
       expect(requestsTo(log(), "POST", CREATE).map((q) => q.status)).to.deep.equal([400, 400, 200]);
@@ -165,7 +165,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       it(`sends :start once and fails on 400 "${msg}"`, async () => {
         await setUp();
         emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 5, body: generic("orders", msg) });
-        const err = await errorOf(p.create(inputs("orders") as never));
+        const err = await errorOf(p.create(inputs("orders")));
         expect(isAtlasApiError(err)).to.equal(true);
         expect(err!.message).to.include("HTTP 400 STREAM_PROCESSOR_GENERIC_ERROR").and.include(msg);
         expect(requestsTo(log(), "POST", START)).to.have.length(1);
@@ -178,7 +178,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("waits for a connection that is still propagating, saying so, and creates the processor", async () => {
       await setUp({}, { "atlas-stream-processor:connectionWaitMs": "5000" });
       emu.admin.addConnection(PROJECT, WORKSPACE, { name: "kafka1", type: "Kafka" }, { propagationMs: 400 });
-      const { result, lines } = await captureConsole(() => p.create(inputs("fresh", { pipeline: pipelineFrom("kafka1") }) as never));
+      const { result, lines } = await captureConsole(() => p.create(inputs("fresh", { pipeline: pipelineFrom("kafka1") })));
       expect(result?.outs?.state, lines.join("\n")).to.equal("STARTED");
       const creates = requestsTo(log(), "POST", CREATE).map((q) => q.status);
       expect(creates.slice(0, -1).every((s) => s === 400)).to.equal(true);
@@ -189,7 +189,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
     it("fails after connectionWaitMs naming the connection and the workspace, having created nothing", async () => {
       await setUp({}, { "atlas-stream-processor:connectionWaitMs": "300" });
-      const err = await errorOf(p.create(inputs("fresh", { pipeline: pipelineFrom("nowhere") }) as never));
+      const err = await errorOf(p.create(inputs("fresh", { pipeline: pipelineFrom("nowhere") })));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.status).to.equal(400);
       expect(err!.message)
@@ -203,7 +203,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("after create the processor reads INIT, then CREATING", () => {
     it("waits for CREATED before its one :start", async () => {
       await setUp({ transitionMs: 400 });
-      const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }));
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", "/processor/fresh:start").map((q) => q.status)).to.deep.equal([200]);
     });
@@ -212,9 +212,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("404s say what is missing from their own body", () => {
     it("a missing workspace on create: the error names the workspace, with no extra read", async () => {
       await setUp();
-      const err = await errorOf(
-        p.create(inputs("fresh", { workspaceName: "nope", pipeline: pipelineFrom("sample_stream_solar") }) as never),
-      );
+      const err = await errorOf(p.create(inputs("fresh", { workspaceName: "nope", pipeline: pipelineFrom("sample_stream_solar") })));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.message).to.include("STREAM_TENANT_NOT_FOUND_FOR_NAME").and.include('Stream workspace "nope" was not found');
       // The processor GET (404) and the create (404); no reads of the workspace or project.
@@ -223,14 +221,14 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
     it("a missing project for a state-only resource: the error names the project after one read", async () => {
       await setUp();
-      const err = await errorOf(p.create(inputs("orders", { projectId: "0123456789abcdef01234567" }) as never));
+      const err = await errorOf(p.create(inputs("orders", { projectId: "0123456789abcdef01234567" })));
       expect(err!.message).to.include("Project 0123456789abcdef01234567 was not found");
       expect(log()).to.have.length(1);
     });
 
     it("a missing workspace for a state-only resource: the error names the workspace after one read", async () => {
       await setUp();
-      const err = await errorOf(p.create(inputs("orders", { workspaceName: "nope" }) as never));
+      const err = await errorOf(p.create(inputs("orders", { workspaceName: "nope" })));
       expect(err!.message).to.include('Stream workspace "nope" was not found');
       expect(log()).to.have.length(1);
     });
@@ -248,9 +246,9 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         body: generic("fresh", "processor has not been started"),
       });
       const provider = "exports.handler = () => ({})";
-      const err = await errorOf(
-        p.create({ ...inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), __provider: provider } as never),
-      );
+      // The engine passes the serialized provider along with the inputs.
+      const withProvider = { ...inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), __provider: provider };
+      const err = await errorOf(p.create(withProvider));
       expect(err!.name).to.equal("ProcessorInitError");
       expect(err!.id).to.equal(`${PROJECT}/${WORKSPACE}/fresh`);
       const props = err!.properties as StreamProcessorOutputs & { __provider: string };
@@ -265,7 +263,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
     it("a timeout waiting for STARTED keeps it too", async () => {
       await setUp({ transitionMs: 3000 });
-      const err = await errorOf(p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar"), timeoutSeconds: 1 }) as never));
+      const err = await errorOf(p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar"), timeoutSeconds: 1 })));
       expect(err!.name).to.equal("ProcessorInitError");
       expect((err!.properties as StreamProcessorOutputs).createdByResource).to.equal(true);
       expect(err!.message).to.include("Timed out");
@@ -274,7 +272,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("an adopted processor that fails to start is a plain error (nothing of ours to keep)", async () => {
       await setUp();
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 1 });
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const err = await errorOf(p.create(inputs("orders")));
       expect(err!.name).to.equal("AtlasApiError");
       expect(err!.id).to.equal(undefined);
     });
@@ -283,11 +281,10 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("a failed change leaves things as they were", () => {
     it("restarts the processor on its previous definition when the PATCH is refused, and says so", async () => {
       await setUp({}, { "atlas-stream-processor:connectionWaitMs": "200" });
-      const created = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const created = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }));
+      assert.exists(created.outs, "create returns outputs");
       emu.admin.clearRequests();
-      const err = await errorOf(
-        p.update(created.id, created.outs as never, inputs("fresh", { pipeline: pipelineFrom("missing_conn") }) as never),
-      );
+      const err = await errorOf(p.update(created.id, created.outs, inputs("fresh", { pipeline: pipelineFrom("missing_conn") })));
       expect(err!.message)
         .to.include("restarted on its previous definition and is STARTED again")
         .and.include('connection "missing_conn" does not exist');
@@ -302,10 +299,11 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
     it("leaves a stopped processor stopped when the PATCH is refused", async () => {
       await setUp({}, { "atlas-stream-processor:connectionWaitMs": "100" });
-      const created = await p.create(inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const created = await p.create(inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("sample_stream_solar") }));
+      assert.exists(created.outs, "create returns outputs");
       emu.admin.clearRequests();
       const err = await errorOf(
-        p.update(created.id, created.outs as never, inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("missing_conn") }) as never),
+        p.update(created.id, created.outs, inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("missing_conn") })),
       );
       expect(isAtlasApiError(err)).to.equal(true);
       expect(requestsTo(log(), "POST", "/processor/fresh:start")).to.have.length(0);
@@ -320,7 +318,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 403, times: 1 });
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 500, times: 1 });
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const err = await errorOf(p.create(inputs("orders")));
       expect(err!.name).to.equal("UnverifiedActionError");
       expect(err!.message)
         .to.include(":start got HTTP 500")
@@ -335,7 +333,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 401, times: 2 });
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 409, times: 1 });
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const err = await errorOf(p.create(inputs("orders")));
       expect(err!.name).to.equal("UnverifiedActionError");
       expect(err!.message).to.include("got HTTP 409").and.include("HTTP 401");
     });
@@ -350,7 +348,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     ]) {
       it(`${key} ${JSON.stringify(value)} with zero requests`, async () => {
         await setUp();
-        const r = await p.check({} as never, inputs("orders", { [key]: value }) as never);
+        const r = await p.check(NO_OLDS, inputs("orders", { [key]: value }));
         expect(r.failures!.map((f) => f.property)).to.deep.equal([key]);
         expect(log()).to.have.length(0);
       });
@@ -363,7 +361,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       // The first read passes; the next three reads meet two 500s each (their one retry included).
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 500, times: 6 });
-      const { result, lines, error } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines, error } = await captureConsole(() => p.create(inputs("orders")));
       expect(error, String(error)).to.equal(undefined);
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "GET", GET).filter((q) => q.status === 500)).to.have.length(6);
@@ -376,7 +374,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 403, times: 1 });
       const started = Date.now();
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const err = await errorOf(p.create(inputs("orders")));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.status).to.equal(403);
       expect(Date.now() - started).to.be.below(4000);
@@ -386,7 +384,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       await setUp({ transitionMs: 5000 }, { "atlas-stream-processor:maxRetries": "0" });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 503, times: 1000 });
-      const err = await errorOf(p.create(inputs("orders", { timeoutSeconds: 1 }) as never));
+      const err = await errorOf(p.create(inputs("orders", { timeoutSeconds: 1 })));
       expect(err!.name).to.equal("ProcessorStateError");
       expect(err!.message).to.include("Timed out").and.include("the last read failed").and.include("HTTP 503");
     });

@@ -8,7 +8,7 @@ import type { RunningEmulator } from "../../emulator";
 import { getStreamProcessor, getStreamProcessorOutput, getStreamProcessors, getStreamProcessorsOutput } from "../../provider";
 import { LIST_PAGE_SIZE } from "../../provider/functions";
 import { allConfigKeys } from "../../provider/settings";
-import { API_KEY, FAST_OPTIONS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, withEmulator } from "../helpers";
+import { API_KEY, FAST_OPTIONS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, unchecked, withEmulator } from "../helpers";
 
 const ENV_KEYS = ["MONGODB_ATLAS_BASE_URL", "MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY"];
 
@@ -123,7 +123,7 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
     ];
     for (const [field, args] of bad) {
       it(`refuses a bad ${field} with check's rule, naming it, before any request`, async () => {
-        const err = await getStreamProcessor(args as never).then(
+        const err = await getStreamProcessor(unchecked(args)).then(
           () => undefined,
           (e: Error) => e,
         );
@@ -140,7 +140,7 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
         state: "CREATED",
         pipeline: [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }],
       }));
-      emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, processors: extra }] }] } as never);
+      emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, processors: extra }] }] });
       const before = emu.admin.requests().length;
       const r = await getStreamProcessors({ projectId: PROJECT, workspaceName: WORKSPACE });
       const names = r.results.map((x) => x.processorName);

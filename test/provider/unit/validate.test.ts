@@ -256,8 +256,8 @@ describe("check", () => {
     });
 
     it("makes hasDefinition true, and false without a pipeline", () => {
-      expect(hasDefinition(check({ pipeline: [{ $source: {} }] }).inputs as never)).to.equal(true);
-      expect(hasDefinition(check({}).inputs as never)).to.equal(false);
+      expect(hasDefinition(check({ pipeline: [{ $source: {} }] }).inputs)).to.equal(true);
+      expect(hasDefinition(check({}).inputs)).to.equal(false);
     });
   });
 
