@@ -73,7 +73,7 @@ export class PulumiProject {
   readonly env: Record<string, string>;
   /** Every byte every command printed (stdout and stderr), for the "no credential" checks. */
   transcript = "";
-  private readonly echo?: NodeJS.WritableStream;
+  private readonly echo: NodeJS.WritableStream | undefined;
 
   private constructor(root: string, dir: string, stack: string, env: Record<string, string>, echo?: NodeJS.WritableStream) {
     this.root = root;
@@ -216,11 +216,10 @@ export class EmulatorAdminClient {
   constructor(readonly url: string) {}
 
   private async call<T>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/admin${p}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await fetch(
+      `${this.url}/admin${p}`,
+      body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
     const text = await res.text();
     if (!res.ok) throw new Error(`admin ${method} ${p} -> ${res.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;

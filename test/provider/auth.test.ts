@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { nth } from "../present";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,7 +153,7 @@ describe("StreamProcessor provider authentication", function () {
       expect((err as { status: number }).status).to.equal(401);
       const log = emu.admin.requests();
       expect(log).to.have.length(1);
-      expect(log[0].authScheme).to.equal("bearer");
+      expect(nth(log, 0).authScheme).to.equal("bearer");
       expect((err as Error).message).to.not.include("not-a-real-token");
     });
   });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { nth } from "../present";
 import type { RunningEmulator } from "../../emulator";
 import {
   streamProcessorProvider as provider,
@@ -12,11 +13,13 @@ import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
 const p = provider as Required<typeof provider>;
 
 /** A pipeline whose $sort key order matters and whose $addFields keys are deliberately unsorted. */
+const SOURCE = { $source: { connectionName: "sample_stream_solar" } };
+const EMIT = { $emit: { connectionName: "__testLog" } };
 const PIPELINE = [
-  { $source: { connectionName: "sample_stream_solar" } },
+  SOURCE,
   { $addFields: { zeta: { $literal: 1 }, alpha: { $literal: 2 }, mid: "$obs.watts" } },
   { $sort: { "obs.watts": -1, device_id: 1 } },
-  { $emit: { connectionName: "__testLog" } },
+  EMIT,
 ];
 const DLQ = { connectionName: "sample_stream_solar", db: "dlq", coll: "orders_dlq" };
 
@@ -49,13 +52,13 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     return stages;
   };
   const sent = (method: string, suffix: string) =>
-    proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
+    proxy.requests.filter((r) => r.method === method && r.path.replace(/\?.*/s, "").endsWith(suffix));
 
   describe("when the processor does not exist", () => {
     it("creates it from the pipeline with key order preserved on the wire and in Atlas, then starts it", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(r.outs).to.include({ state: "STARTED", createdByResource: true });
-      const [post] = sent("POST", "/processor");
+      const post = nth(sent("POST", "/processor"), 0, "the POST");
       expect(post.body).to.equal(JSON.stringify({ name: "fresh", pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(post.headers["content-type"]).to.equal("application/vnd.atlas.2024-05-30+json");
       expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
@@ -121,8 +124,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     it("starts with :startWith (2025-03-12) carrying tier and start options exactly", async () => {
       const r = await create(inputs("orders", { tier: "SP5", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: false }));
       expect(r.outs.state).to.equal("STARTED");
-      const [sw] = sent("POST", "/processor/orders:startWith");
-      expect(sw, ":startWith sent").to.not.equal(undefined);
+      const sw = nth(sent("POST", "/processor/orders:startWith"), 0, ":startWith");
       expect(JSON.parse(sw.body)).to.deep.equal({ tier: "SP5", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: false });
       expect(sw.headers.accept).to.equal("application/vnd.atlas.2025-03-12+json");
       expect(sent("POST", "/processor/orders:start")).to.have.length(0);
@@ -131,14 +133,14 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
 
     it("uses plain :start with no body when neither tier nor start options are set", async () => {
       await create(inputs("orders"));
-      const [start] = sent("POST", "/processor/orders:start");
+      const start = nth(sent("POST", "/processor/orders:start"), 0, ":start");
       expect(start.body).to.equal("");
       expect(start.headers.accept).to.equal("application/vnd.atlas.2024-05-30+json");
     });
   });
 
   describe("update of a running processor's definition", () => {
-    const changed = [PIPELINE[0], { $match: { "obs.watts": { $gt: 5 } } }, PIPELINE[3]];
+    const changed = [SOURCE, { $match: { "obs.watts": { $gt: 5 } } }, EMIT];
 
     it("stops, PATCHes and restarts it; changing only the state does not touch the definition", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
@@ -147,7 +149,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       expect(u.outs!).to.include({ state: "STARTED", createdByResource: true });
       const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes).to.deep.equal(["POST fresh:stop", "PATCH fresh", "POST fresh:start"]);
-      const [patch] = sent("PATCH", "/processor/fresh");
+      const patch = nth(sent("PATCH", "/processor/fresh"), 0, "the PATCH");
       expect(JSON.parse(patch.body)).to.deep.equal({ pipeline: changed });
 
       proxy.requests.length = 0;

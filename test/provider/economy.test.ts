@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { nth } from "../present";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider } from "../../provider";
 import { AtlasHttpClient } from "../../provider/client";
@@ -138,14 +139,14 @@ describe("request economy (one provider process, many resources)", function () {
       });
       emu.admin.clearRequests();
       // The others start while the first waits out its 429.
-      const first = p.create(inputs(list[0]));
+      const first = p.create(inputs(nth(list, 0)));
       await new Promise((r) => setTimeout(r, 150));
       const outs = [await first, ...(await Promise.all(list.slice(1).map((n) => p.create(inputs(n)))))];
       expect(outs.map((o) => o.outs!.state)).to.deep.equal(list.map(() => "STARTED"));
       const log = emu.admin.requests().filter((r) => r.path.startsWith(`/api/atlas/v2/groups/${PROJECT}/`));
       const i = log.findIndex((r) => r.status === 429);
       expect(i, "the 429").to.be.at.least(0);
-      const at = Date.parse(log[i].time);
+      const at = Date.parse(nth(log, i).time);
       const during = log.filter((r) => Date.parse(r.time) > at && Date.parse(r.time) < at + 1000);
       expect(
         during.map((r) => `${r.method} ${r.path}`),

@@ -340,12 +340,13 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   });
 
   describe("check refuses dot-only names", () => {
-    for (const [key, value] of [
+    const dotted: ["workspaceName" | "processorName", string][] = [
       ["workspaceName", "."],
       ["workspaceName", ".."],
       ["processorName", ".."],
       ["processorName", "...."],
-    ]) {
+    ];
+    for (const [key, value] of dotted) {
       it(`${key} ${JSON.stringify(value)} with zero requests`, async () => {
         await setUp();
         const r = await p.check(NO_OLDS, inputs("orders", { [key]: value }));

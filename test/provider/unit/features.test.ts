@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { nth } from "../../present";
 import { checkpointedStagesChanged, checkpointRefusal, checkpointRefusalMessage } from "../../../provider/checkpoint";
 import { diffProcessor } from "../../../provider/diff";
 import { AtlasApiError } from "../../../provider/errors";
@@ -169,8 +170,8 @@ describe("check: the new inputs", () => {
       it(`${field} without pipeline is a failure naming it and the fix`, () => {
         const { failures } = check(extra);
         expect(failures).to.have.length(1);
-        expect(failures[0].property).to.equal(field);
-        expect(failures[0].reason).to.include(field).and.include("set pipeline").and.include("ignored");
+        expect(nth(failures, 0).property).to.equal(field);
+        expect(nth(failures, 0).reason).to.include(field).and.include("set pipeline").and.include("ignored");
       });
       it(`${field} with pipeline passes`, () => expect(check({ ...extra, pipeline: PIPELINE }).failures).to.deep.equal([]));
       it(`${field} with a pipeline not known yet (preview) passes`, () =>
@@ -195,7 +196,7 @@ describe("check: the new inputs", () => {
       it(`refuses ${field} = ${JSON.stringify(Object.values(extra).pop())}, naming it`, () => {
         const { failures } = check(extra);
         expect(failures.map((f) => f.property)).to.deep.equal([field]);
-        expect(failures[0].reason).to.include(field);
+        expect(nth(failures, 0).reason).to.include(field);
       });
     }
     it("accepts verifySeconds 0 and fractions, and leaves it unset by default (no diff on existing stacks)", () => {
