@@ -12,12 +12,12 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 export const REPO = path.resolve(__dirname, "..", "..");
-export const PROJECT_ID = "6650f1a2b3c4d5e6f7a8b9c0";
-export const WORKSPACE = "demo-workspace";
-export const SERVICE_ACCOUNT = { clientId: "mdb_sa_id_demo", clientSecret: "mdb_sa_sk_demo" };
-export const API_KEY = { publicKey: "demo-public-key", privateKey: "demo-private-key" };
+import { ALL_SECRETS, API_KEY, PROJECT, SERVICE_ACCOUNT, WORKSPACE } from "./seed";
+
+export { API_KEY, SERVICE_ACCOUNT, WORKSPACE };
+export const PROJECT_ID = PROJECT;
 /** Every secret the demo seed holds: none may ever appear in CLI output or in the state. */
-export const SECRETS = [SERVICE_ACCOUNT.clientSecret, API_KEY.privateKey, "readonly-private-key"];
+export const SECRETS = ALL_SECRETS;
 
 let cachedBin: string | undefined;
 

@@ -122,7 +122,7 @@ describe("failure classification", () => {
     const ref = { projectId: PROJECT, workspaceName: "ws", processorName: "orders" };
     it("GROUP_NOT_FOUND names the project", () => {
       expect(notFoundFromCode(ref, "GROUP_NOT_FOUND"))
-        .to.include("Project 6650f1a2b3c4d5e6f7a8b9c0 was not found")
+        .to.include(`Project ${PROJECT} was not found`)
         .and.include("projectId");
     });
     it("STREAM_TENANT_NOT_FOUND_FOR_NAME names the workspace", () => {
