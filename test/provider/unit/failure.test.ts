@@ -121,9 +121,7 @@ describe("failure classification", () => {
   describe("notFoundFromCode", () => {
     const ref = { projectId: PROJECT, workspaceName: "ws", processorName: "orders" };
     it("GROUP_NOT_FOUND names the project", () => {
-      expect(notFoundFromCode(ref, "GROUP_NOT_FOUND"))
-        .to.include(`Project ${PROJECT} was not found`)
-        .and.include("projectId");
+      expect(notFoundFromCode(ref, "GROUP_NOT_FOUND")).to.include(`Project ${PROJECT} was not found`).and.include("projectId");
     });
     it("STREAM_TENANT_NOT_FOUND_FOR_NAME names the workspace", () => {
       expect(notFoundFromCode(ref, "STREAM_TENANT_NOT_FOUND_FOR_NAME"))
