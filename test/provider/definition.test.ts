@@ -1,14 +1,13 @@
 import { expect } from "chai";
 import { nth } from "../present";
-import type { RunningEmulator } from "../../emulator";
 import {
   streamProcessorProvider as provider,
   type PipelineStage,
   type StreamProcessorInputs,
   type StreamProcessorOutputs,
 } from "../../provider";
-import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, processorApiPath, requestsTo, withEmulator } from "../helpers";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { PROJECT, WORKSPACE, atlasCurl, inputs, processorApiPath, requestsTo } from "../helpers";
+import { wireFixture } from "./wire-fixture";
 
 const p = provider as Required<typeof provider>;
 
@@ -30,20 +29,8 @@ async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: Str
 
 describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, start options)", function () {
   this.timeout(30_000);
-  let emu: RunningEmulator;
-  let proxy: RecordingProxy;
-
-  beforeEach(async () => {
-    emu = await withEmulator({ transitionMs: 100 });
-    proxy = await startRecordingProxy(emu.url);
-    await configureProvider(proxy.url, { kind: "apiKey", ...API_KEY });
-  });
-  afterEach(async () => {
-    await proxy.close();
-    await emu.close();
-  });
-
-  const stored = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name);
+  const wire = wireFixture(100);
+  const { stored, sent } = wire;
   /** The pipeline the emulator holds for `name`, as the provider's stage type (every stage an object). */
   const storedPipeline = (name: string): PipelineStage[] => {
     const pipeline = stored(name)?.pipeline ?? [];
@@ -51,8 +38,6 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     expect(stages).to.have.length(pipeline.length);
     return stages;
   };
-  const sent = (method: string, suffix: string) =>
-    proxy.requests.filter((r) => r.method === method && r.path.replace(/\?.*/s, "").endsWith(suffix));
 
   describe("when the processor does not exist", () => {
     it("creates it from the pipeline with key order preserved on the wire and in Atlas, then starts it", async () => {
@@ -69,7 +54,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     it("creates it and leaves it CREATED when the desired state is STOPPED", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, state: "STOPPED" }));
       expect(r.outs).to.include({ state: "CREATED", desiredState: "STOPPED", createdByResource: true });
-      expect(proxy.requests.some((q) => q.path.includes(":start"))).to.equal(false);
+      expect(wire.proxy.requests.some((q) => q.path.includes(":start"))).to.equal(false);
     });
   });
 
@@ -78,7 +63,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       const seedPipeline = storedPipeline("orders");
       const r = await create(inputs("orders", { pipeline: seedPipeline, state: "STOPPED" }));
       expect(r.outs.createdByResource).to.equal(false);
-      expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
 
     it("refuses a different definition, naming what differs and the opt-in", async () => {
@@ -87,14 +72,14 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
         (e: Error) => e,
       );
       expect(err!.message).to.include("different definition").and.include("pipeline").and.include("adoptExisting");
-      expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
 
     it("takes it over with adoptExisting: stop, PATCH, start, and does not claim it as created", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       const r = await create(inputs("orders", { pipeline: PIPELINE, adoptExisting: true }));
       expect(r.outs).to.include({ state: "STARTED", createdByResource: false });
-      const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
+      const writes = wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes).to.deep.equal(["POST orders:stop", "PATCH orders", "POST orders:start"]);
       expect(JSON.stringify(stored("orders")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
     });
@@ -103,10 +88,10 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
   describe("when pipeline is added to a resource that managed only the state", () => {
     it("adopts an identical processor without stopping or modifying it", async () => {
       const r = await create(inputs("orders"));
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const u = await p.update(r.id, r.outs, inputs("orders", { pipeline: storedPipeline("orders") }));
       expect(u.outs!).to.include({ state: "STARTED", createdByResource: false });
-      expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
 
     it("refuses a different definition unless adoptExisting", async () => {
@@ -144,18 +129,18 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
 
     it("stops, PATCHes and restarts it; changing only the state does not touch the definition", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }));
       expect(u.outs!).to.include({ state: "STARTED", createdByResource: true });
-      const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
+      const writes = wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes).to.deep.equal(["POST fresh:stop", "PATCH fresh", "POST fresh:start"]);
       const patch = nth(sent("PATCH", "/processor/fresh"), 0, "the PATCH");
       expect(JSON.parse(patch.body)).to.deep.equal({ pipeline: changed });
 
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const s = await p.update(r.id, u.outs as StreamProcessorOutputs, inputs("fresh", { pipeline: changed, state: "STOPPED" }));
       expect(s.outs!.state).to.equal("STOPPED");
-      expect(proxy.requests.filter((q) => q.method === "PATCH")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method === "PATCH")).to.deep.equal([]);
     });
 
     for (const step of [":stop", "PATCH", ":start"]) {
@@ -163,20 +148,22 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
         const r = await create(inputs("fresh", { pipeline: PIPELINE }));
         const method = step === "PATCH" ? "PATCH" : "POST";
         const path = step === "PATCH" ? "*/processor/fresh" : `*/processor/fresh${step}`;
-        emu.admin.clearRequests();
-        emu.admin.injectFault({ method, path, kind: "status", status: 500, times: 1 });
+        wire.emu.admin.clearRequests();
+        wire.emu.admin.injectFault({ method, path, kind: "status", status: 500, times: 1 });
         const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }));
         expect(u.outs!.state).to.equal("STARTED");
         expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(changed));
         expect(
-          requestsTo(emu.admin.requests(), method, step === "PATCH" ? "/processor/fresh" : `/processor/fresh${step}`).map((q) => q.status),
+          requestsTo(wire.emu.admin.requests(), method, step === "PATCH" ? "/processor/fresh" : `/processor/fresh${step}`).map(
+            (q) => q.status,
+          ),
         ).to.deep.equal([500, 200]);
       });
     }
 
     it("restarts the processor on its previous definition when the PATCH keeps failing, and says so", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
-      emu.admin.injectFault({ method: "PATCH", path: "*/processor/fresh", kind: "status", status: 400, times: 5 });
+      wire.emu.admin.injectFault({ method: "PATCH", path: "*/processor/fresh", kind: "status", status: 400, times: 5 });
       const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed })).then(
         () => undefined,
         (e: Error) => e,
@@ -198,9 +185,9 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       expect(same.changes).to.equal(false);
       // Someone edits the pipeline in the Atlas UI (through the API here).
       const edited = [PIPELINE[0], PIPELINE[3]];
-      emu.admin.setTransitionMs(0);
-      expect(await atlasCurl(emu.url, "POST", `${processorApiPath("fresh")}:stop`)).to.equal(200);
-      expect(await atlasCurl(emu.url, "PATCH", processorApiPath("fresh"), { pipeline: edited })).to.equal(200);
+      wire.emu.admin.setTransitionMs(0);
+      expect(await atlasCurl(wire.emu.url, "POST", `${processorApiPath("fresh")}:stop`)).to.equal(200);
+      expect(await atlasCurl(wire.emu.url, "PATCH", processorApiPath("fresh"), { pipeline: edited })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(JSON.stringify(refreshed.pipeline)).to.equal(JSON.stringify(edited));
       const d = await p.diff(r.id, refreshed, inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }));
@@ -213,7 +200,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
       await p.delete(r.id, r.outs);
       expect(stored("fresh")).to.equal(undefined);
-      const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
+      const writes = wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes.slice(-2)).to.deep.equal(["POST fresh:stop", "DELETE fresh"]);
     });
 
@@ -222,7 +209,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       const r = await create(inputs("orders", { pipeline: seedPipeline }));
       await p.delete(r.id, r.outs);
       expect(stored("orders")!.observedState).to.equal("STOPPED");
-      expect(proxy.requests.some((q) => q.method === "DELETE")).to.equal(false);
+      expect(wire.proxy.requests.some((q) => q.method === "DELETE")).to.equal(false);
     });
   });
 });

@@ -5,10 +5,9 @@
  */
 import { expect } from "chai";
 import { nth } from "../present";
-import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
-import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, NO_OLDS, processorApiPath, withEmulator } from "../helpers";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath } from "../helpers";
+import { failureOf, wireFixture } from "./wire-fixture";
 
 const p = provider as Required<typeof provider>;
 
@@ -26,24 +25,10 @@ const GENERIC_400 = (name: string, msg: string) => ({
 
 describe("StreamProcessor definition features on the wire", function () {
   this.timeout(30_000);
-  let emu: RunningEmulator;
-  let proxy: RecordingProxy;
-
-  beforeEach(async () => {
-    emu = await withEmulator({ transitionMs: 40 });
-    proxy = await startRecordingProxy(emu.url);
-    await configureProvider(proxy.url, { kind: "apiKey", ...API_KEY });
-  });
-  afterEach(async () => {
-    await proxy.close();
-    await emu.close();
-  });
-
-  const stored = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name);
-  const sent = (method: string, suffix: string) =>
-    proxy.requests.filter((r) => r.method === method && r.path.replace(/\?.*/s, "").endsWith(suffix));
+  const wire = wireFixture(40);
+  const { stored, sent } = wire;
   const writes = () =>
-    proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.replace(/\?.*/s, "").split("/").pop()}`);
+    wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.replace(/\?.*/s, "").split("/").pop()}`);
   async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
     const r = await p.create(i);
     return { id: r.id, outs: r.outs as StreamProcessorOutputs };
@@ -53,7 +38,7 @@ describe("StreamProcessor definition features on the wire", function () {
 
   describe("failoverEnabled", () => {
     const withFailoverRegions = () =>
-      emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] });
+      wire.emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] });
 
     it("true on a workspace without failover regions: Atlas's refusal reaches the user and nothing is created", async () => {
       const err = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: true })).then(
@@ -73,7 +58,7 @@ describe("StreamProcessor definition features on the wire", function () {
       expect((await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }))).changes).to.equal(false);
       const d = await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }));
       expect(d.changes).to.equal(true);
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       await update(r, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }));
       expect(writes()).to.deep.equal(["POST fo:stop", "PATCH fo", "POST fo:start"]);
       expect(JSON.parse(nth(sent("PATCH", "/processor/fo"), 0).body)).to.deep.equal({ pipeline: PIPELINE, failoverEnabled: true });
@@ -83,7 +68,7 @@ describe("StreamProcessor definition features on the wire", function () {
     it("a value changed outside Pulumi comes back on refresh and shows as a diff", async () => {
       withFailoverRegions();
       const r = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }));
-      expect(await atlasCurl(emu.url, "PATCH", processorApiPath("fo"), { pipeline: PIPELINE, failoverEnabled: true })).to.equal(200);
+      expect(await atlasCurl(wire.emu.url, "PATCH", processorApiPath("fo"), { pipeline: PIPELINE, failoverEnabled: true })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(refreshed.failoverEnabled).to.equal(true);
       expect(
@@ -98,7 +83,7 @@ describe("StreamProcessor definition features on the wire", function () {
     it("a reorder inside $project is a diff, and update PATCHes the new order, which Atlas then holds", async () => {
       const r = await create(inputs("ko", { pipeline: PIPELINE }));
       expect((await p.diff(r.id, r.outs, inputs("ko", { pipeline: reordered }))).changes).to.equal(true);
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const outs = await update(r, inputs("ko", { pipeline: reordered }));
       expect(outs.state).to.equal("STARTED");
       expect(writes()).to.deep.equal(["POST ko:stop", "PATCH ko", "POST ko:start"]);
@@ -108,11 +93,11 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("a reorder made outside Pulumi comes back on refresh and is applied by the next update", async () => {
       const r = await create(inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }));
-      expect(await atlasCurl(emu.url, "PATCH", processorApiPath("ko"), { pipeline: reordered })).to.equal(200);
+      expect(await atlasCurl(wire.emu.url, "PATCH", processorApiPath("ko"), { pipeline: reordered })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(JSON.stringify(refreshed.pipeline)).to.equal(JSON.stringify(reordered));
       expect((await p.diff(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }))).changes).to.equal(true);
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       await p.update(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }));
       expect(nth(sent("PATCH", "/processor/ko"), 0).body).to.equal(JSON.stringify({ pipeline: PIPELINE }));
       expect(JSON.stringify(stored("ko")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
@@ -133,7 +118,7 @@ describe("StreamProcessor definition features on the wire", function () {
         pipeline: newSource,
         options: { resumeFromCheckpoint: false },
       });
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       await p.update(r.id, u, inputs("cp", { pipeline: newSource, options: { dlq: DLQ, resumeFromCheckpoint: false } }));
       expect(JSON.parse(nth(sent("PATCH", "/processor/cp"), 0).body)).to.deep.equal({ pipeline: newSource, options: { dlq: DLQ } });
       expect(stored("cp")!.observedState).to.equal("STARTED");
@@ -141,7 +126,7 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("when Atlas refuses a $source change for lack of it: the error names the input and why, and the processor runs on its previous definition", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
-      emu.admin.injectFault({
+      wire.emu.admin.injectFault({
         method: "PATCH",
         path: "*/processor/cp",
         kind: "status",
@@ -149,13 +134,9 @@ describe("StreamProcessor definition features on the wire", function () {
         times: 1,
         body: GENERIC_400("cp", "resumeFromCheckpoint must be false to change $source"),
       });
-      proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })).then(
-        () => undefined,
-        (e: Error) => e,
-      );
-      expect(err, "update fails").to.be.instanceOf(Error);
-      expect(err!.message)
+      wire.proxy.requests.length = 0;
+      const err = await failureOf(p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })), "update fails");
+      expect(err.message)
         .to.include('"cp"')
         .and.include("$source")
         .and.include("options: { resumeFromCheckpoint: false }")
@@ -167,7 +148,7 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("Atlas's own refusal (no fault injected): the processor keeps running its previous pipeline; with resumeFromCheckpoint: false the change is applied", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })).then(
         () => undefined,
         (e: Error) => e,
@@ -180,7 +161,7 @@ describe("StreamProcessor definition features on the wire", function () {
       expect(stored("cp")!.observedState).to.equal("STARTED");
       expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
 
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const u = await update(r, inputs("cp", { pipeline: newSource, options: { resumeFromCheckpoint: false } }));
       expect(u.state).to.equal("STARTED");
       expect(JSON.parse(nth(sent("PATCH", "/processor/cp"), 0).body)).to.deep.equal({
@@ -192,7 +173,7 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("a refusal of a stopped processor leaves it stopped and says so", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE, state: "STOPPED" }));
-      emu.admin.injectFault({
+      wire.emu.admin.injectFault({
         method: "PATCH",
         path: "*/processor/cp",
         kind: "status",
@@ -200,7 +181,7 @@ describe("StreamProcessor definition features on the wire", function () {
         times: 1,
         body: GENERIC_400("cp", "x"),
       });
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" })).then(
         () => undefined,
         (e: Error) => e,
@@ -215,7 +196,7 @@ describe("StreamProcessor definition features on the wire", function () {
       const r = await create(inputs("dq", { pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(stored("dq")!.options).to.deep.equal({ dlq: DLQ });
       expect((await p.diff(r.id, r.outs, inputs("dq", { pipeline: PIPELINE }))).changes).to.equal(true);
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const u = await update(r, inputs("dq", { pipeline: PIPELINE }));
       expect(sent("PATCH", "/processor/dq").map((q) => q.body)).to.deep.equal([
         JSON.stringify({ pipeline: PIPELINE, options: { dlq: {} } }),
@@ -238,8 +219,8 @@ describe("StreamProcessor definition features on the wire", function () {
 
   describe("verifySeconds (health gate)", () => {
     it("the emulator fails a running processor 500 ms later: a 3 s watch catches it and the create fails", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
-      emu.admin.failAfterStart(PROJECT, WORKSPACE, "orders", 500);
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.failAfterStart(PROJECT, WORKSPACE, "orders", 500);
       const err = await create(inputs("orders", { verifySeconds: 3 })).then(
         () => undefined,
         (e: Error) => e,
@@ -261,8 +242,8 @@ describe("StreamProcessor definition features on the wire", function () {
     function failAfterSeenStarted(name: string): void {
       let seenStarted = false;
       let done = false;
-      const push = proxy.requests.push.bind(proxy.requests);
-      proxy.requests.push = (...items) => {
+      const push = wire.proxy.requests.push.bind(wire.proxy.requests);
+      wire.proxy.requests.push = (...items) => {
         const count = push(...items);
         const q = items[items.length - 1];
         if (
@@ -273,7 +254,7 @@ describe("StreamProcessor definition features on the wire", function () {
           q.path.replace(/\?.*/s, "").endsWith(`/processor/${name}`)
         ) {
           if (seenStarted) {
-            emu.admin.failProcessor(PROJECT, WORKSPACE, name);
+            wire.emu.admin.failProcessor(PROJECT, WORKSPACE, name);
             done = true;
           } else if (stored(name)?.observedState === "STARTED") seenStarted = true;
         }
@@ -282,14 +263,10 @@ describe("StreamProcessor definition features on the wire", function () {
     }
 
     it("a processor that falls to FAILED while watched fails the create, naming it, its state and where to read why", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       failAfterSeenStarted("orders"); // the first GET adopts it as STARTED; the watch's first look sees it fail
-      const err = await create(inputs("orders", { verifySeconds: 2 })).then(
-        () => undefined,
-        (e: Error) => e,
-      );
-      expect(err, "create fails").to.be.instanceOf(Error);
-      expect(err!.message)
+      const err = await failureOf(create(inputs("orders", { verifySeconds: 2 })), "create fails");
+      expect(err.message)
         .to.include('"orders"')
         .and.include("is FAILED")
         .and.include("after it reported STARTED")
@@ -301,8 +278,8 @@ describe("StreamProcessor definition features on the wire", function () {
     it("a processor that stays STARTED passes after the window, watched by a few GETs", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, verifySeconds: 0.3 }));
       expect(r.outs).to.include({ state: "STARTED", verifySeconds: 0.3 });
-      const startAt = proxy.requests.findIndex((q) => q.path.replace(/\?.*/s, "").endsWith("/processor/fresh:start"));
-      const after = proxy.requests.slice(startAt + 1).filter((q) => q.method === "GET");
+      const startAt = wire.proxy.requests.findIndex((q) => q.path.replace(/\?.*/s, "").endsWith("/processor/fresh:start"));
+      const after = wire.proxy.requests.slice(startAt + 1).filter((q) => q.method === "GET");
       expect(after.length, "GETs after :start (wait + watch)").to.be.within(3, 15);
     });
 
@@ -329,7 +306,7 @@ describe("StreamProcessor definition features on the wire", function () {
     });
 
     it("verifySeconds 0 (the default) adds no GET after STARTED", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       await create(inputs("orders"));
       expect(reads("orders")).to.have.length(1);
     });
@@ -347,7 +324,7 @@ describe("StreamProcessor definition features on the wire", function () {
         expect(nth(r.failures ?? [], 0).reason)
           .to.include(field)
           .and.include("pipeline");
-        expect(proxy.requests).to.deep.equal([]);
+        expect(wire.proxy.requests).to.deep.equal([]);
       });
     }
   });
