@@ -2,21 +2,13 @@ import { assert, expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError, streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
 import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, NO_OLDS, requestsTo, withEmulator } from "../helpers";
+import { atlasGenericError as generic } from "../atlas-errors";
 
 const p = provider as Required<typeof provider>;
 const START = "/processor/orders:start";
 const STOP = "/processor/orders:stop";
 const GET = "/processor/orders";
 const CREATE = `/streams/${WORKSPACE}/processor`;
-
-/** Atlas's generic processor error body (400 STREAM_PROCESSOR_GENERIC_ERROR) for `name` and `msg`. */
-const generic = (name: string, msg: string) => ({
-  error: 400,
-  errorCode: "STREAM_PROCESSOR_GENERIC_ERROR",
-  detail: `Streams Processor with this name (${name}) had a problem occur: ${msg}`,
-  reason: "Bad Request",
-  parameters: [name, msg],
-});
 
 const pipelineFrom = (connection: string) => [{ $source: { connectionName: connection } }, { $emit: { connectionName: "__testLog" } }];
 
