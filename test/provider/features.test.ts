@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { nth } from "../present";
 import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
 import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath } from "../helpers";
+import { atlasGenericError } from "../atlas-errors";
 import { failureOf, wireFixture } from "./wire-fixture";
 
 const p = provider as Required<typeof provider>;
@@ -15,18 +16,21 @@ const SOURCE = { $source: { connectionName: "sample_stream_solar" } };
 const EMIT = { $emit: { connectionName: "__testLog" } };
 const PIPELINE = [SOURCE, { $project: { _id: 0, device: 1, watts: "$obs.watts" } }, EMIT];
 const DLQ = { connectionName: "sample_stream_solar", db: "dlq", coll: "orders_dlq" };
-const GENERIC_400 = (name: string, msg: string) => ({
-  error: 400,
-  errorCode: "STREAM_PROCESSOR_GENERIC_ERROR",
-  reason: "Bad Request",
-  parameters: [name, msg],
-  detail: `Streams Processor with this name (${name}) had a problem occur: ${msg}`,
-});
 
 describe("StreamProcessor definition features on the wire", function () {
   this.timeout(30_000);
   const wire = wireFixture(40);
   const { stored, sent } = wire;
+  /** Atlas answers the next PATCH of processor "cp" with its generic 400 carrying `msg`. */
+  const refuseNextPatchOfCp = (msg: string) =>
+    wire.emu.admin.injectFault({
+      method: "PATCH",
+      path: "*/processor/cp",
+      kind: "status",
+      status: 400,
+      times: 1,
+      body: atlasGenericError("cp", msg),
+    });
   const writes = () =>
     wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.replace(/\?.*/s, "").split("/").pop()}`);
   async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
@@ -126,14 +130,7 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("when Atlas refuses a $source change for lack of it: the error names the input and why, and the processor runs on its previous definition", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
-      wire.emu.admin.injectFault({
-        method: "PATCH",
-        path: "*/processor/cp",
-        kind: "status",
-        status: 400,
-        times: 1,
-        body: GENERIC_400("cp", "resumeFromCheckpoint must be false to change $source"),
-      });
+      refuseNextPatchOfCp("resumeFromCheckpoint must be false to change $source");
       wire.proxy.requests.length = 0;
       const err = await failureOf(p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })), "update fails");
       expect(err.message)
@@ -173,14 +170,7 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("a refusal of a stopped processor leaves it stopped and says so", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE, state: "STOPPED" }));
-      wire.emu.admin.injectFault({
-        method: "PATCH",
-        path: "*/processor/cp",
-        kind: "status",
-        status: 400,
-        times: 1,
-        body: GENERIC_400("cp", "x"),
-      });
+      refuseNextPatchOfCp("x");
       wire.proxy.requests.length = 0;
       const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" })).then(
         () => undefined,
