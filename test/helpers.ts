@@ -6,9 +6,12 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../emulator";
 import { streamProcessorProvider } from "../provider";
+import type { StreamProcessorInputs, StreamProcessorOutputs } from "../provider/types";
 
 import { API_KEY, PROJECT, WORKSPACE } from "./seed";
+import { unchecked } from "./unchecked";
 
+export { unchecked } from "./unchecked";
 export { ALL_SECRETS, API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "./seed";
 
 export type Creds =
@@ -69,9 +72,21 @@ export async function captureConsole<T>(fn: () => Promise<T>): Promise<{ result?
   }
 }
 
-export function inputs(processorName: string, extra: Record<string, unknown> = {}) {
-  return { projectId: PROJECT, workspaceName: WORKSPACE, processorName, state: "STARTED" as const, timeoutSeconds: 10, ...extra };
+/** Checked inputs for `processorName` in the seed's workspace (STARTED, 10 s timeout), with `extra` on top. */
+export function inputs(processorName: string, extra: Partial<StreamProcessorInputs> = {}): StreamProcessorInputs {
+  return { projectId: PROJECT, workspaceName: WORKSPACE, processorName, state: "STARTED", timeoutSeconds: 10, ...extra };
 }
+
+/**
+ * Outputs a stack holds for `processorName` when this resource adopted it (created nothing), as
+ * read and delete receive them; `extra` on top.
+ */
+export function storedOutputs(processorName: string, extra: Partial<StreamProcessorOutputs> = {}): StreamProcessorOutputs {
+  return { ...inputs(processorName), desiredState: "STARTED", processorId: "", createdByResource: false, ...extra };
+}
+
+/** The olds the engine passes `check` for a resource it has not created yet: `{}`, which the type has no room for. */
+export const NO_OLDS: StreamProcessorInputs = unchecked<StreamProcessorInputs>({});
 
 const execFileAsync = promisify(execFile);
 

@@ -12,12 +12,12 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 export const REPO = path.resolve(__dirname, "..", "..");
-export const PROJECT_ID = "6650f1a2b3c4d5e6f7a8b9c0";
-export const WORKSPACE = "demo-workspace";
-export const SERVICE_ACCOUNT = { clientId: "mdb_sa_id_demo", clientSecret: "mdb_sa_sk_demo" };
-export const API_KEY = { publicKey: "demo-public-key", privateKey: "demo-private-key" };
+import { ALL_SECRETS, API_KEY, PROJECT, SERVICE_ACCOUNT, WORKSPACE } from "./seed";
+
+export { API_KEY, SERVICE_ACCOUNT, WORKSPACE };
+export const PROJECT_ID = PROJECT;
 /** Every secret the demo seed holds: none may ever appear in CLI output or in the state. */
-export const SECRETS = [SERVICE_ACCOUNT.clientSecret, API_KEY.privateKey, "readonly-private-key"];
+export const SECRETS = ALL_SECRETS;
 
 let cachedBin: string | undefined;
 
@@ -73,7 +73,7 @@ export class PulumiProject {
   readonly env: Record<string, string>;
   /** Every byte every command printed (stdout and stderr), for the "no credential" checks. */
   transcript = "";
-  private readonly echo?: NodeJS.WritableStream;
+  private readonly echo: NodeJS.WritableStream | undefined;
 
   private constructor(root: string, dir: string, stack: string, env: Record<string, string>, echo?: NodeJS.WritableStream) {
     this.root = root;
@@ -216,11 +216,10 @@ export class EmulatorAdminClient {
   constructor(readonly url: string) {}
 
   private async call<T>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.url}/admin${p}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await fetch(
+      `${this.url}/admin${p}`,
+      body === undefined ? { method } : { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    );
     const text = await res.text();
     if (!res.ok) throw new Error(`admin ${method} ${p} -> ${res.status}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;

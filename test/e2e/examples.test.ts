@@ -5,25 +5,16 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { EmulatorAdminClient, PulumiProject, REPO, leakedSecrets, pulumiBin } from "./harness";
+import { PulumiProject, REPO, emulatorForSuite, leakedSecrets } from "./harness";
 
 describe("e2e: examples", function () {
   this.timeout(120_000);
-  let emu: RunningEmulator;
-  let admin: EmulatorAdminClient;
+  const suite = emulatorForSuite();
   let proj: PulumiProject | undefined;
-
-  before(async function () {
-    this.timeout(15 * 60_000);
-    pulumiBin();
-    emu = await startEmulator({ transitionMs: 200, quiet: true });
-    admin = new EmulatorAdminClient(emu.url);
-  });
 
   after(async function () {
     if (proj) await proj.dispose();
-    if (emu) await emu.close();
+    await suite.close();
   });
 
   for (const ex of ["quickstart", "pipeline"]) {
@@ -36,12 +27,12 @@ describe("e2e: examples", function () {
 
   it("the pipeline example: preview makes no calls; up creates and starts the processor; destroy deletes it", async () => {
     proj = await PulumiProject.create({ stack: "pipeline", program: path.join(REPO, "examples", "pipeline", "index.ts") });
-    await proj.useEmulator(emu.url, "serviceAccount");
-    await admin.clearRequests();
+    await proj.useEmulator(suite.emu.url, "serviceAccount");
+    await suite.admin.clearRequests();
     await proj.preview();
-    expect((await admin.requests()).filter((r) => r.path.startsWith("/api/"))).to.deep.equal([]);
+    expect((await suite.admin.requests()).filter((r) => r.path.startsWith("/api/"))).to.deep.equal([]);
     await proj.up();
-    const sp = await admin.processor("solar-high-watts");
+    const sp = await suite.admin.processor("solar-high-watts");
     expect(sp.observedState).to.equal("STARTED");
     expect((sp as unknown as { options?: unknown }).options).to.deep.equal({
       dlq: { connectionName: "sample_stream_solar", db: "streams", coll: "dlq" },
@@ -49,7 +40,7 @@ describe("e2e: examples", function () {
     const outs = await proj.outputs();
     expect(outs.createdByResource).to.equal(true);
     await proj.destroy();
-    const gone = await admin.processor("solar-high-watts").then(
+    const gone = await suite.admin.processor("solar-high-watts").then(
       () => false,
       () => true,
     );

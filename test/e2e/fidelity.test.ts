@@ -7,15 +7,8 @@
 import { expect } from "chai";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { EmulatorAdminClient, PROJECT_ID, PulumiProject, REPO, WORKSPACE, leakedSecrets, pulumiBin } from "./harness";
-
-const generic = (name: string, msg: string) => ({
-  error: 400,
-  errorCode: "STREAM_PROCESSOR_GENERIC_ERROR",
-  detail: `Streams Processor with this name (${name}) had a problem occur: ${msg}`,
-  reason: "Bad Request",
-  parameters: [name, msg],
-});
+import { EmulatorAdminClient, PROJECT_ID, PulumiProject, REPO, WORKSPACE, leakedSecrets, requirePulumiCli } from "./harness";
+import { atlasGenericError as generic } from "../atlas-errors";
 
 describe("e2e: Atlas as observed (slow actions, transient 400s, no orphans)", function () {
   this.timeout(180_000);
@@ -23,10 +16,7 @@ describe("e2e: Atlas as observed (slow actions, transient 400s, no orphans)", fu
   let admin: EmulatorAdminClient;
   let proj: PulumiProject | undefined;
 
-  before(async function () {
-    this.timeout(15 * 60_000);
-    pulumiBin();
-  });
+  requirePulumiCli();
 
   afterEach(async () => {
     if (proj) await proj.dispose();

@@ -9,23 +9,17 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { EmulatorAdminClient, PulumiProject, REPO, leakedSecrets, pulumiBin } from "./harness";
+import { PulumiProject, REPO, emulatorForSuite, leakedSecrets } from "./harness";
 
 const EXAMPLE = path.join(REPO, "examples", "inspect");
 
 describe("e2e: the data functions (examples/inspect) and refresh: always", function () {
   this.timeout(180_000);
-  let emu: RunningEmulator;
-  let admin: EmulatorAdminClient;
+  const suite = emulatorForSuite();
   let proj: PulumiProject;
-  const apiCalls = async () => (await admin.requests()).filter((r) => r.path.startsWith("/api/atlas/"));
+  const apiCalls = async () => (await suite.admin.requests()).filter((r) => r.path.startsWith("/api/atlas/"));
 
-  before(async function () {
-    this.timeout(15 * 60_000);
-    pulumiBin();
-    emu = await startEmulator({ transitionMs: 200, quiet: true });
-    admin = new EmulatorAdminClient(emu.url);
+  before(async () => {
     const yaml = readFileSync(path.join(EXAMPLE, "Pulumi.yaml"), "utf8");
     proj = await PulumiProject.create({ stack: "inspect", program: path.join(EXAMPLE, "index.ts"), pulumiYaml: yaml });
     // The harness wrote the example's Pulumi.yaml as is: point `main` at the example from the temporary folder.
@@ -33,7 +27,7 @@ describe("e2e: the data functions (examples/inspect) and refresh: always", funct
       path.join(proj.dir, "Pulumi.yaml"),
       yaml.replace(/^main: .*$/m, `main: ${path.relative(proj.dir, path.join(EXAMPLE, "index.ts"))}`),
     );
-    await proj.useEmulator(emu.url, "serviceAccount");
+    await proj.useEmulator(suite.emu.url, "serviceAccount");
     await proj.config("processorName", "orders");
     await proj.config("verifySeconds", "1");
   });
@@ -43,7 +37,7 @@ describe("e2e: the data functions (examples/inspect) and refresh: always", funct
       await proj.destroy([], { allowFail: true });
       await proj.dispose();
     }
-    if (emu) await emu.close();
+    await suite.close();
   });
 
   it("the quickstart project and examples/inspect set Pulumi's options.refresh: always", () => {
@@ -57,15 +51,15 @@ describe("e2e: the data functions (examples/inspect) and refresh: always", funct
   });
 
   it("preview sends nothing: the data functions wait for inputs that are unknown until the processor is up", async () => {
-    await admin.clearRequests();
+    await suite.admin.clearRequests();
     await proj.preview();
     expect(await apiCalls()).to.deep.equal([]);
   });
 
   it("up keeps the processor running and exports its state, message counts and the workspace's processors", async () => {
-    await admin.clearRequests();
+    await suite.admin.clearRequests();
     await proj.up();
-    expect((await admin.processor("orders")).observedState).to.equal("STARTED");
+    expect((await suite.admin.processor("orders")).observedState).to.equal("STARTED");
     const outs = await proj.outputs();
     expect(outs.state).to.equal("STARTED");
     const messages = outs.messages as Record<string, number>;
@@ -81,10 +75,10 @@ describe("e2e: the data functions (examples/inspect) and refresh: always", funct
   });
 
   it("a plain `pulumi up` (no --refresh flag) restarts a processor that FAILED since, and the data functions see it running", async () => {
-    await admin.fail("orders");
-    await admin.clearRequests();
+    await suite.admin.fail("orders");
+    await suite.admin.clearRequests();
     await proj.up();
-    expect((await admin.processor("orders")).observedState).to.equal("STARTED");
+    expect((await suite.admin.processor("orders")).observedState).to.equal("STARTED");
     expect((await proj.outputs()).state).to.equal("STARTED");
     expect((await apiCalls()).filter((r) => r.method === "POST").map((r) => r.path.split("/").pop())).to.deep.equal(["orders:start"]);
   });

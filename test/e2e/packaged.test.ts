@@ -5,35 +5,30 @@
  */
 import { expect } from "chai";
 import { rmSync } from "node:fs";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { EmulatorAdminClient, PulumiProject, USER_PROGRAM, installPackedProject, leakedSecrets, pulumiBin } from "./harness";
+import { PulumiProject, USER_PROGRAM, emulatorForSuite, installPackedProject, leakedSecrets } from "./harness";
 
 describe("e2e: the npm-packed package in a user's project under pulumi up", function () {
   this.timeout(120_000);
-  let emu: RunningEmulator;
-  let admin: EmulatorAdminClient;
+  const suite = emulatorForSuite();
   let dir: string | undefined;
   let proj: PulumiProject | undefined;
 
   before(async function () {
-    this.timeout(15 * 60_000);
-    pulumiBin();
-    emu = await startEmulator({ transitionMs: 200, quiet: true });
-    admin = new EmulatorAdminClient(emu.url);
+    this.timeout(15 * 60_000); // npm pack and an install from the registry
     dir = installPackedProject(USER_PROGRAM);
     proj = await PulumiProject.create({ projectDir: dir, stack: "user" });
-    await proj.useEmulator(emu.url, "serviceAccount");
+    await proj.useEmulator(suite.emu.url, "serviceAccount");
   });
 
   after(async function () {
     if (proj) await proj.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    if (emu) await emu.close();
+    await suite.close();
   });
 
   it("up starts the processor; the state requires the package instead of inlining it", async () => {
     await proj!.up();
-    expect((await admin.processor("inventory")).observedState).to.equal("STARTED");
+    expect((await suite.admin.processor("inventory")).observedState).to.equal("STARTED");
     expect((await proj!.outputs()).states).to.deep.equal(["STARTED"]);
     const src = (await proj!.providerSources())["inventory"]!;
     expect(src).to.include('require("pulumi-atlas-stream-processor/dist/provider/');
@@ -42,8 +37,8 @@ describe("e2e: the npm-packed package in a user's project under pulumi up", func
 
   it("converges through injected 500s and 429s", async () => {
     await proj!.config("processors", '["inventory","payments"]');
-    await admin.fault({ method: "GET", path: "*/processor/payments", kind: "status", status: 500, times: 2 });
-    await admin.fault({
+    await suite.admin.fault({ method: "GET", path: "*/processor/payments", kind: "status", status: 500, times: 2 });
+    await suite.admin.fault({
       method: "POST",
       path: "*/processor/payments:start*",
       kind: "status",
@@ -52,12 +47,12 @@ describe("e2e: the npm-packed package in a user's project under pulumi up", func
       headers: { "Retry-After": "1" },
     });
     await proj!.up();
-    expect(await admin.states(["inventory", "payments"])).to.deep.equal({ inventory: "STARTED", payments: "STARTED" });
+    expect(await suite.admin.states(["inventory", "payments"])).to.deep.equal({ inventory: "STARTED", payments: "STARTED" });
   });
 
   it("destroy stops the processors; no credential in output or state", async () => {
     await proj!.destroy();
-    expect(await admin.states(["inventory", "payments"])).to.deep.equal({ inventory: "STOPPED", payments: "STOPPED" });
+    expect(await suite.admin.states(["inventory", "payments"])).to.deep.equal({ inventory: "STOPPED", payments: "STOPPED" });
     expect(leakedSecrets(proj!.transcript)).to.deep.equal([]);
     expect(leakedSecrets(await proj!.exportText())).to.deep.equal([]);
   });

@@ -6,7 +6,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { checkpointedStagesChanged, patchedOptions, pipelineChangeRefusal } from "../../emulator/definition-rules";
 import { failureDue } from "../../emulator/fail-after-start";
 import { Store } from "../../emulator/store";
-import { admin, Client, G, OWNER, P, specErrors, V_PROC, V_WS, type Resp } from "./helpers";
+import { admin, Client, G, OWNER, P, specErrors, storeWithProcessorP, V_PROC, V_WS, type Resp } from "./helpers";
 
 const src = { $source: { connectionName: "sample_stream_solar" } };
 const emit = { $emit: { connectionName: "__testLog" } };
@@ -116,21 +116,7 @@ describe("emulator: fail after start with an injected clock (pure store)", () =>
   const read = () => s.observedState(s.processor(G, "w", "p"));
   beforeEach(() => {
     now = 1000;
-    s = new Store(50, () => now);
-    s.applySeed({
-      projects: [
-        {
-          id: G,
-          workspaces: [
-            {
-              name: "w",
-              connections: [{ name: "src", type: "Sample" }],
-              processors: [{ name: "p", state: "STOPPED", pipeline: [{ $source: { connectionName: "src" } }] }],
-            },
-          ],
-        },
-      ],
-    });
+    s = storeWithProcessorP(50, () => now, { state: "STOPPED" });
   });
 
   it("armed before a start, it fails `ms` after the STARTING transition ends, once", () => {

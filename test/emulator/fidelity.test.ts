@@ -6,7 +6,8 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { parseArgs } from "../../emulator/cli";
 import { processorStats } from "../../emulator/stats";
 import { Store } from "../../emulator/store";
-import { Client, G, OWNER, P, V_PROC, V_START_WITH, admin, componentErrors, specErrors } from "./helpers";
+import { ATLAS_STATS_KEYS } from "../atlas-stats-keys";
+import { Client, G, OWNER, P, V_PROC, V_START_WITH, admin, componentErrors, specErrors, storeWithProcessorP } from "./helpers";
 
 const WS_NAME = "demo-workspace";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -299,23 +300,6 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
 
   describe("values Atlas fills in", () => {
     const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
-    const STATS_KEYS = [
-      "name",
-      "processorId",
-      "status",
-      "scaleFactor",
-      "inputMessageCount",
-      "inputMessageSize",
-      "outputMessageCount",
-      "outputMessageSize",
-      "dlqMessageCount",
-      "dlqMessageSize",
-      "stateSize",
-      "memoryTrackerBytes",
-      "ok",
-      "changeStreamState",
-      "operatorStats",
-    ];
 
     it("a processor created without a tier reports its workspace's tier; an explicit tier wins", async () => {
       await start({
@@ -348,7 +332,7 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     it("GET carries stats with Atlas' keys, integer counts growing while STARTED and frozen once stopped", async () => {
       await start();
       const before = await get("orders");
-      expect(Object.keys(before.json.stats)).to.deep.equal(STATS_KEYS);
+      expect(Object.keys(before.json.stats)).to.deep.equal(ATLAS_STATS_KEYS);
       expect(before.json.stats).to.deep.include({
         name: "orders",
         processorId: before.json._id,
@@ -378,21 +362,7 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
 
     it("counts nothing while a start is still STARTING, then one message per 10 ms (injected clock)", () => {
       let now = 0;
-      const s = new Store(100, () => now);
-      s.applySeed({
-        projects: [
-          {
-            id: G,
-            workspaces: [
-              {
-                name: "w",
-                connections: [{ name: "src", type: "Sample" }],
-                processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }] }],
-              },
-            ],
-          },
-        ],
-      });
+      const s = storeWithProcessorP(100, () => now);
       s.startProcessor(G, "w", "p");
       const countAt = (t: number) => {
         now = t;

@@ -8,6 +8,8 @@ import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import YAML from "yaml";
 import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "../seed";
+import { Store } from "../../emulator/store";
+import type { SeedProcessor } from "../../emulator/types";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The trimmed official spec as the project's shared reference holds it (CI lays shared/ beside the clone). */
@@ -289,4 +291,27 @@ export function specErrors(operationId: string, r: Resp): string | undefined {
   if (!v) return r.text === "" || r.text === "{}" ? undefined : `unexpected body for schema-less response: ${r.text}`;
   if (r.json === undefined) return `body is not JSON: ${r.text.slice(0, 200)}`;
   return v(r.json) ? undefined : getAjv().errorsText(v.errors);
+}
+
+/**
+ * A pure store on the injected `clock` holding workspace "w" of project G with one Sample
+ * connection "src" and one processor "p" reading it (`processor` on top, e.g. its state).
+ */
+export function storeWithProcessorP(transitionMs: number, clock: () => number, processor: Partial<SeedProcessor> = {}): Store {
+  const s = new Store(transitionMs, clock);
+  s.applySeed({
+    projects: [
+      {
+        id: G,
+        workspaces: [
+          {
+            name: "w",
+            connections: [{ name: "src", type: "Sample" }],
+            processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }], ...processor }],
+          },
+        ],
+      },
+    ],
+  });
+  return s;
 }

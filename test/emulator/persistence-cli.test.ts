@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { defaultSeedPath } from "../../emulator/seed";
 import { Client, G, OWNER, P, REPO_ROOT, V_PROC, bearerClient } from "./helpers";
+import { unchecked } from "../unchecked";
 
 const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $sort: { z: 1, a: 1 } }];
 
@@ -96,7 +97,7 @@ describe("emulator: persistence, seeds and CLI", function () {
     );
     expect(g.json.state).to.equal("CREATED");
     await fromFile.close();
-    const bad = await startEmulator({ seed: { projects: [{ id: "nope" }] } as never }).then(
+    const bad = await startEmulator({ seed: unchecked({ projects: [{ id: "nope" }] }) }).then(
       () => "",
       (e: Error) => e.message,
     );

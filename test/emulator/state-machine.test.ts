@@ -2,8 +2,7 @@
 // operations that do not fit the current state.
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { Store } from "../../emulator/store";
-import { Client, G, OWNER, P, V_PROC, V_START_WITH } from "./helpers";
+import { Client, G, OWNER, P, V_PROC, V_START_WITH, storeWithProcessorP } from "./helpers";
 
 const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 
@@ -62,21 +61,7 @@ describe("emulator: processor state machine", function () {
 
   it("computes transitions lazily from an injected clock (pure store)", () => {
     let now = 1000;
-    const s = new Store(100, () => now);
-    s.applySeed({
-      projects: [
-        {
-          id: G,
-          workspaces: [
-            {
-              name: "w",
-              connections: [{ name: "src", type: "Sample" }],
-              processors: [{ name: "p", pipeline: [{ $source: { connectionName: "src" } }] }],
-            },
-          ],
-        },
-      ],
-    });
+    const s = storeWithProcessorP(100, () => now);
     s.startProcessor(G, "w", "p");
     expect(s.observedState(s.processor(G, "w", "p"))).to.equal("STARTING");
     now += 99;

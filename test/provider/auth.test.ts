@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { nth } from "../present";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import {
   WORKSPACE,
   configureProvider,
   inputs,
+  storedOutputs,
   requestsTo,
   withEmulator,
 } from "../helpers";
@@ -30,8 +32,8 @@ describe("StreamProcessor provider authentication", function () {
 
     it("takes one challenge, then reuses the nonce for every later request", async () => {
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      await Promise.all(["orders", "inventory"].map((n) => p.create(inputs(n) as never)));
-      await p.read(`${PROJECT}/${WORKSPACE}/payments`, inputs("payments") as never);
+      await Promise.all(["orders", "inventory"].map((n) => p.create(inputs(n))));
+      await p.read(`${PROJECT}/${WORKSPACE}/payments`, storedOutputs("payments"));
       const log = emu.admin.requests();
       const unauthorized = log.filter((r) => r.status === 401);
       expect(unauthorized.length, "Digest challenges").to.be.at.most(2); // one per concurrent first call at most
@@ -42,7 +44,7 @@ describe("StreamProcessor provider authentication", function () {
 
     it("refuses a wrong private key after one challenge, with a hint naming the keys", async () => {
       await configureProvider(emu.url, { kind: "apiKey", publicKey: API_KEY.publicKey, privateKey: "wrong-private-key" });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -56,7 +58,7 @@ describe("StreamProcessor provider authentication", function () {
 
     it("answers 403 for a read-only key on :start, naming the roles it needs", async () => {
       await configureProvider(emu.url, { kind: "apiKey", ...READONLY_KEY });
-      const err = await p.create(inputs("orders") as never).then(
+      const err = await p.create(inputs("orders")).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -69,9 +71,9 @@ describe("StreamProcessor provider authentication", function () {
       await emu.close();
       emu = await withEmulator({ nonceTtlMs: 300 });
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       await new Promise((r) => setTimeout(r, 400));
-      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       expect(read.props!.state).to.equal("CREATED");
       expect(emu.admin.requests().filter((r) => r.status === 401)).to.have.length(2); // first challenge + stale
     });
@@ -81,7 +83,7 @@ describe("StreamProcessor provider authentication", function () {
     it("shares one token among parallel creates", async () => {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
-      const outs = await Promise.all(["orders", "payments", "inventory"].map((n) => p.create(inputs(n) as never)));
+      const outs = await Promise.all(["orders", "payments", "inventory"].map((n) => p.create(inputs(n))));
       expect(outs.map((o) => o.outs!.state)).to.deep.equal(["STARTED", "STARTED", "STARTED"]);
       const log = emu.admin.requests();
       expect(requestsTo(log, "POST", "/api/oauth/token")).to.have.length(1);
@@ -91,9 +93,9 @@ describe("StreamProcessor provider authentication", function () {
     it("renews the token before it expires", async () => {
       emu = await withEmulator({ tokenTtlSeconds: 2 });
       await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
-      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       await new Promise((r) => setTimeout(r, 1700)); // past ttl - ttl/4
-      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       const log = emu.admin.requests();
       expect(requestsTo(log, "POST", "/api/oauth/token")).to.have.length(2);
       expect(log.filter((r) => r.status === 401)).to.have.length(0);
@@ -105,10 +107,10 @@ describe("StreamProcessor provider authentication", function () {
         emu = await withEmulator({ dataFile: join(dir, "data.json") });
         const port = new URL(emu.url).port;
         await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
-        await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+        await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
         await emu.close();
         emu = await withEmulator({ dataFile: join(dir, "data.json"), port: Number(port) });
-        const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+        const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
         expect(read.props!.state).to.equal("CREATED");
         const log = emu.admin.requests();
         expect(log.map((r) => `${r.method} ${r.path.split("/").pop()} ${r.status}`)).to.deep.equal([
@@ -128,7 +130,7 @@ describe("StreamProcessor provider authentication", function () {
         clientId: SERVICE_ACCOUNT.clientId,
         clientSecret: "mdb_sa_sk_wrong_secret",
       });
-      const err = await p.create(inputs("orders") as never).then(
+      const err = await p.create(inputs("orders")).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -147,7 +149,7 @@ describe("StreamProcessor provider authentication", function () {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
       emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "status", status: 503, times: 2 });
-      const out = await p.create(inputs("orders") as never);
+      const out = await p.create(inputs("orders"));
       expect(out.outs?.state).to.equal("STARTED");
       expect(requestsTo(emu.admin.requests(), "POST", TOKEN).map((r) => r.status)).to.deep.equal([503, 503, 200]);
     });
@@ -156,7 +158,7 @@ describe("StreamProcessor provider authentication", function () {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
       emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "reset", times: 1 });
-      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       expect(read.props!.state).to.equal("CREATED");
       expect(requestsTo(emu.admin.requests(), "POST", TOKEN)).to.have.length(2);
     });
@@ -171,7 +173,7 @@ describe("StreamProcessor provider authentication", function () {
         status: 400,
         body: { error: "invalid_client", error_description: "Client authentication failed." },
       });
-      const err = await p.create(inputs("orders") as never).then(
+      const err = await p.create(inputs("orders")).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -198,7 +200,7 @@ describe("StreamProcessor provider authentication", function () {
         { "atlas-stream-processor:maxRetries": "2" },
       );
       emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "reset", times: 5 });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -214,14 +216,14 @@ describe("StreamProcessor provider authentication", function () {
     it("sends the token as is and refuses an unknown one without retrying", async () => {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "accessToken", token: "not-a-real-token" });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect((err as { status: number }).status).to.equal(401);
       const log = emu.admin.requests();
       expect(log).to.have.length(1);
-      expect(log[0].authScheme).to.equal("bearer");
+      expect(nth(log, 0).authScheme).to.equal("bearer");
       expect((err as Error).message).to.not.include("not-a-real-token");
     });
   });
@@ -233,7 +235,7 @@ describe("StreamProcessor provider authentication", function () {
       const saved = { ...process.env };
       for (const k of Object.keys(process.env)) if (k.startsWith("MONGODB_ATLAS_")) delete process.env[k];
       try {
-        const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+        const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
           () => undefined,
           (e: unknown) => e,
         );
@@ -252,7 +254,7 @@ describe("StreamProcessor provider authentication", function () {
       process.env.MONGODB_ATLAS_PUBLIC_API_KEY = API_KEY.publicKey;
       process.env.MONGODB_ATLAS_PRIVATE_API_KEY = API_KEY.privateKey;
       try {
-        const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+        const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
         expect(read.props!.state).to.equal("CREATED");
         expect(emu.admin.requests().at(-1)!.principal).to.equal(API_KEY.publicKey);
       } finally {
@@ -266,7 +268,7 @@ describe("StreamProcessor provider authentication", function () {
     it("refuses plain http to a non-loopback host before any request", async () => {
       emu = await withEmulator();
       await configureProvider("http://atlas.example.com", { kind: "apiKey", ...API_KEY });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).then(
+      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
         () => undefined,
         (e: unknown) => e,
       );

@@ -1,49 +1,49 @@
 import { expect } from "chai";
-import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
-import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, processorApiPath, requestsTo, withEmulator } from "../helpers";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { nth } from "../present";
+import {
+  streamProcessorProvider as provider,
+  type PipelineStage,
+  type StreamProcessorInputs,
+  type StreamProcessorOutputs,
+} from "../../provider";
+import { PROJECT, WORKSPACE, atlasCurl, inputs, processorApiPath, requestsTo } from "../helpers";
+import { wireFixture } from "./wire-fixture";
 
 const p = provider as Required<typeof provider>;
 
 /** A pipeline whose $sort key order matters and whose $addFields keys are deliberately unsorted. */
+const SOURCE = { $source: { connectionName: "sample_stream_solar" } };
+const EMIT = { $emit: { connectionName: "__testLog" } };
 const PIPELINE = [
-  { $source: { connectionName: "sample_stream_solar" } },
+  SOURCE,
   { $addFields: { zeta: { $literal: 1 }, alpha: { $literal: 2 }, mid: "$obs.watts" } },
   { $sort: { "obs.watts": -1, device_id: 1 } },
-  { $emit: { connectionName: "__testLog" } },
+  EMIT,
 ];
 const DLQ = { connectionName: "sample_stream_solar", db: "dlq", coll: "orders_dlq" };
 
-async function create(i: Record<string, unknown>): Promise<{ id: string; outs: StreamProcessorOutputs }> {
-  const r = await p.create(i as never);
+async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+  const r = await p.create(i);
   return { id: r.id, outs: r.outs as StreamProcessorOutputs };
 }
 
 describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, start options)", function () {
   this.timeout(30_000);
-  let emu: RunningEmulator;
-  let proxy: RecordingProxy;
-
-  beforeEach(async () => {
-    emu = await withEmulator({ transitionMs: 100 });
-    proxy = await startRecordingProxy(emu.url);
-    await configureProvider(proxy.url, { kind: "apiKey", ...API_KEY });
-  });
-  afterEach(async () => {
-    await proxy.close();
-    await emu.close();
-  });
-
-  const stored = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name);
-  const sent = (method: string, suffix: string) =>
-    proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
+  const wire = wireFixture(100);
+  const { stored, sent } = wire;
+  /** The pipeline the emulator holds for `name`, as the provider's stage type (every stage an object). */
+  const storedPipeline = (name: string): PipelineStage[] => {
+    const pipeline = stored(name)?.pipeline ?? [];
+    const stages = pipeline.filter((s): s is PipelineStage => typeof s === "object" && s !== null);
+    expect(stages).to.have.length(pipeline.length);
+    return stages;
+  };
 
   describe("when the processor does not exist", () => {
     it("creates it from the pipeline with key order preserved on the wire and in Atlas, then starts it", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(r.outs).to.include({ state: "STARTED", createdByResource: true });
-      const [post] = sent("POST", "/processor");
+      const post = nth(sent("POST", "/processor"), 0, "the POST");
       expect(post.body).to.equal(JSON.stringify({ name: "fresh", pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(post.headers["content-type"]).to.equal("application/vnd.atlas.2024-05-30+json");
       expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
@@ -54,16 +54,16 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     it("creates it and leaves it CREATED when the desired state is STOPPED", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, state: "STOPPED" }));
       expect(r.outs).to.include({ state: "CREATED", desiredState: "STOPPED", createdByResource: true });
-      expect(proxy.requests.some((q) => q.path.includes(":start"))).to.equal(false);
+      expect(wire.proxy.requests.some((q) => q.path.includes(":start"))).to.equal(false);
     });
   });
 
   describe("when a processor with that name exists", () => {
     it("adopts it without any write when the definition is the same", async () => {
-      const seedPipeline = stored("orders")!.pipeline;
+      const seedPipeline = storedPipeline("orders");
       const r = await create(inputs("orders", { pipeline: seedPipeline, state: "STOPPED" }));
       expect(r.outs.createdByResource).to.equal(false);
-      expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
 
     it("refuses a different definition, naming what differs and the opt-in", async () => {
@@ -72,14 +72,14 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
         (e: Error) => e,
       );
       expect(err!.message).to.include("different definition").and.include("pipeline").and.include("adoptExisting");
-      expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
 
     it("takes it over with adoptExisting: stop, PATCH, start, and does not claim it as created", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       const r = await create(inputs("orders", { pipeline: PIPELINE, adoptExisting: true }));
       expect(r.outs).to.include({ state: "STARTED", createdByResource: false });
-      const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
+      const writes = wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes).to.deep.equal(["POST orders:stop", "PATCH orders", "POST orders:start"]);
       expect(JSON.stringify(stored("orders")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
     });
@@ -88,15 +88,15 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
   describe("when pipeline is added to a resource that managed only the state", () => {
     it("adopts an identical processor without stopping or modifying it", async () => {
       const r = await create(inputs("orders"));
-      proxy.requests.length = 0;
-      const u = await p.update(r.id, r.outs, inputs("orders", { pipeline: stored("orders")!.pipeline }) as never);
+      wire.proxy.requests.length = 0;
+      const u = await p.update(r.id, r.outs, inputs("orders", { pipeline: storedPipeline("orders") }));
       expect(u.outs!).to.include({ state: "STARTED", createdByResource: false });
-      expect(proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method !== "GET")).to.deep.equal([]);
     });
 
     it("refuses a different definition unless adoptExisting", async () => {
       const r = await create(inputs("orders"));
-      const err = await p.update(r.id, r.outs, inputs("orders", { pipeline: PIPELINE }) as never).then(
+      const err = await p.update(r.id, r.outs, inputs("orders", { pipeline: PIPELINE })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -109,8 +109,7 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
     it("starts with :startWith (2025-03-12) carrying tier and start options exactly", async () => {
       const r = await create(inputs("orders", { tier: "SP5", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: false }));
       expect(r.outs.state).to.equal("STARTED");
-      const [sw] = sent("POST", "/processor/orders:startWith");
-      expect(sw, ":startWith sent").to.not.equal(undefined);
+      const sw = nth(sent("POST", "/processor/orders:startWith"), 0, ":startWith");
       expect(JSON.parse(sw.body)).to.deep.equal({ tier: "SP5", startAtOperationTime: "2026-01-31T12:00:00Z", resumeFromCheckpoint: false });
       expect(sw.headers.accept).to.equal("application/vnd.atlas.2025-03-12+json");
       expect(sent("POST", "/processor/orders:start")).to.have.length(0);
@@ -119,29 +118,29 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
 
     it("uses plain :start with no body when neither tier nor start options are set", async () => {
       await create(inputs("orders"));
-      const [start] = sent("POST", "/processor/orders:start");
+      const start = nth(sent("POST", "/processor/orders:start"), 0, ":start");
       expect(start.body).to.equal("");
       expect(start.headers.accept).to.equal("application/vnd.atlas.2024-05-30+json");
     });
   });
 
   describe("update of a running processor's definition", () => {
-    const changed = [PIPELINE[0], { $match: { "obs.watts": { $gt: 5 } } }, PIPELINE[3]];
+    const changed = [SOURCE, { $match: { "obs.watts": { $gt: 5 } } }, EMIT];
 
     it("stops, PATCHes and restarts it; changing only the state does not touch the definition", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
-      proxy.requests.length = 0;
-      const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never);
+      wire.proxy.requests.length = 0;
+      const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }));
       expect(u.outs!).to.include({ state: "STARTED", createdByResource: true });
-      const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
+      const writes = wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes).to.deep.equal(["POST fresh:stop", "PATCH fresh", "POST fresh:start"]);
-      const [patch] = sent("PATCH", "/processor/fresh");
+      const patch = nth(sent("PATCH", "/processor/fresh"), 0, "the PATCH");
       expect(JSON.parse(patch.body)).to.deep.equal({ pipeline: changed });
 
-      proxy.requests.length = 0;
-      const s = await p.update(r.id, u.outs as StreamProcessorOutputs, inputs("fresh", { pipeline: changed, state: "STOPPED" }) as never);
+      wire.proxy.requests.length = 0;
+      const s = await p.update(r.id, u.outs as StreamProcessorOutputs, inputs("fresh", { pipeline: changed, state: "STOPPED" }));
       expect(s.outs!.state).to.equal("STOPPED");
-      expect(proxy.requests.filter((q) => q.method === "PATCH")).to.deep.equal([]);
+      expect(wire.proxy.requests.filter((q) => q.method === "PATCH")).to.deep.equal([]);
     });
 
     for (const step of [":stop", "PATCH", ":start"]) {
@@ -149,21 +148,23 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
         const r = await create(inputs("fresh", { pipeline: PIPELINE }));
         const method = step === "PATCH" ? "PATCH" : "POST";
         const path = step === "PATCH" ? "*/processor/fresh" : `*/processor/fresh${step}`;
-        emu.admin.clearRequests();
-        emu.admin.injectFault({ method, path, kind: "status", status: 500, times: 1 });
-        const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never);
+        wire.emu.admin.clearRequests();
+        wire.emu.admin.injectFault({ method, path, kind: "status", status: 500, times: 1 });
+        const u = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }));
         expect(u.outs!.state).to.equal("STARTED");
         expect(JSON.stringify(stored("fresh")!.pipeline)).to.equal(JSON.stringify(changed));
         expect(
-          requestsTo(emu.admin.requests(), method, step === "PATCH" ? "/processor/fresh" : `/processor/fresh${step}`).map((q) => q.status),
+          requestsTo(wire.emu.admin.requests(), method, step === "PATCH" ? "/processor/fresh" : `/processor/fresh${step}`).map(
+            (q) => q.status,
+          ),
         ).to.deep.equal([500, 200]);
       });
     }
 
     it("restarts the processor on its previous definition when the PATCH keeps failing, and says so", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
-      emu.admin.injectFault({ method: "PATCH", path: "*/processor/fresh", kind: "status", status: 400, times: 5 });
-      const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed }) as never).then(
+      wire.emu.admin.injectFault({ method: "PATCH", path: "*/processor/fresh", kind: "status", status: 400, times: 5 });
+      const err = await p.update(r.id, r.outs, inputs("fresh", { pipeline: changed })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -179,17 +180,17 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       const same = await p.diff(
         r.id,
         (await p.read(r.id, r.outs)).props as StreamProcessorOutputs,
-        inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }) as never,
+        inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }),
       );
       expect(same.changes).to.equal(false);
       // Someone edits the pipeline in the Atlas UI (through the API here).
       const edited = [PIPELINE[0], PIPELINE[3]];
-      emu.admin.setTransitionMs(0);
-      expect(await atlasCurl(emu.url, "POST", `${processorApiPath("fresh")}:stop`)).to.equal(200);
-      expect(await atlasCurl(emu.url, "PATCH", processorApiPath("fresh"), { pipeline: edited })).to.equal(200);
+      wire.emu.admin.setTransitionMs(0);
+      expect(await atlasCurl(wire.emu.url, "POST", `${processorApiPath("fresh")}:stop`)).to.equal(200);
+      expect(await atlasCurl(wire.emu.url, "PATCH", processorApiPath("fresh"), { pipeline: edited })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(JSON.stringify(refreshed.pipeline)).to.equal(JSON.stringify(edited));
-      const d = await p.diff(r.id, refreshed, inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }) as never);
+      const d = await p.diff(r.id, refreshed, inputs("fresh", { pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(d.changes).to.equal(true);
     });
   });
@@ -199,16 +200,16 @@ describe("StreamProcessor provider owning the definition (pipeline, DLQ, tier, s
       const r = await create(inputs("fresh", { pipeline: PIPELINE }));
       await p.delete(r.id, r.outs);
       expect(stored("fresh")).to.equal(undefined);
-      const writes = proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
+      const writes = wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("/").pop()}`);
       expect(writes.slice(-2)).to.deep.equal(["POST fresh:stop", "DELETE fresh"]);
     });
 
     it("only stops a processor it adopted", async () => {
-      const seedPipeline = stored("orders")!.pipeline;
+      const seedPipeline = storedPipeline("orders");
       const r = await create(inputs("orders", { pipeline: seedPipeline }));
       await p.delete(r.id, r.outs);
       expect(stored("orders")!.observedState).to.equal("STOPPED");
-      expect(proxy.requests.some((q) => q.method === "DELETE")).to.equal(false);
+      expect(wire.proxy.requests.some((q) => q.method === "DELETE")).to.equal(false);
     });
   });
 });

@@ -1,9 +1,10 @@
 import { expect } from "chai";
+import { nth } from "../present";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider } from "../../provider";
 import { AtlasHttpClient } from "../../provider/client";
 import { resolveSettings } from "../../provider/settings";
-import { API_KEY, FAST_OPTIONS, PROJECT, WORKSPACE, configureProvider, inputs, withEmulator } from "../helpers";
+import { API_KEY, FAST_OPTIONS, PROJECT, WORKSPACE, configureProvider, inputs, storedOutputs, withEmulator } from "../helpers";
 
 const p = provider as Required<typeof provider>;
 const LIST = `/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processors`;
@@ -27,7 +28,7 @@ function seedProcessors(emu: RunningEmulator, list: string[], state = "CREATED")
         ],
       },
     ],
-  } as never);
+  });
 }
 
 describe("request economy (one provider process, many resources)", function () {
@@ -42,7 +43,7 @@ describe("request economy (one provider process, many resources)", function () {
       seedProcessors(emu, list);
       await configureProvider(emu.url, { kind: "serviceAccount", clientId: "mdb_sa_id_demo", clientSecret: "mdb_sa_sk_demo" });
       emu.admin.clearRequests();
-      const outs = await Promise.all(list.map((n) => p.create(inputs(n) as never)));
+      const outs = await Promise.all(list.map((n) => p.create(inputs(n))));
       expect(outs.map((o) => o.outs!.state)).to.deep.equal(list.map(() => "STARTED"));
       const log = emu.admin.requests();
       const lists = log.filter((r) => r.method === "GET" && r.path === LIST);
@@ -61,7 +62,7 @@ describe("request economy (one provider process, many resources)", function () {
       const list = names(10);
       seedProcessors(emu, list, "STARTED");
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      const reads = await Promise.all(list.map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, inputs(n) as never)));
+      const reads = await Promise.all(list.map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, storedOutputs(n))));
       expect(reads.map((r) => r.props!.state)).to.deep.equal(list.map(() => "STARTED"));
       const log = emu.admin.requests().filter((r) => r.status !== 401);
       expect(log.map((r) => `${r.method} ${r.path}`)).to.deep.equal([`GET ${LIST}`]);
@@ -71,7 +72,7 @@ describe("request economy (one provider process, many resources)", function () {
       emu = await withEmulator();
       seedProcessors(emu, names(3), "STARTED");
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      const reads = await Promise.all([...names(3), "econ-gone"].map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, inputs(n) as never)));
+      const reads = await Promise.all([...names(3), "econ-gone"].map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, storedOutputs(n))));
       expect(reads.map((r) => r.id)).to.deep.equal([...names(3).map((n) => `${PROJECT}/${WORKSPACE}/${n}`), undefined]);
       expect(emu.admin.requests().filter((r) => r.status !== 401)).to.have.length(1);
     });
@@ -81,7 +82,7 @@ describe("request economy (one provider process, many resources)", function () {
       seedProcessors(emu, names(3), "STARTED");
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY }, { "atlas-stream-processor:maxRetries": "0" });
       emu.admin.injectFault({ method: "GET", path: "*/processors", kind: "status", status: 500, times: 1 });
-      const reads = await Promise.all(names(3).map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, inputs(n) as never)));
+      const reads = await Promise.all(names(3).map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, storedOutputs(n))));
       expect(reads.map((r) => r.props!.state)).to.deep.equal(["STARTED", "STARTED", "STARTED"]);
       const log = emu.admin.requests().filter((r) => r.status !== 401);
       expect(log.filter((r) => r.path === LIST).map((r) => r.status)).to.deep.equal([500]);
@@ -94,13 +95,13 @@ describe("request economy (one provider process, many resources)", function () {
       emu = await withEmulator({ transitionMs: 50 });
       seedProcessors(emu, names(3));
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      await Promise.all(names(3).map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, inputs(n) as never)));
+      await Promise.all(names(3).map((n) => p.read(`${PROJECT}/${WORKSPACE}/${n}`, storedOutputs(n))));
       const afterRefresh = emu.admin.requests().length;
-      const again = await p.read(`${PROJECT}/${WORKSPACE}/econ-01`, inputs("econ-01") as never);
+      const again = await p.read(`${PROJECT}/${WORKSPACE}/econ-01`, storedOutputs("econ-01"));
       expect(again.props!.state).to.equal("CREATED");
       expect(emu.admin.requests(), "no request for the second read").to.have.length(afterRefresh);
       // The create's first look may use the list; its polls after :start may not.
-      const out = await p.create(inputs("econ-01") as never);
+      const out = await p.create(inputs("econ-01"));
       expect(out.outs!.state).to.equal("STARTED");
       const log = emu.admin.requests().slice(afterRefresh);
       const start = log.findIndex((r) => r.method === "POST");
@@ -116,7 +117,7 @@ describe("request economy (one provider process, many resources)", function () {
     it("uses a single GET of that processor", async () => {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       const log = emu.admin.requests().filter((r) => r.status !== 401);
       expect(log.map((r) => `${r.method} ${r.path}`)).to.deep.equal([`GET ${ONE}orders`]);
     });
@@ -138,14 +139,14 @@ describe("request economy (one provider process, many resources)", function () {
       });
       emu.admin.clearRequests();
       // The others start while the first waits out its 429.
-      const first = p.create(inputs(list[0]) as never);
+      const first = p.create(inputs(nth(list, 0)));
       await new Promise((r) => setTimeout(r, 150));
-      const outs = [await first, ...(await Promise.all(list.slice(1).map((n) => p.create(inputs(n) as never))))];
+      const outs = [await first, ...(await Promise.all(list.slice(1).map((n) => p.create(inputs(n)))))];
       expect(outs.map((o) => o.outs!.state)).to.deep.equal(list.map(() => "STARTED"));
       const log = emu.admin.requests().filter((r) => r.path.startsWith(`/api/atlas/v2/groups/${PROJECT}/`));
       const i = log.findIndex((r) => r.status === 429);
       expect(i, "the 429").to.be.at.least(0);
-      const at = Date.parse(log[i].time);
+      const at = Date.parse(nth(log, i).time);
       const during = log.filter((r) => Date.parse(r.time) > at && Date.parse(r.time) < at + 1000);
       expect(
         during.map((r) => `${r.method} ${r.path}`),
@@ -159,11 +160,11 @@ describe("request economy (one provider process, many resources)", function () {
 
   describe("when the project's bucket is small (capacity 10, refill 1/s)", () => {
     it("starts twelve processors with polls slowed instead of failed resources", async () => {
-      emu = await withEmulator({ transitionMs: 200, rateLimit: { capacity: 10, refillPerSecond: 1 } } as never);
+      emu = await withEmulator({ transitionMs: 200, rateLimit: { capacity: 10, refillPerSecond: 1 } });
       const list = names(12);
       seedProcessors(emu, list);
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      const outs = await Promise.all(list.map((n) => p.create(inputs(n) as never)));
+      const outs = await Promise.all(list.map((n) => p.create(inputs(n))));
       expect(outs.map((o) => o.outs!.state)).to.deep.equal(list.map(() => "STARTED"));
       const log = emu.admin.requests().filter((r) => r.path.startsWith("/api/atlas/v2/groups/"));
       expect(log.filter((r) => r.method === "POST" && r.status === 200)).to.have.length(12);
@@ -209,7 +210,7 @@ describe("request economy (one provider process, many resources)", function () {
     it("answers a 401 on a nonce the server had accepted with one fresh challenge, then succeeds", async () => {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
-      await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never); // challenge, then accepted
+      await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")); // challenge, then accepted
       // A server strict about nonce counts (or one that forgot the nonce) refuses the next request
       // with a fresh, valid challenge that is not marked stale.
       const fresh = await fetch(`${emu.url}${ONE}orders`);
@@ -223,7 +224,7 @@ describe("request economy (one provider process, many resources)", function () {
         times: 1,
         headers: { "WWW-Authenticate": challenge },
       });
-      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never);
+      const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       expect(read.props!.state).to.equal("CREATED");
       expect(emu.admin.requests().map((r) => r.status)).to.deep.equal([401, 200]);
     });

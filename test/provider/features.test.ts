@@ -4,12 +4,13 @@
  * refusal without it), key order as data, DLQ removal, and the verifySeconds health gate.
  */
 import { expect } from "chai";
-import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import { nth } from "../present";
+import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
-import { API_KEY, PROJECT, WORKSPACE, atlasCurl, configureProvider, inputs, processorApiPath, withEmulator } from "../helpers";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath } from "../helpers";
+import { atlasGenericError } from "../atlas-errors";
+import { failureOf, wireFixture } from "./wire-fixture";
 
 const p = provider as Required<typeof provider>;
 
@@ -17,43 +18,33 @@ const SOURCE = { $source: { connectionName: "sample_stream_solar" } };
 const EMIT = { $emit: { connectionName: "__testLog" } };
 const PIPELINE = [SOURCE, { $project: { _id: 0, device: 1, watts: "$obs.watts" } }, EMIT];
 const DLQ = { connectionName: "sample_stream_solar", db: "dlq", coll: "orders_dlq" };
-const GENERIC_400 = (name: string, msg: string) => ({
-  error: 400,
-  errorCode: "STREAM_PROCESSOR_GENERIC_ERROR",
-  reason: "Bad Request",
-  parameters: [name, msg],
-  detail: `Streams Processor with this name (${name}) had a problem occur: ${msg}`,
-});
 
 describe("StreamProcessor definition features on the wire", function () {
   this.timeout(30_000);
-  let emu: RunningEmulator;
-  let proxy: RecordingProxy;
-
-  beforeEach(async () => {
-    emu = await withEmulator({ transitionMs: 40 });
-    proxy = await startRecordingProxy(emu.url);
-    await configureProvider(proxy.url, { kind: "apiKey", ...API_KEY });
-  });
-  afterEach(async () => {
-    await proxy.close();
-    await emu.close();
-  });
-
-  const stored = (name: string) => emu.admin.getProcessor(PROJECT, WORKSPACE, name);
-  const sent = (method: string, suffix: string) =>
-    proxy.requests.filter((r) => r.method === method && r.path.split("?")[0].endsWith(suffix));
-  const writes = () => proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.split("?")[0].split("/").pop()}`);
-  async function create(i: Record<string, unknown>): Promise<{ id: string; outs: StreamProcessorOutputs }> {
-    const r = await p.create(i as never);
+  const wire = wireFixture(40);
+  const { stored, sent } = wire;
+  /** Atlas answers the next PATCH of processor "cp" with its generic 400 carrying `msg`. */
+  const refuseNextPatchOfCp = (msg: string) =>
+    wire.emu.admin.injectFault({
+      method: "PATCH",
+      path: "*/processor/cp",
+      kind: "status",
+      status: 400,
+      times: 1,
+      body: atlasGenericError("cp", msg),
+    });
+  const writes = () =>
+    wire.proxy.requests.filter((q) => q.method !== "GET").map((q) => `${q.method} ${q.path.replace(/\?.*/s, "").split("/").pop()}`);
+  async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+    const r = await p.create(i);
     return { id: r.id, outs: r.outs as StreamProcessorOutputs };
   }
-  const update = async (r: { id: string; outs: StreamProcessorOutputs }, news: Record<string, unknown>) =>
-    (await p.update(r.id, r.outs, news as never)).outs as StreamProcessorOutputs;
+  const update = async (r: { id: string; outs: StreamProcessorOutputs }, news: StreamProcessorInputs) =>
+    (await p.update(r.id, r.outs, news)).outs as StreamProcessorOutputs;
 
   describe("failoverEnabled", () => {
     const withFailoverRegions = () =>
-      emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] } as never);
+      wire.emu.admin.seed({ projects: [{ id: PROJECT, workspaces: [{ name: WORKSPACE, failoverRegions: ["OREGON_USA"] }] }] });
 
     it("true on a workspace without failover regions: Atlas's refusal reaches the user and nothing is created", async () => {
       const err = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: true })).then(
@@ -61,33 +52,33 @@ describe("StreamProcessor definition features on the wire", function () {
         (e: Error) => e,
       );
       expect(err!.message).to.include("HTTP 400").and.include("failover");
-      expect(JSON.parse(sent("POST", "/processor")[0].body)).to.deep.include({ failoverEnabled: true });
+      expect(JSON.parse(nth(sent("POST", "/processor"), 0).body)).to.deep.include({ failoverEnabled: true });
       expect(stored("fo")).to.equal(undefined);
     });
 
     it("is sent on create, read back into the outputs, and a change is PATCHed", async () => {
       withFailoverRegions();
       const r = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }));
-      expect(JSON.parse(sent("POST", "/processor")[0].body)).to.deep.include({ failoverEnabled: false });
+      expect(JSON.parse(nth(sent("POST", "/processor"), 0).body)).to.deep.include({ failoverEnabled: false });
       expect(r.outs.failoverEnabled).to.equal(false);
-      expect((await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }) as never)).changes).to.equal(false);
-      const d = await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }) as never);
+      expect((await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false }))).changes).to.equal(false);
+      const d = await p.diff(r.id, r.outs, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }));
       expect(d.changes).to.equal(true);
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       await update(r, inputs("fo", { pipeline: PIPELINE, failoverEnabled: true }));
       expect(writes()).to.deep.equal(["POST fo:stop", "PATCH fo", "POST fo:start"]);
-      expect(JSON.parse(sent("PATCH", "/processor/fo")[0].body)).to.deep.equal({ pipeline: PIPELINE, failoverEnabled: true });
+      expect(JSON.parse(nth(sent("PATCH", "/processor/fo"), 0).body)).to.deep.equal({ pipeline: PIPELINE, failoverEnabled: true });
       expect(stored("fo")!.failoverEnabled).to.equal(true);
     });
 
     it("a value changed outside Pulumi comes back on refresh and shows as a diff", async () => {
       withFailoverRegions();
       const r = await create(inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }));
-      expect(await atlasCurl(emu.url, "PATCH", processorApiPath("fo"), { pipeline: PIPELINE, failoverEnabled: true })).to.equal(200);
+      expect(await atlasCurl(wire.emu.url, "PATCH", processorApiPath("fo"), { pipeline: PIPELINE, failoverEnabled: true })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(refreshed.failoverEnabled).to.equal(true);
       expect(
-        (await p.diff(r.id, refreshed, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }) as never)).changes,
+        (await p.diff(r.id, refreshed, inputs("fo", { pipeline: PIPELINE, failoverEnabled: false, state: "STOPPED" }))).changes,
       ).to.equal(true);
     });
   });
@@ -97,24 +88,24 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("a reorder inside $project is a diff, and update PATCHes the new order, which Atlas then holds", async () => {
       const r = await create(inputs("ko", { pipeline: PIPELINE }));
-      expect((await p.diff(r.id, r.outs, inputs("ko", { pipeline: reordered }) as never)).changes).to.equal(true);
-      proxy.requests.length = 0;
+      expect((await p.diff(r.id, r.outs, inputs("ko", { pipeline: reordered }))).changes).to.equal(true);
+      wire.proxy.requests.length = 0;
       const outs = await update(r, inputs("ko", { pipeline: reordered }));
       expect(outs.state).to.equal("STARTED");
       expect(writes()).to.deep.equal(["POST ko:stop", "PATCH ko", "POST ko:start"]);
-      expect(sent("PATCH", "/processor/ko")[0].body).to.equal(JSON.stringify({ pipeline: reordered }));
+      expect(nth(sent("PATCH", "/processor/ko"), 0).body).to.equal(JSON.stringify({ pipeline: reordered }));
       expect(JSON.stringify(stored("ko")!.pipeline)).to.equal(JSON.stringify(reordered));
     });
 
     it("a reorder made outside Pulumi comes back on refresh and is applied by the next update", async () => {
       const r = await create(inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }));
-      expect(await atlasCurl(emu.url, "PATCH", processorApiPath("ko"), { pipeline: reordered })).to.equal(200);
+      expect(await atlasCurl(wire.emu.url, "PATCH", processorApiPath("ko"), { pipeline: reordered })).to.equal(200);
       const refreshed = (await p.read(r.id, r.outs)).props as StreamProcessorOutputs;
       expect(JSON.stringify(refreshed.pipeline)).to.equal(JSON.stringify(reordered));
-      expect((await p.diff(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }) as never)).changes).to.equal(true);
-      proxy.requests.length = 0;
-      await p.update(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }) as never);
-      expect(sent("PATCH", "/processor/ko")[0].body).to.equal(JSON.stringify({ pipeline: PIPELINE }));
+      expect((await p.diff(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }))).changes).to.equal(true);
+      wire.proxy.requests.length = 0;
+      await p.update(r.id, refreshed, inputs("ko", { pipeline: PIPELINE, state: "STOPPED" }));
+      expect(nth(sent("PATCH", "/processor/ko"), 0).body).to.equal(JSON.stringify({ pipeline: PIPELINE }));
       expect(JSON.stringify(stored("ko")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
     });
   });
@@ -127,35 +118,24 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("is sent in the PATCH when the pipeline changes, and not when only the DLQ changes", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE, options: { resumeFromCheckpoint: false } }));
-      expect(JSON.parse(sent("POST", "/processor")[0].body)).to.not.have.property("options");
+      expect(JSON.parse(nth(sent("POST", "/processor"), 0).body)).to.not.have.property("options");
       const u = await update(r, inputs("cp", { pipeline: newSource, options: { resumeFromCheckpoint: false } }));
-      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({
+      expect(JSON.parse(nth(sent("PATCH", "/processor/cp"), 0).body)).to.deep.equal({
         pipeline: newSource,
         options: { resumeFromCheckpoint: false },
       });
-      proxy.requests.length = 0;
-      await p.update(r.id, u, inputs("cp", { pipeline: newSource, options: { dlq: DLQ, resumeFromCheckpoint: false } }) as never);
-      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource, options: { dlq: DLQ } });
+      wire.proxy.requests.length = 0;
+      await p.update(r.id, u, inputs("cp", { pipeline: newSource, options: { dlq: DLQ, resumeFromCheckpoint: false } }));
+      expect(JSON.parse(nth(sent("PATCH", "/processor/cp"), 0).body)).to.deep.equal({ pipeline: newSource, options: { dlq: DLQ } });
       expect(stored("cp")!.observedState).to.equal("STARTED");
     });
 
     it("when Atlas refuses a $source change for lack of it: the error names the input and why, and the processor runs on its previous definition", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
-      emu.admin.injectFault({
-        method: "PATCH",
-        path: "*/processor/cp",
-        kind: "status",
-        status: 400,
-        times: 1,
-        body: GENERIC_400("cp", "resumeFromCheckpoint must be false to change $source"),
-      });
-      proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(
-        () => undefined,
-        (e: Error) => e,
-      );
-      expect(err, "update fails").to.be.instanceOf(Error);
-      expect(err!.message)
+      refuseNextPatchOfCp("resumeFromCheckpoint must be false to change $source");
+      wire.proxy.requests.length = 0;
+      const err = await failureOf(p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })), "update fails");
+      expect(err.message)
         .to.include('"cp"')
         .and.include("$source")
         .and.include("options: { resumeFromCheckpoint: false }")
@@ -167,8 +147,8 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("Atlas's own refusal (no fault injected): the processor keeps running its previous pipeline; with resumeFromCheckpoint: false the change is applied", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE }));
-      proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource }) as never).then(
+      wire.proxy.requests.length = 0;
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -176,14 +156,14 @@ describe("StreamProcessor definition features on the wire", function () {
         .to.include("options: { resumeFromCheckpoint: false }")
         .and.include("$source")
         .and.include("running on its previous definition");
-      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({ pipeline: newSource });
+      expect(JSON.parse(nth(sent("PATCH", "/processor/cp"), 0).body)).to.deep.equal({ pipeline: newSource });
       expect(stored("cp")!.observedState).to.equal("STARTED");
       expect(JSON.stringify(stored("cp")!.pipeline)).to.equal(JSON.stringify(PIPELINE));
 
-      proxy.requests.length = 0;
+      wire.proxy.requests.length = 0;
       const u = await update(r, inputs("cp", { pipeline: newSource, options: { resumeFromCheckpoint: false } }));
       expect(u.state).to.equal("STARTED");
-      expect(JSON.parse(sent("PATCH", "/processor/cp")[0].body)).to.deep.equal({
+      expect(JSON.parse(nth(sent("PATCH", "/processor/cp"), 0).body)).to.deep.equal({
         pipeline: newSource,
         options: { resumeFromCheckpoint: false },
       });
@@ -192,16 +172,9 @@ describe("StreamProcessor definition features on the wire", function () {
 
     it("a refusal of a stopped processor leaves it stopped and says so", async () => {
       const r = await create(inputs("cp", { pipeline: PIPELINE, state: "STOPPED" }));
-      emu.admin.injectFault({
-        method: "PATCH",
-        path: "*/processor/cp",
-        kind: "status",
-        status: 400,
-        times: 1,
-        body: GENERIC_400("cp", "x"),
-      });
-      proxy.requests.length = 0;
-      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" }) as never).then(
+      refuseNextPatchOfCp("x");
+      wire.proxy.requests.length = 0;
+      const err = await p.update(r.id, r.outs, inputs("cp", { pipeline: newSource, state: "STOPPED" })).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -214,8 +187,8 @@ describe("StreamProcessor definition features on the wire", function () {
     it("PATCHes options: {dlq: {}} and Atlas no longer has a DLQ; refresh then shows none", async () => {
       const r = await create(inputs("dq", { pipeline: PIPELINE, options: { dlq: DLQ } }));
       expect(stored("dq")!.options).to.deep.equal({ dlq: DLQ });
-      expect((await p.diff(r.id, r.outs, inputs("dq", { pipeline: PIPELINE }) as never)).changes).to.equal(true);
-      proxy.requests.length = 0;
+      expect((await p.diff(r.id, r.outs, inputs("dq", { pipeline: PIPELINE }))).changes).to.equal(true);
+      wire.proxy.requests.length = 0;
       const u = await update(r, inputs("dq", { pipeline: PIPELINE }));
       expect(sent("PATCH", "/processor/dq").map((q) => q.body)).to.deep.equal([
         JSON.stringify({ pipeline: PIPELINE, options: { dlq: {} } }),
@@ -224,14 +197,14 @@ describe("StreamProcessor definition features on the wire", function () {
       expect(u.state).to.equal("STARTED");
       const refreshed = (await p.read(r.id, u)).props as StreamProcessorOutputs;
       expect(refreshed.options).to.equal(undefined);
-      expect((await p.diff(r.id, refreshed, inputs("dq", { pipeline: PIPELINE }) as never)).changes).to.equal(false);
+      expect((await p.diff(r.id, refreshed, inputs("dq", { pipeline: PIPELINE }))).changes).to.equal(false);
     });
 
     it("a PATCH for another change keeps a declared DLQ (no dlq: {} sent)", async () => {
       const r = await create(inputs("dq", { pipeline: PIPELINE, options: { dlq: DLQ }, state: "STOPPED" }));
       const changed = [SOURCE, { $project: { _id: 0, device: 1 } }, EMIT];
       await update(r, inputs("dq", { pipeline: changed, options: { dlq: DLQ }, state: "STOPPED" }));
-      expect(JSON.parse(sent("PATCH", "/processor/dq")[0].body)).to.deep.equal({ pipeline: changed, options: { dlq: DLQ } });
+      expect(JSON.parse(nth(sent("PATCH", "/processor/dq"), 0).body)).to.deep.equal({ pipeline: changed, options: { dlq: DLQ } });
       expect(stored("dq")!.options).to.deep.equal({ dlq: DLQ });
     });
   });
@@ -242,22 +215,18 @@ describe("StreamProcessor definition features on the wire", function () {
     let clock: FakeClock;
     beforeEach(async () => {
       clock = new FakeClock();
-      await proxy.close();
-      await emu.close();
-      emu = await withEmulator({ transitionMs: 40, now: clock.now });
-      proxy = await startRecordingProxy(emu.url);
-      await configureProvider(proxy.url, { kind: "apiKey", ...API_KEY });
+      await wire.restart({ transitionMs: 40, now: clock.now });
     });
-    async function create(i: Record<string, unknown>): Promise<{ id: string; outs: StreamProcessorOutputs }> {
-      const r = await lifecycle.create(i as never, clock);
+    async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+      const r = await lifecycle.create(i, clock);
       return { id: r.id, outs: r.outs as StreamProcessorOutputs };
     }
-    const update = async (r: { id: string; outs: StreamProcessorOutputs }, news: Record<string, unknown>) =>
-      (await lifecycle.update(r.id, r.outs, news as never, clock)).outs as StreamProcessorOutputs;
+    const update = async (r: { id: string; outs: StreamProcessorOutputs }, news: StreamProcessorInputs) =>
+      (await lifecycle.update(r.id, r.outs, news, clock)).outs as StreamProcessorOutputs;
 
     it("the emulator fails a running processor 500 ms later: a 3 s watch catches it and the create fails", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
-      emu.admin.failAfterStart(PROJECT, WORKSPACE, "orders", 500);
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.failAfterStart(PROJECT, WORKSPACE, "orders", 500);
       const err = await create(inputs("orders", { verifySeconds: 3 })).then(
         () => undefined,
         (e: Error) => e,
@@ -279,13 +248,19 @@ describe("StreamProcessor definition features on the wire", function () {
     function failAfterSeenStarted(name: string): void {
       let seenStarted = false;
       let done = false;
-      const push = proxy.requests.push.bind(proxy.requests);
-      proxy.requests.push = (...items) => {
+      const push = wire.proxy.requests.push.bind(wire.proxy.requests);
+      wire.proxy.requests.push = (...items) => {
         const count = push(...items);
         const q = items[items.length - 1];
-        if (!done && q.method === "GET" && q.headers.authorization !== undefined && q.path.split("?")[0].endsWith(`/processor/${name}`)) {
+        if (
+          q !== undefined &&
+          !done &&
+          q.method === "GET" &&
+          q.headers.authorization !== undefined &&
+          q.path.replace(/\?.*/s, "").endsWith(`/processor/${name}`)
+        ) {
           if (seenStarted) {
-            emu.admin.failProcessor(PROJECT, WORKSPACE, name);
+            wire.emu.admin.failProcessor(PROJECT, WORKSPACE, name);
             done = true;
           } else if (stored(name)?.observedState === "STARTED") seenStarted = true;
         }
@@ -294,14 +269,10 @@ describe("StreamProcessor definition features on the wire", function () {
     }
 
     it("a processor that falls to FAILED while watched fails the create, naming it, its state and where to read why", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       failAfterSeenStarted("orders"); // the first GET adopts it as STARTED; the watch's first look sees it fail
-      const err = await create(inputs("orders", { verifySeconds: 2 })).then(
-        () => undefined,
-        (e: Error) => e,
-      );
-      expect(err, "create fails").to.be.instanceOf(Error);
-      expect(err!.message)
+      const err = await failureOf(create(inputs("orders", { verifySeconds: 2 })), "create fails");
+      expect(err.message)
         .to.include('"orders"')
         .and.include("is FAILED")
         .and.include("after it reported STARTED")
@@ -313,8 +284,8 @@ describe("StreamProcessor definition features on the wire", function () {
     it("a processor that stays STARTED passes after the window, watched by a few GETs", async () => {
       const r = await create(inputs("fresh", { pipeline: PIPELINE, verifySeconds: 0.3 }));
       expect(r.outs).to.include({ state: "STARTED", verifySeconds: 0.3 });
-      const startAt = proxy.requests.findIndex((q) => q.path.split("?")[0].endsWith("/processor/fresh:start"));
-      const after = proxy.requests.slice(startAt + 1).filter((q) => q.method === "GET");
+      const startAt = wire.proxy.requests.findIndex((q) => q.path.replace(/\?.*/s, "").endsWith("/processor/fresh:start"));
+      const after = wire.proxy.requests.slice(startAt + 1).filter((q) => q.method === "GET");
       expect(after.length, "GETs after :start (wait + watch)").to.be.within(3, 15);
     });
 
@@ -341,7 +312,7 @@ describe("StreamProcessor definition features on the wire", function () {
     });
 
     it("verifySeconds 0 (the default) adds no GET after STARTED", async () => {
-      emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
+      wire.emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
       await create(inputs("orders"));
       expect(reads("orders")).to.have.length(1);
     });
@@ -354,10 +325,12 @@ describe("StreamProcessor definition features on the wire", function () {
       ["options.resumeFromCheckpoint", { options: { resumeFromCheckpoint: false } }],
     ] as const) {
       it(`${field}: a failure naming it, and nothing sent`, async () => {
-        const r = await p.check({} as never, inputs("orders", extra) as never);
+        const r = await p.check(NO_OLDS, inputs("orders", extra));
         expect(r.failures!.map((f) => f.property)).to.deep.equal([field]);
-        expect(r.failures![0].reason).to.include(field).and.include("pipeline");
-        expect(proxy.requests).to.deep.equal([]);
+        expect(nth(r.failures ?? [], 0).reason)
+          .to.include(field)
+          .and.include("pipeline");
+        expect(wire.proxy.requests).to.deep.equal([]);
       });
     }
   });

@@ -1,24 +1,16 @@
-import { expect } from "chai";
+import { assert, expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError, streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
-import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, requestsTo, withEmulator } from "../helpers";
+import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, NO_OLDS, requestsTo, withEmulator } from "../helpers";
+import { atlasGenericError as generic } from "../atlas-errors";
 
 const p = provider as Required<typeof provider>;
 const START = "/processor/orders:start";
 const STOP = "/processor/orders:stop";
 const GET = "/processor/orders";
 const CREATE = `/streams/${WORKSPACE}/processor`;
-
-/** Atlas's generic processor error body (400 STREAM_PROCESSOR_GENERIC_ERROR) for `name` and `msg`. */
-const generic = (name: string, msg: string) => ({
-  error: 400,
-  errorCode: "STREAM_PROCESSOR_GENERIC_ERROR",
-  detail: `Streams Processor with this name (${name}) had a problem occur: ${msg}`,
-  reason: "Bad Request",
-  parameters: [name, msg],
-});
 
 const pipelineFrom = (connection: string) => [{ $source: { connectionName: connection } }, { $emit: { connectionName: "__testLog" } }];
 
@@ -46,7 +38,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("reads until STARTED, never sending a second :start", async () => {
       // Atlas keeps showing CREATED for 600 ms, answers 504 at 200 ms, and starts it anyway.
       await setUp({ actionMode: "sync", actionMs: 600, actionTimeoutMs: 200 }, { "atlas-stream-processor:actionTimeoutMs": "2000" });
-      const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines } = await captureConsole(() => p.create(inputs("orders")));
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((r) => r.status)).to.deep.equal([504]);
       expect(lines.join("\n")).to.include("HTTP 504 STREAM_PROCESSOR_TIMEOUT").and.include("not sent again");
@@ -59,7 +51,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("reads until STOPPED, never sending a second :stop", async () => {
       await setUp({ actionMode: "sync", actionMs: 500, actionTimeoutMs: 150 }, { "atlas-stream-processor:actionTimeoutMs": "2000" });
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
-      const r = await p.create(inputs("orders", { state: "STOPPED" }) as never);
+      const r = await p.create(inputs("orders", { state: "STOPPED" }));
       expect(r.outs!.state).to.equal("STOPPED");
       expect(requestsTo(log(), "POST", STOP).map((q) => q.status)).to.deep.equal([504]);
     });
@@ -73,7 +65,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         { "atlas-stream-processor:actionTimeoutMs": "250", "atlas-stream-processor:actionSettleMs": "3000" },
       );
       emu.admin.setActionMode({ mode: "sync", actionMs: 700 });
-      const { result, lines } = await captureConsole(() => p.create(inputs("orders") as never));
+      const { result, lines } = await captureConsole(() => p.create(inputs("orders")));
       expect(result!.outs!.state, lines.join("\n")).to.equal("STARTED");
       // The one :start was held by the emulator (logged when it answered, or not at all if the
       // socket closed first): there is never a second one.
@@ -88,7 +80,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         { actionMode: "sync", actionMs: 600 },
         { "atlas-stream-processor:requestTimeoutMs": "200", "atlas-stream-processor:actionTimeoutMs": "3000" },
       );
-      const r = await p.create(inputs("orders") as never);
+      const r = await p.create(inputs("orders"));
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([200]);
     });
@@ -106,7 +98,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         times: 1,
         body: { error: 504, errorCode: "STREAM_PROCESSOR_TIMEOUT", detail: "timed out", parameters: [WORKSPACE, "orders"] },
       });
-      const { result, lines } = await captureConsole(() => lifecycle.create(inputs("orders") as never, clock));
+      const { result, lines } = await captureConsole(() => lifecycle.create(inputs("orders"), clock));
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([504, 200]);
       expect(lines.join("\n")).to.include("it did not take effect");
@@ -122,7 +114,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       it(`retries :start after a fresh read when it answers 400 "${msg}"`, async () => {
         await setUp();
         emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 1, body: generic("orders", msg) });
-        const r = await p.create(inputs("orders") as never);
+        const r = await p.create(inputs("orders"));
         expect(r.outs!.state).to.equal("STARTED");
         expect(requestsTo(log(), "POST", START).map((q) => q.status)).to.deep.equal([400, 200]);
         // GET before the :start, GET after the 400 (did it take effect?), then the waits.
@@ -143,7 +135,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         times: 1,
         body: generic("orders", "no healthy upstream"),
       });
-      const r = await p.create(inputs("orders") as never);
+      const r = await p.create(inputs("orders"));
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START)).to.have.length(1);
     });
@@ -158,7 +150,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         times: 2,
         body: generic("fresh", "no healthy upstream"),
       });
-      const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const r = await p.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }));
       expect(r.outs!.state).to.equal("STARTED");
       expect(r.outs!.createdByResource).to.equal(true);
       expect(requestsTo(log(), "POST", CREATE).map((q) => q.status)).to.deep.equal([400, 400, 200]);
@@ -168,7 +160,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       it(`sends :start once and fails on 400 "${msg}"`, async () => {
         await setUp();
         emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 5, body: generic("orders", msg) });
-        const err = await errorOf(p.create(inputs("orders") as never));
+        const err = await errorOf(p.create(inputs("orders")));
         expect(isAtlasApiError(err)).to.equal(true);
         expect(err!.message).to.include("HTTP 400 STREAM_PROCESSOR_GENERIC_ERROR").and.include(msg);
         expect(requestsTo(log(), "POST", START)).to.have.length(1);
@@ -182,9 +174,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       const clock = new FakeClock();
       await setUp({ now: clock.now }, { "atlas-stream-processor:connectionWaitMs": "5000" });
       emu.admin.addConnection(PROJECT, WORKSPACE, { name: "kafka1", type: "Kafka" }, { propagationMs: 400 });
-      const { result, lines } = await captureConsole(() =>
-        lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("kafka1") }) as never, clock),
-      );
+      const { result, lines } = await captureConsole(() => lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("kafka1") }), clock));
       expect(result?.outs?.state, lines.join("\n")).to.equal("STARTED");
       const creates = requestsTo(log(), "POST", CREATE).map((q) => q.status);
       expect(creates.slice(0, -1).every((s) => s === 400)).to.equal(true);
@@ -196,7 +186,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("fails after connectionWaitMs naming the connection and the workspace, having created nothing", async () => {
       const clock = new FakeClock();
       await setUp({ now: clock.now }, { "atlas-stream-processor:connectionWaitMs": "300" });
-      const err = await errorOf(lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("nowhere") }) as never, clock));
+      const err = await errorOf(lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("nowhere") }), clock));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.status).to.equal(400);
       expect(err!.message)
@@ -211,7 +201,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("waits for CREATED before its one :start", async () => {
       const clock = new FakeClock();
       await setUp({ transitionMs: 400, now: clock.now });
-      const r = await lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never, clock);
+      const r = await lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), clock);
       expect(r.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", "/processor/fresh:start").map((q) => q.status)).to.deep.equal([200]);
     });
@@ -220,9 +210,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
   describe("404s say what is missing from their own body", () => {
     it("a missing workspace on create: the error names the workspace, with no extra read", async () => {
       await setUp();
-      const err = await errorOf(
-        p.create(inputs("fresh", { workspaceName: "nope", pipeline: pipelineFrom("sample_stream_solar") }) as never),
-      );
+      const err = await errorOf(p.create(inputs("fresh", { workspaceName: "nope", pipeline: pipelineFrom("sample_stream_solar") })));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.message).to.include("STREAM_TENANT_NOT_FOUND_FOR_NAME").and.include('Stream workspace "nope" was not found');
       // The processor GET (404) and the create (404); no reads of the workspace or project.
@@ -231,14 +219,14 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
     it("a missing project for a state-only resource: the error names the project after one read", async () => {
       await setUp();
-      const err = await errorOf(p.create(inputs("orders", { projectId: "0123456789abcdef01234567" }) as never));
+      const err = await errorOf(p.create(inputs("orders", { projectId: "0123456789abcdef01234567" })));
       expect(err!.message).to.include("Project 0123456789abcdef01234567 was not found");
       expect(log()).to.have.length(1);
     });
 
     it("a missing workspace for a state-only resource: the error names the workspace after one read", async () => {
       await setUp();
-      const err = await errorOf(p.create(inputs("orders", { workspaceName: "nope" }) as never));
+      const err = await errorOf(p.create(inputs("orders", { workspaceName: "nope" })));
       expect(err!.message).to.include('Stream workspace "nope" was not found');
       expect(log()).to.have.length(1);
     });
@@ -256,9 +244,9 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
         body: generic("fresh", "processor has not been started"),
       });
       const provider = "exports.handler = () => ({})";
-      const err = await errorOf(
-        p.create({ ...inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), __provider: provider } as never),
-      );
+      // The engine passes the serialized provider along with the inputs.
+      const withProvider = { ...inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), __provider: provider };
+      const err = await errorOf(p.create(withProvider));
       expect(err!.name).to.equal("ProcessorInitError");
       expect(err!.id).to.equal(`${PROJECT}/${WORKSPACE}/fresh`);
       const props = err!.properties as StreamProcessorOutputs & { __provider: string };
@@ -275,7 +263,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       const clock = new FakeClock();
       await setUp({ transitionMs: 3000, now: clock.now });
       const err = await errorOf(
-        lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar"), timeoutSeconds: 1 }) as never, clock),
+        lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar"), timeoutSeconds: 1 }), clock),
       );
       expect(err!.name).to.equal("ProcessorInitError");
       expect((err!.properties as StreamProcessorOutputs).createdByResource).to.equal(true);
@@ -285,7 +273,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("an adopted processor that fails to start is a plain error (nothing of ours to keep)", async () => {
       await setUp();
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 400, times: 1 });
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const err = await errorOf(p.create(inputs("orders")));
       expect(err!.name).to.equal("AtlasApiError");
       expect(err!.id).to.equal(undefined);
     });
@@ -295,10 +283,11 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
     it("restarts the processor on its previous definition when the PATCH is refused, and says so", async () => {
       const clock = new FakeClock();
       await setUp({ now: clock.now }, { "atlas-stream-processor:connectionWaitMs": "200" });
-      const created = await lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }) as never, clock);
+      const created = await lifecycle.create(inputs("fresh", { pipeline: pipelineFrom("sample_stream_solar") }), clock);
+      assert.exists(created.outs, "create returns outputs");
       emu.admin.clearRequests();
       const err = await errorOf(
-        lifecycle.update(created.id, created.outs as never, inputs("fresh", { pipeline: pipelineFrom("missing_conn") }) as never, clock),
+        lifecycle.update(created.id, created.outs, inputs("fresh", { pipeline: pipelineFrom("missing_conn") }), clock),
       );
       expect(err!.message)
         .to.include("restarted on its previous definition and is STARTED again")
@@ -314,10 +303,11 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
 
     it("leaves a stopped processor stopped when the PATCH is refused", async () => {
       await setUp({}, { "atlas-stream-processor:connectionWaitMs": "100" });
-      const created = await p.create(inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("sample_stream_solar") }) as never);
+      const created = await p.create(inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("sample_stream_solar") }));
+      assert.exists(created.outs, "create returns outputs");
       emu.admin.clearRequests();
       const err = await errorOf(
-        p.update(created.id, created.outs as never, inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("missing_conn") }) as never),
+        p.update(created.id, created.outs, inputs("fresh", { state: "STOPPED", pipeline: pipelineFrom("missing_conn") })),
       );
       expect(isAtlasApiError(err)).to.equal(true);
       expect(requestsTo(log(), "POST", "/processor/fresh:start")).to.have.length(0);
@@ -332,7 +322,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 403, times: 1 });
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 500, times: 1 });
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const err = await errorOf(p.create(inputs("orders")));
       expect(err!.name).to.equal("UnverifiedActionError");
       expect(err!.message)
         .to.include(":start got HTTP 500")
@@ -347,22 +337,23 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 401, times: 2 });
       emu.admin.injectFault({ method: "POST", path: `*${START}`, kind: "status", status: 409, times: 1 });
-      const err = await errorOf(p.create(inputs("orders") as never));
+      const err = await errorOf(p.create(inputs("orders")));
       expect(err!.name).to.equal("UnverifiedActionError");
       expect(err!.message).to.include("got HTTP 409").and.include("HTTP 401");
     });
   });
 
   describe("check refuses dot-only names", () => {
-    for (const [key, value] of [
+    const dotted: ["workspaceName" | "processorName", string][] = [
       ["workspaceName", "."],
       ["workspaceName", ".."],
       ["processorName", ".."],
       ["processorName", "...."],
-    ]) {
+    ];
+    for (const [key, value] of dotted) {
       it(`${key} ${JSON.stringify(value)} with zero requests`, async () => {
         await setUp();
-        const r = await p.check({} as never, inputs("orders", { [key]: value }) as never);
+        const r = await p.check(NO_OLDS, inputs("orders", { [key]: value }));
         expect(r.failures!.map((f) => f.property)).to.deep.equal([key]);
         expect(log()).to.have.length(0);
       });
@@ -376,7 +367,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       // The first read passes; the next three reads meet two 500s each (their one retry included).
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 500, times: 6 });
-      const { result, lines, error } = await captureConsole(() => lifecycle.create(inputs("orders") as never, clock));
+      const { result, lines, error } = await captureConsole(() => lifecycle.create(inputs("orders"), clock));
       expect(error, String(error)).to.equal(undefined);
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "GET", GET).filter((q) => q.status === 500)).to.have.length(6);
@@ -390,7 +381,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 403, times: 1 });
       const started = clock.now();
-      const err = await errorOf(lifecycle.create(inputs("orders") as never, clock));
+      const err = await errorOf(lifecycle.create(inputs("orders"), clock));
       expect(isAtlasApiError(err)).to.equal(true);
       expect(err!.status).to.equal(403);
       expect(clock.now() - started).to.be.below(4000);
@@ -401,7 +392,7 @@ describe("StreamProcessor provider against Atlas as observed (slow actions, tran
       await setUp({ transitionMs: 5000, now: clock.now }, { "atlas-stream-processor:maxRetries": "0" });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "latency", latencyMs: 0, times: 1 });
       emu.admin.injectFault({ method: "GET", path: `*${GET}`, kind: "status", status: 503, times: 1000 });
-      const err = await errorOf(lifecycle.create(inputs("orders", { timeoutSeconds: 1 }) as never, clock));
+      const err = await errorOf(lifecycle.create(inputs("orders", { timeoutSeconds: 1 }), clock));
       expect(err!.name).to.equal("ProcessorStateError");
       expect(err!.message).to.include("Timed out").and.include("the last read failed").and.include("HTTP 503");
     });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
 import {
@@ -10,7 +10,9 @@ import {
   atlasCurl,
   captureConsole,
   configureProvider,
+  NO_OLDS,
   inputs,
+  storedOutputs,
   processorApiPath,
   requestsTo,
   withEmulator,
@@ -18,7 +20,7 @@ import {
 
 const p = provider as Required<typeof provider>;
 /** provider.create with the outputs asserted present. */
-async function create(i: never): Promise<{ id: string; outs: StreamProcessorOutputs }> {
+async function create(i: StreamProcessorInputs): Promise<{ id: string; outs: StreamProcessorOutputs }> {
   const r = await p.create(i);
   expect(r.outs, "create returns outputs").to.be.an("object");
   return { id: r.id, outs: r.outs as StreamProcessorOutputs };
@@ -45,7 +47,7 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
 
   describe("create", () => {
     it("starts a CREATED processor with one :start and reports the observed STARTED state", async () => {
-      const { result, lines } = await captureConsole(() => create(inputs("orders") as never));
+      const { result, lines } = await captureConsole(() => create(inputs("orders")));
       expect(result!.id).to.equal(`${PROJECT}/${WORKSPACE}/orders`);
       expect(result!.outs).to.include({ state: "STARTED", desiredState: "STARTED", processorName: "orders", createdByResource: false });
       expect(result!.outs.processorId).to.match(/^[a-f0-9]{24}$/);
@@ -58,14 +60,14 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
 
     it("adopts a processor that already runs without calling :start", async () => {
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
-      const r = await create(inputs("orders") as never);
+      const r = await create(inputs("orders"));
       expect(r.outs.state).to.equal("STARTED");
       expect(requestsTo(emu.admin.requests(), "POST", ":start")).to.have.length(0);
     });
 
     it("stops a running processor when the desired state is STOPPED", async () => {
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STARTED");
-      const r = await create(inputs("orders", { state: "STOPPED" }) as never);
+      const r = await create(inputs("orders", { state: "STOPPED" }));
       expect(r.outs).to.include({ state: "STOPPED", desiredState: "STOPPED" });
       expect(state("orders")).to.equal("STOPPED");
       expect(requestsTo(emu.admin.requests(), "POST", "/processor/orders:stop")).to.have.length(1);
@@ -92,8 +94,8 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
             ],
           },
         ],
-      } as never);
-      const err = await create(inputs("broken") as never).then(
+      });
+      const err = await create(inputs("broken")).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -103,7 +105,7 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     });
 
     it("fails when the processor does not exist and no pipeline is given, naming the fix", async () => {
-      const err = await create(inputs("nope") as never).then(
+      const err = await create(inputs("nope")).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -114,7 +116,7 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     it("prints the action and the settled state, and a 'still' line while a slow start goes on", async () => {
       const clock = new FakeClock();
       await emulatorOn(clock, 5600);
-      const { lines } = await captureConsole(() => lifecycle.create(inputs("orders") as never, clock));
+      const { lines } = await captureConsole(() => lifecycle.create(inputs("orders"), clock));
       const text = lines.join("\n");
       expect(text)
         .to.match(/orders: CREATED → STARTED/)
@@ -128,7 +130,7 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
       const clock = new FakeClock();
       await emulatorOn(clock, 60_000);
       const started = clock.now();
-      const err = await lifecycle.create(inputs("orders", { timeoutSeconds: 1.5 }) as never, clock).then(
+      const err = await lifecycle.create(inputs("orders", { timeoutSeconds: 1.5 }), clock).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -139,7 +141,7 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
 
   describe("read (refresh)", () => {
     it("reports the observed state and keeps the inputs", async () => {
-      const r = await create(inputs("orders") as never);
+      const r = await create(inputs("orders"));
       emu.admin.failProcessor(PROJECT, WORKSPACE, "orders");
       const read = await p.read(r.id, r.outs);
       expect(read.id).to.equal(r.id);
@@ -147,7 +149,7 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     });
 
     it("returns no id when the processor was deleted (the resource is gone)", async () => {
-      const r = await create(inputs("orders") as never);
+      const r = await create(inputs("orders"));
       emu.admin.setProcessorState(PROJECT, WORKSPACE, "orders", "STOPPED");
       const del = await atlasCurl(emu.url, "DELETE", processorApiPath("orders"));
       expect(del).to.equal(204);
@@ -156,35 +158,35 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
     });
 
     it("can read from the id alone", async () => {
-      const read = await p.read(`${PROJECT}/${WORKSPACE}/payments`, undefined as never);
+      const read = await p.read(`${PROJECT}/${WORKSPACE}/payments`);
       expect(read.props).to.include({ state: "STOPPED", processorName: "payments" });
     });
   });
 
   describe("drift: FAILED → diff → update", () => {
     it("shows a change after refresh and update restarts the processor", async () => {
-      const r = await create(inputs("orders") as never);
+      const r = await create(inputs("orders"));
       emu.admin.failProcessor(PROJECT, WORKSPACE, "orders");
       const read = await p.read(r.id, r.outs);
-      const d = await p.diff(r.id, read.props as StreamProcessorOutputs, inputs("orders") as never);
+      const d = await p.diff(r.id, read.props as StreamProcessorOutputs, inputs("orders"));
       expect(d.changes).to.equal(true);
       expect(d.replaces).to.deep.equal([]);
       const before = requestsTo(emu.admin.requests(), "POST", ":start").length;
-      const u = await p.update(r.id, read.props as StreamProcessorOutputs, inputs("orders") as never);
+      const u = await p.update(r.id, read.props as StreamProcessorOutputs, inputs("orders"));
       expect(u.outs!.state).to.equal("STARTED");
       expect(state("orders")).to.equal("STARTED");
       expect(requestsTo(emu.admin.requests(), "POST", ":start").length - before).to.equal(1);
     });
 
     it("diff says no change when the observed state is the desired one", async () => {
-      const r = await create(inputs("orders") as never);
-      const d = await p.diff(r.id, r.outs, inputs("orders") as never);
+      const r = await create(inputs("orders"));
+      const d = await p.diff(r.id, r.outs, inputs("orders"));
       expect(d.changes).to.equal(false);
     });
 
     it("update from STARTED to desired STOPPED stops it", async () => {
-      const r = await create(inputs("orders") as never);
-      const u = await p.update(r.id, r.outs, inputs("orders", { state: "STOPPED" }) as never);
+      const r = await create(inputs("orders"));
+      const u = await p.update(r.id, r.outs, inputs("orders", { state: "STOPPED" }));
       expect(u.outs).to.include({ state: "STOPPED", desiredState: "STOPPED" });
       expect(state("orders")).to.equal("STOPPED");
     });
@@ -192,29 +194,29 @@ describe("StreamProcessor provider lifecycle (against the emulator)", function (
 
   describe("delete", () => {
     it("stops a running processor and leaves one it did not create in place", async () => {
-      const r = await create(inputs("orders") as never);
+      const r = await create(inputs("orders"));
       await p.delete(r.id, r.outs);
       expect(state("orders")).to.equal("STOPPED");
       expect(requestsTo(emu.admin.requests(), "DELETE", "/processor/orders")).to.have.length(0);
     });
 
     it("is not an error when the processor is already stopped", async () => {
-      await p.delete(`${PROJECT}/${WORKSPACE}/payments`, { ...inputs("payments"), state: "STOPPED" } as never);
+      await p.delete(`${PROJECT}/${WORKSPACE}/payments`, storedOutputs("payments", { state: "STOPPED" }));
       expect(requestsTo(emu.admin.requests(), "POST", ":stop")).to.have.length(0);
       expect(state("payments")).to.equal("STOPPED");
     });
 
     it("is not an error when the processor is gone", async () => {
-      await p.delete(`${PROJECT}/${WORKSPACE}/ghost`, inputs("ghost") as never);
+      await p.delete(`${PROJECT}/${WORKSPACE}/ghost`, storedOutputs("ghost"));
       expect(requestsTo(emu.admin.requests(), "GET", "/processor/ghost").length).to.be.greaterThan(0);
     });
   });
 
   describe("check and diff make no request", () => {
     it("check refuses a bad projectId naming the field, without network", async () => {
-      const r = await p.check({} as never, inputs("orders", { projectId: "XYZ" }) as never);
+      const r = await p.check(NO_OLDS, inputs("orders", { projectId: "XYZ" }));
       expect(r.failures!.map((f) => f.property)).to.deep.equal(["projectId"]);
-      const d = await p.diff("x", { ...inputs("orders"), state: "STARTED" } as never, inputs("orders") as never);
+      const d = await p.diff("x", storedOutputs("orders"), inputs("orders"));
       expect(d.changes).to.equal(false);
       expect(emu.admin.requests()).to.have.length(0);
     });

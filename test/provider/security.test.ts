@@ -15,6 +15,7 @@ import {
   captureConsole,
   configureProvider,
   inputs,
+  storedOutputs,
   withEmulator,
   type Creds,
 } from "../helpers";
@@ -62,19 +63,19 @@ describe("StreamProcessor provider keeps credentials out of errors, logs and out
         const failures: unknown[] = [];
         emu.admin.injectFault({ method: "POST", path: "*:start", kind: "status", status: 500, times: 1 });
         emu.admin.injectFault({ method: "GET", path: "*/processor/orders", kind: "reset", times: 1 });
-        const ok = await p.create(inputs("orders") as never);
+        const ok = await p.create(inputs("orders"));
         expect(JSON.stringify(ok)).to.not.include(secret);
         // Persistent 500, a hang, a 404 with its probes, a 403-like refusal and a network error.
         emu.admin.injectFault({ method: "POST", path: "*/processor/payments:start", kind: "status", status: 500, times: 100 });
-        failures.push(await p.create(inputs("payments") as never).catch((e: unknown) => e));
+        failures.push(await p.create(inputs("payments")).catch((e: unknown) => e));
         emu.admin.injectFault({ method: "GET", path: "*/processor/inventory", kind: "hang", times: 100 });
-        failures.push(await p.create(inputs("inventory") as never).catch((e: unknown) => e));
+        failures.push(await p.create(inputs("inventory")).catch((e: unknown) => e));
         emu.admin.clearFaults();
-        failures.push(await p.create(inputs("ghost", { workspaceName: "no-such-workspace" }) as never).catch((e: unknown) => e));
+        failures.push(await p.create(inputs("ghost", { workspaceName: "no-such-workspace" })).catch((e: unknown) => e));
         emu.admin.injectFault({ method: "POST", path: "*:stop", kind: "status", status: 403, times: 1 });
         failures.push(await p.delete(ok.id, ok.outs!).catch((e: unknown) => e));
         await configureProvider("http://127.0.0.1:1", creds, { "atlas-stream-processor:retryBudgetMs": "300" });
-        failures.push(await p.read(`${PROJECT}/${WORKSPACE}/orders`, inputs("orders") as never).catch((e: unknown) => e));
+        failures.push(await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).catch((e: unknown) => e));
         for (const f of failures) {
           expect(f, "each of these calls fails").to.be.instanceOf(Error);
           expect(everythingPrinted(f)).to.not.include(secret);

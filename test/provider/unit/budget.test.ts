@@ -1,4 +1,4 @@
-import { expect } from "chai";
+import { assert, expect } from "chai";
 import {
   admissionDelayMs,
   answered,
@@ -51,9 +51,17 @@ describe("budget", () => {
     });
     it("a 429 empties the bucket, learns capacity and refill, and pauses for Retry-After", () => {
       const body = { errorCode: "RATE_LIMITED_TOKEN_BUCKET", parameters: ["api/atlas/v2/groups/x/streams", 2, 100, 10, 1] };
+      const bucket = parseBucketParameters(body);
+      assert.exists(bucket, "the 429 body names its bucket");
       const v = answered(
         view({ outstanding: 1 }),
-        { status: 429, limit: "100", remaining: "0", retryAfterMs: 2000, bucket: parseBucketParameters(body) },
+        {
+          status: 429,
+          limit: "100",
+          remaining: "0",
+          retryAfterMs: 2000,
+          bucket,
+        },
         1000,
       );
       expect(v).to.include({ limit: 100, remaining: 0, refillPerSecond: 10, pausedUntil: 3000, outstanding: 0 });

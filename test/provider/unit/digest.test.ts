@@ -1,4 +1,5 @@
-import { expect } from "chai";
+import { assert, expect } from "chai";
+import { nth } from "../../present";
 import { createHash } from "node:crypto";
 import {
   digestAuthorization,
@@ -13,8 +14,7 @@ import {
 /** Parses `Digest k=v, k="v"` into its parameters (for checking what was sent). */
 function authParams(header: string): Record<string, string> {
   expect(header.startsWith("Digest ")).to.equal(true);
-  const [c] = parseChallenges(header);
-  return c.params;
+  return nth(parseChallenges(header), 0, "the challenge").params;
 }
 
 // RFC 7616 §3.9.1.
@@ -38,8 +38,8 @@ describe("digest", () => {
         `Basic realm="b", Digest realm="d1", nonce="n1", algorithm=SHA-256, Digest realm="d2", nonce=n2, Bearer realm="x"`,
       );
       expect(out.map((c) => c.scheme)).to.deep.equal(["Basic", "Digest", "Digest", "Bearer"]);
-      expect(out[1].params).to.deep.equal({ realm: "d1", nonce: "n1", algorithm: "SHA-256" });
-      expect(out[2].params).to.deep.equal({ realm: "d2", nonce: "n2" });
+      expect(nth(out, 1).params).to.deep.equal({ realm: "d1", nonce: "n1", algorithm: "SHA-256" });
+      expect(nth(out, 2).params).to.deep.equal({ realm: "d2", nonce: "n2" });
     });
 
     const values: [string, string, string][] = [
@@ -52,21 +52,21 @@ describe("digest", () => {
       it(`keeps ${what} in a quoted value`, () => {
         const out = parseChallenges(header);
         expect(out).to.have.lengthOf(1);
-        expect(out[0].params.realm).to.equal(realm);
-        expect(out[0].params.nonce).to.equal("n");
+        expect(nth(out, 0).params.realm).to.equal(realm);
+        expect(nth(out, 0).params.nonce).to.equal("n");
       });
     }
 
     it("keeps '=' inside a quoted nonce", () => {
-      expect(parseChallenges(`Digest nonce="YWJj==", realm="r"`)[0].params).to.deep.equal({ nonce: "YWJj==", realm: "r" });
+      expect(nth(parseChallenges(`Digest nonce="YWJj==", realm="r"`), 0).params).to.deep.equal({ nonce: "YWJj==", realm: "r" });
     });
 
     it("keeps '=' inside an unquoted nonce", () => {
-      expect(parseChallenges(`Digest nonce=YWJj==, realm="r"`)[0].params).to.deep.equal({ nonce: "YWJj==", realm: "r" });
+      expect(nth(parseChallenges(`Digest nonce=YWJj==, realm="r"`), 0).params).to.deep.equal({ nonce: "YWJj==", realm: "r" });
     });
 
     it("lower-cases parameter names and tolerates spaces around '='", () => {
-      expect(parseChallenges(`Digest Realm = "r", NONCE= "n"`)[0].params).to.deep.equal({ realm: "r", nonce: "n" });
+      expect(nth(parseChallenges(`Digest Realm = "r", NONCE= "n"`), 0).params).to.deep.equal({ realm: "r", nonce: "n" });
     });
 
     it("returns nothing for an empty header", () => {
@@ -249,6 +249,7 @@ describe("digest", () => {
       const s = new DigestSession(RFC.username, RFC.password);
       s.accept(challenge);
       const p = authParams(s.authorize("GET", RFC.uri)!);
+      assert.exists(p.cnonce, "the Authorization header carries a cnonce");
       const expected = digestAuthorization({
         challenge: pickDigestChallenge(challenge)!,
         username: RFC.username,

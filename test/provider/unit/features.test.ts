@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { nth } from "../../present";
 import { checkpointedStagesChanged, checkpointRefusal, checkpointRefusalMessage } from "../../../provider/checkpoint";
 import { diffProcessor } from "../../../provider/diff";
 import { AtlasApiError } from "../../../provider/errors";
@@ -6,6 +7,7 @@ import { hasNextPage, LIST_PAGE_SIZE } from "../../../provider/functions";
 import { healthVerdict, verifyPollMs } from "../../../provider/health";
 import { parseStats } from "../../../provider/stats";
 import { checkInputs, DEFINITION_ONLY_INPUTS, UNKNOWN } from "../../../provider/validate";
+import type { PipelineStage } from "../../../provider/types";
 import { PROJECT } from "../../seed";
 
 const BASE = { projectId: PROJECT, workspaceName: "ws", processorName: "proc" };
@@ -17,7 +19,7 @@ describe("checkpoint on change", () => {
     const win = (size: number) => ({
       $tumblingWindow: { interval: { size, unit: "second" }, pipeline: [{ $group: { _id: null, n: { $sum: 1 } } }] },
     });
-    const cases: [string, unknown[], unknown[], string[]][] = [
+    const cases: [string, PipelineStage[], PipelineStage[], string[]][] = [
       ["a $match change", [SOURCE, { $match: { a: 1 } }], [SOURCE, { $match: { a: 2 } }], []],
       ["the $source connection", [SOURCE], [{ $source: { connectionName: "d" } }], ["$source"]],
       [
@@ -32,8 +34,7 @@ describe("checkpoint on change", () => {
       ["source and window", [SOURCE, win(10)], [{ $source: { connectionName: "d" } }, win(20)], ["$source", "$tumblingWindow"]],
     ];
     for (const [what, before, after, expected] of cases) {
-      it(`${what} → [${expected.join(", ")}]`, () =>
-        expect(checkpointedStagesChanged(before as never, after as never)).to.deep.equal(expected));
+      it(`${what} → [${expected.join(", ")}]`, () => expect(checkpointedStagesChanged(before, after)).to.deep.equal(expected));
     }
   });
 
@@ -41,7 +42,7 @@ describe("checkpoint on change", () => {
     const e400 = new AtlasApiError({ method: "PATCH", path: "/p", status: 400, errorCode: "STREAM_PROCESSOR_GENERIC_ERROR" });
     const e500 = new AtlasApiError({ method: "PATCH", path: "/p", status: 500 });
     const changed = [{ $source: { connectionName: "d" } }];
-    const cases: [string, unknown, unknown[], boolean | undefined, string[] | undefined][] = [
+    const cases: [string, unknown, PipelineStage[], boolean | undefined, string[] | undefined][] = [
       ["a 400 for a $source change, input unset", e400, changed, undefined, ["$source"]],
       ["a 400 for a $source change, input true", e400, changed, true, ["$source"]],
       ["a 400 although the input is false (something else)", e400, changed, false, undefined],
@@ -51,7 +52,7 @@ describe("checkpoint on change", () => {
     ];
     for (const [what, err, after, resume, expected] of cases) {
       it(`${what} → ${expected ? expected.join(", ") : "not a checkpoint refusal"}`, () => {
-        expect(checkpointRefusal(err, [SOURCE], after as never, resume)).to.deep.equal(expected);
+        expect(checkpointRefusal(err, [SOURCE], after, resume)).to.deep.equal(expected);
       });
     }
     it("the message names the input to set, its value, why, and where the processor stands", () => {
@@ -141,7 +142,7 @@ describe("stats", () => {
 });
 
 describe("listing pages (getStreamProcessors)", () => {
-  const cases: [string, Record<string, unknown>, number, number, boolean][] = [
+  const cases: [string, Parameters<typeof hasNextPage>[0], number, number, boolean][] = [
     ["a next link", { links: [{ rel: "self" }, { rel: "next" }] }, LIST_PAGE_SIZE, LIST_PAGE_SIZE, true],
     ["links without next", { links: [{ rel: "self" }], totalCount: 500 }, LIST_PAGE_SIZE, LIST_PAGE_SIZE, false],
     ["no links, totalCount not reached", { totalCount: 150 }, LIST_PAGE_SIZE, LIST_PAGE_SIZE, true],
@@ -151,7 +152,7 @@ describe("listing pages (getStreamProcessors)", () => {
     ["an empty page", { links: [{ rel: "next" }] }, 0, 100, false],
   ];
   for (const [what, body, items, seen, expected] of cases) {
-    it(`${what} → ${expected ? "next page" : "done"}`, () => expect(hasNextPage(body as never, items, seen)).to.equal(expected));
+    it(`${what} → ${expected ? "next page" : "done"}`, () => expect(hasNextPage(body, items, seen)).to.equal(expected));
   }
 });
 
@@ -169,8 +170,8 @@ describe("check: the new inputs", () => {
       it(`${field} without pipeline is a failure naming it and the fix`, () => {
         const { failures } = check(extra);
         expect(failures).to.have.length(1);
-        expect(failures[0].property).to.equal(field);
-        expect(failures[0].reason).to.include(field).and.include("set pipeline").and.include("ignored");
+        expect(nth(failures, 0).property).to.equal(field);
+        expect(nth(failures, 0).reason).to.include(field).and.include("set pipeline").and.include("ignored");
       });
       it(`${field} with pipeline passes`, () => expect(check({ ...extra, pipeline: PIPELINE }).failures).to.deep.equal([]));
       it(`${field} with a pipeline not known yet (preview) passes`, () =>
@@ -195,7 +196,7 @@ describe("check: the new inputs", () => {
       it(`refuses ${field} = ${JSON.stringify(Object.values(extra).pop())}, naming it`, () => {
         const { failures } = check(extra);
         expect(failures.map((f) => f.property)).to.deep.equal([field]);
-        expect(failures[0].reason).to.include(field);
+        expect(nth(failures, 0).reason).to.include(field);
       });
     }
     it("accepts verifySeconds 0 and fractions, and leaves it unset by default (no diff on existing stacks)", () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { unchecked } from "../../unchecked";
 import { compact, startWithBody, toOutputs } from "../../../provider/outputs";
 import { parseResourceId, resourceId } from "../../../provider/resource-id";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs } from "../../../provider/types";
@@ -44,7 +45,8 @@ describe("outputs", () => {
   });
 
   describe("toOutputs", () => {
-    const inputs: StreamProcessorInputs = {
+    // Unset optionals as undefined, which the type forbids: toOutputs must drop them.
+    const inputs = unchecked<StreamProcessorInputs>({
       projectId: PROJECT,
       workspaceName: "ws",
       processorName: "proc",
@@ -54,7 +56,7 @@ describe("outputs", () => {
       options: { dlq: { connectionName: "c", db: "d", coll: "dlq" } },
       startAtOperationTime: undefined,
       resumeFromCheckpoint: undefined,
-    };
+    });
     const observed: ObservedProcessor = { id: "66a0f1", name: "proc", state: "CREATED", pipeline: [], tier: "SP10" };
 
     it("puts the observed state in state and the desired one in desiredState", () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { nth } from "../../present";
 import { createHash } from "node:crypto";
 import { AtlasConfigError } from "../../../provider/errors";
 import {
@@ -267,7 +268,7 @@ describe("settings", () => {
       ];
       for (const [key, raw] of refused) {
         it(`refuses ${key} = ${JSON.stringify(raw)}, naming the key`, () => {
-          const name = key.split(":")[1];
+          const name = nth(key.split(":"), 1, "the option name");
           const e = configError(() => resolveSettings({ [key]: raw }, {}));
           expect(e.message.includes(key) || e.message.includes(name), e.message).to.equal(true);
           // The key the user set, not an internal option name, and the value as given.
@@ -318,7 +319,7 @@ describe("settings", () => {
     for (const [what, cfg] of cases) {
       it(`does not contain the secret of ${what}`, () => {
         const s = resolveSettings(cfg, {});
-        const secret = secretsOf(s.credentials)[0];
+        const secret = nth(secretsOf(s.credentials), 0, "the secret");
         const key = clientKey(s, sha);
         expect(key).to.not.include(secret);
         expect(key).to.include(sha(secret));
