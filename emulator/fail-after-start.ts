@@ -11,9 +11,9 @@ export interface RunningView {
   /** Settled state. */
   state: string;
   /** When the current run began (or begins) to read STARTED; undefined when unknown. */
-  startedAt?: number;
+  startedAt?: number | undefined;
   /** An in-flight transition, shown until `until`. */
-  transition?: { until: number };
+  transition?: { until: number } | undefined;
 }
 
 /**

@@ -50,31 +50,46 @@ export function validateSeed(doc: unknown, where = "seed"): SeedDocument {
   };
   const roles = (v: unknown, at: string) =>
     arr(v, at).forEach((r, i) => {
-      if (!isPlainObject(r)) return p(`${at}[${i}] must be an object`);
+      if (!isPlainObject(r)) {
+        p(`${at}[${i}] must be an object`);
+        return;
+      }
       if (typeof r.groupId !== "string" || !OBJECT_ID_RE.test(r.groupId)) p(`${at}[${i}].groupId must be 24 hex characters`);
       str(r.roleName, `${at}[${i}].roleName`);
     });
 
   arr(doc.projects, "projects").forEach((proj, i) => {
     const at = `projects[${i}]`;
-    if (!isPlainObject(proj)) return p(`${at} must be an object`);
+    if (!isPlainObject(proj)) {
+      p(`${at} must be an object`);
+      return;
+    }
     if (typeof proj.id !== "string" || !OBJECT_ID_RE.test(proj.id)) p(`${at}.id must be 24 lower-case hex characters`);
     str(proj.name, `${at}.name`, true);
     arr(proj.workspaces, `${at}.workspaces`).forEach((w, j) => {
       const wat = `${at}.workspaces[${j}]`;
-      if (!isPlainObject(w)) return p(`${wat} must be an object`);
+      if (!isPlainObject(w)) {
+        p(`${wat} must be an object`);
+        return;
+      }
       str(w.name, `${wat}.name`);
       str(w.region, `${wat}.region`, true);
       str(w.cloudProvider, `${wat}.cloudProvider`, true);
       arr(w.failoverRegions, `${wat}.failoverRegions`).forEach((r, k) => str(r, `${wat}.failoverRegions[${k}]`));
       arr(w.connections, `${wat}.connections`).forEach((c, k) => {
-        if (!isPlainObject(c)) return p(`${wat}.connections[${k}] must be an object`);
+        if (!isPlainObject(c)) {
+          p(`${wat}.connections[${k}] must be an object`);
+          return;
+        }
         str(c.name, `${wat}.connections[${k}].name`);
         str(c.type, `${wat}.connections[${k}].type`);
       });
       arr(w.processors, `${wat}.processors`).forEach((sp, k) => {
         const pat = `${wat}.processors[${k}]`;
-        if (!isPlainObject(sp)) return p(`${pat} must be an object`);
+        if (!isPlainObject(sp)) {
+          p(`${pat} must be an object`);
+          return;
+        }
         str(sp.name, `${pat}.name`);
         if (!Array.isArray(sp.pipeline) || sp.pipeline.some((s) => !isPlainObject(s))) p(`${pat}.pipeline must be an array of objects`);
         str(sp.state, `${pat}.state`, true);
@@ -85,13 +100,19 @@ export function validateSeed(doc: unknown, where = "seed"): SeedDocument {
     });
   });
   arr(doc.apiKeys, "apiKeys").forEach((k, i) => {
-    if (!isPlainObject(k)) return p(`apiKeys[${i}] must be an object`);
+    if (!isPlainObject(k)) {
+      p(`apiKeys[${i}] must be an object`);
+      return;
+    }
     str(k.publicKey, `apiKeys[${i}].publicKey`);
     str(k.privateKey, `apiKeys[${i}].privateKey`);
     roles(k.roles, `apiKeys[${i}].roles`);
   });
   arr(doc.serviceAccounts, "serviceAccounts").forEach((s, i) => {
-    if (!isPlainObject(s)) return p(`serviceAccounts[${i}] must be an object`);
+    if (!isPlainObject(s)) {
+      p(`serviceAccounts[${i}] must be an object`);
+      return;
+    }
     str(s.clientId, `serviceAccounts[${i}].clientId`);
     str(s.clientSecret, `serviceAccounts[${i}].clientSecret`);
     roles(s.roles, `serviceAccounts[${i}].roles`);

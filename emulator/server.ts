@@ -43,7 +43,10 @@ export class EmulatorServer {
     });
     // Malformed HTTP (bad request line, oversized headers): answer an ApiError, never crash.
     this.http.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-      if (!socket.writable) return socket.destroy();
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
       const status = err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400;
       const body = JSON.stringify(
         apiError(status, status === 431 ? "HEADERS_TOO_LARGE" : "INVALID_REQUEST", "The HTTP request could not be parsed."),

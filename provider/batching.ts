@@ -83,7 +83,7 @@ export interface AnswerFacts {
   /** When the list request was sent. */
   listSentAt: number;
   /** When the last change request for this processor from this process ended (answered or failed). */
-  changedAt?: number;
+  changedAt?: number | undefined;
 }
 
 /**

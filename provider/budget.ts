@@ -79,13 +79,13 @@ export function admitted(v: BudgetView): BudgetView {
 
 export interface ResponseFacts {
   /** HTTP status, undefined when no answer came. */
-  status?: number;
+  status?: number | undefined;
   /** `RateLimit-Limit`, `RateLimit-Remaining`, `Retry-After` as received. */
   limit?: unknown;
   remaining?: unknown;
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** The 429 body's parameters, if any. */
-  bucket?: BucketParameters;
+  bucket?: BucketParameters | undefined;
 }
 
 /**

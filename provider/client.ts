@@ -128,7 +128,8 @@ export class AtlasHttpClient {
 
   private afterAttempt(config: unknown, status: number | undefined, headers: unknown, body: unknown): void {
     const c = config as
-      { atlasBudget?: string; headers?: { Authorization?: unknown }; method?: string; url?: string; data?: unknown } | undefined;
+      | { atlasBudget?: string | undefined; headers?: { Authorization?: unknown }; method?: string; url?: string; data?: unknown }
+      | undefined;
     if (c?.method && c.url) noteChange(this, c.method, c.url, c.data);
     if (c?.atlasBudget) {
       settle(c.atlasBudget, status, headers as Record<string, unknown> | undefined, body, this.settings.options.maxDelayMs);

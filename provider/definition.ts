@@ -18,9 +18,10 @@ const NUMBER_WRAPPERS = ["$numberInt", "$numberLong", "$numberDouble", "$numberD
 function numberOf(v: unknown): number | undefined {
   if (typeof v === "number") return v;
   if (isPlainObject(v)) {
-    const keys = Object.keys(v);
-    if (keys.length === 1 && NUMBER_WRAPPERS.includes(keys[0]) && typeof v[keys[0]] === "string") {
-      const n = Number(v[keys[0]]);
+    const [key, ...more] = Object.keys(v);
+    const text = key === undefined ? undefined : v[key];
+    if (key !== undefined && more.length === 0 && NUMBER_WRAPPERS.includes(key) && typeof text === "string") {
+      const n = Number(text);
       return Number.isNaN(n) ? undefined : n;
     }
   }
@@ -71,10 +72,10 @@ export function covers(atlas: unknown, applied: unknown): boolean {
 }
 
 export interface Definition {
-  pipeline?: PipelineStage[];
-  options?: ProcessorOptions;
-  tier?: string;
-  failoverEnabled?: boolean;
+  pipeline?: PipelineStage[] | undefined;
+  options?: ProcessorOptions | undefined;
+  tier?: string | undefined;
+  failoverEnabled?: boolean | undefined;
 }
 
 /** Names of the definition fields that differ between two definitions (for diff and errors). */

@@ -9,9 +9,9 @@ import { createHash, randomBytes } from "node:crypto";
 export interface DigestChallenge {
   realm: string;
   nonce: string;
-  opaque?: string;
+  opaque?: string | undefined;
   algorithm: "MD5" | "SHA-256" | "MD5-sess" | "SHA-256-sess";
-  qop?: "auth";
+  qop?: "auth" | undefined;
   stale: boolean;
 }
 
@@ -35,7 +35,7 @@ export function parseChallenges(header: string): RawChallenge[] {
   };
   const readToken = (): string => {
     const start = i;
-    while (i < n && /[!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(header[i])) i++;
+    while (i < n && /[!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(header.charAt(i))) i++;
     return header.slice(start, i);
   };
   let current: RawChallenge | undefined;
@@ -76,7 +76,7 @@ export function parseChallenges(header: string): RawChallenge[] {
 }
 
 const ALGORITHMS = ["SHA-256-sess", "SHA-256", "MD5-sess", "MD5"] as const;
-const PREFERENCE: Record<string, number> = { "SHA-256": 0, "SHA-256-sess": 1, MD5: 2, "MD5-sess": 3 };
+const PREFERENCE: Record<DigestChallenge["algorithm"], number> = { "SHA-256": 0, "SHA-256-sess": 1, MD5: 2, "MD5-sess": 3 };
 
 /** The strongest usable Digest challenge in a WWW-Authenticate value, or undefined. */
 export function pickDigestChallenge(header: string | string[] | undefined): DigestChallenge | undefined {

@@ -22,7 +22,7 @@ export type FailedCall = Pick<ApiCall, "method" | "path" | "authHint" | "explain
  * Atlas's errorCode and detail from an error body: the Admin API's `{errorCode, detail}` (or
  * `reason`), or an OAuth endpoint's `{error, error_description}`.
  */
-export function errorBodyFacts(data: unknown): { errorCode?: string; detail?: string } {
+export function errorBodyFacts(data: unknown): { errorCode: string | undefined; detail: string | undefined } {
   const body = (data ?? {}) as Record<string, unknown>;
   const text = (...keys: string[]) => keys.map((k) => body[k]).find((v): v is string => typeof v === "string");
   return { errorCode: text("errorCode", "error"), detail: text("detail", "reason", "error_description") };

@@ -29,9 +29,9 @@ export interface AtlasApiErrorInit {
   method: string;
   path: string;
   status: number;
-  errorCode?: string;
-  detail?: string;
-  hint?: string;
+  errorCode?: string | undefined;
+  detail?: string | undefined;
+  hint?: string | undefined;
   /** How many attempts were made (retries included). */
   attempts?: number;
 }
@@ -41,9 +41,9 @@ export class AtlasApiError extends StreamProcessorError {
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  readonly errorCode?: string;
-  readonly detail?: string;
-  readonly hint?: string;
+  readonly errorCode: string | undefined;
+  readonly detail: string | undefined;
+  readonly hint: string | undefined;
   readonly attempts: number;
 
   constructor(init: AtlasApiErrorInit) {

@@ -37,13 +37,15 @@ export function compact<T>(value: T): T {
 /** Outputs: the inputs, the observed state and id, and who created the processor. */
 export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProcessor, createdByResource: boolean): StreamProcessorOutputs {
   const { state: desiredState, ...rest } = inputs;
+  const tier = inputs.tier ?? (observed.tier as StreamProcessorOutputs["tier"]);
+  const failoverEnabled = inputs.failoverEnabled ?? observed.failoverEnabled;
   return compact({
     ...rest,
     state: observed.state,
     desiredState,
     processorId: observed.id,
-    tier: inputs.tier ?? (observed.tier as StreamProcessorOutputs["tier"]),
-    failoverEnabled: inputs.failoverEnabled ?? observed.failoverEnabled,
+    ...(tier !== undefined ? { tier } : {}),
+    ...(failoverEnabled !== undefined ? { failoverEnabled } : {}),
     createdByResource,
   });
 }

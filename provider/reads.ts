@@ -14,7 +14,7 @@ import { DEFAULT_BATCH_POLICY, LIST_PAGE_SIZE, answerServes, needsNextPage, plan
 import type { ProcessorRef } from "./types";
 
 /** One read's answer: Atlas's body for the processor, or not found (404 / absent from the list). */
-export type ReadAnswer = { found: true; data: unknown } | { found: false; errorCode?: string };
+export type ReadAnswer = { found: true; data: unknown } | { found: false; errorCode?: string | undefined };
 
 interface Waiter {
   name: string;
@@ -222,8 +222,9 @@ export function noteChange(http: AtlasHttpClient, method: string, path: string, 
   } catch {
     name = undefined;
   }
-  const projectId = decodeURIComponent(m[1]);
-  const workspaceName = decodeURIComponent(m[2]);
+  const [, projectPart = "", workspacePart = ""] = m;
+  const projectId = decodeURIComponent(projectPart);
+  const workspaceName = decodeURIComponent(workspacePart);
   const reads = readsOf(http);
   const now = Date.now();
   for (const ws of Object.values(reads.workspaces)) {

@@ -8,11 +8,14 @@ export function resourceId(ref: ProcessorRef): string {
 
 /** Parses a resource id back into its names (read after a state import lacks props). */
 export function parseResourceId(id: string): ProcessorRef | undefined {
-  const parts = id.split("/");
-  if (parts.length !== 3) return undefined;
+  const [projectId, workspaceName, processorName, ...more] = id.split("/");
+  if (projectId === undefined || workspaceName === undefined || processorName === undefined || more.length > 0) return undefined;
   try {
-    const [projectId, workspaceName, processorName] = parts.map(decodeURIComponent);
-    return { projectId, workspaceName, processorName };
+    return {
+      projectId: decodeURIComponent(projectId),
+      workspaceName: decodeURIComponent(workspaceName),
+      processorName: decodeURIComponent(processorName),
+    };
   } catch {
     return undefined; // malformed percent-encoding
   }

@@ -17,49 +17,50 @@ export interface StreamProcessorArgs {
    * The desired state: `"STARTED"` (default) or `"STOPPED"`. Typed as any string so a value read
    * from `pulumi.Config` compiles; anything else is refused by `check` at preview.
    */
-  state?: pulumi.Input<DesiredStateInput>;
+  state?: pulumi.Input<DesiredStateInput> | undefined;
   /**
    * How long create, update and delete wait for the processor to reach the desired state, in
    * seconds. Default 600. (Pulumi's `customTimeouts` have no effect on dynamic providers.)
    */
-  timeoutSeconds?: pulumi.Input<number>;
+  timeoutSeconds?: pulumi.Input<number> | undefined;
   /**
    * The aggregation pipeline. When set, this resource owns the processor's definition: it creates
    * the processor if missing and applies changes (stop → modify → restart). Stage key order is
    * kept exactly. Default: unset (the processor must already exist; only its state is managed).
    */
-  pipeline?: pulumi.Input<pulumi.Input<PipelineStage>[]>;
+  pipeline?: pulumi.Input<pulumi.Input<PipelineStage>[]> | undefined;
   /**
    * Processor options (with `pipeline` only). `dlq` is the dead-letter queue
    * `{connectionName, db, coll}` (removing it removes the DLQ in Atlas). `resumeFromCheckpoint`
    * is sent with every change of the pipeline: Atlas refuses a change of `$source` or a window
    * stage unless it is `false`. Default: none.
    */
-  options?: pulumi.Input<{ dlq?: pulumi.Input<DlqOptions>; resumeFromCheckpoint?: pulumi.Input<boolean> }>;
+  options?:
+    pulumi.Input<{ dlq?: pulumi.Input<DlqOptions> | undefined; resumeFromCheckpoint?: pulumi.Input<boolean> | undefined }> | undefined;
   /**
    * Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's
    * (the workspace's tier). Typed as any string so a config value compiles; `check` refuses others.
    */
-  tier?: pulumi.Input<TierInput>;
+  tier?: pulumi.Input<TierInput> | undefined;
   /**
    * With `pipeline`: whether the processor fails over to the workspace's failover regions
    * (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's).
    */
-  failoverEnabled?: pulumi.Input<boolean>;
+  failoverEnabled?: pulumi.Input<boolean> | undefined;
   /**
    * Health gate: after the processor reads STARTED, keep watching it this many seconds; if it
    * falls to FAILED meanwhile, create/update fail instead of reporting success. Default 0 (no watch).
    */
-  verifySeconds?: pulumi.Input<number>;
+  verifySeconds?: pulumi.Input<number> | undefined;
   /** Start from this ISO 8601 operation time (`:startWith`). Default: unset. */
-  startAtOperationTime?: pulumi.Input<string>;
+  startAtOperationTime?: pulumi.Input<string> | undefined;
   /** Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default). */
-  resumeFromCheckpoint?: pulumi.Input<boolean>;
+  resumeFromCheckpoint?: pulumi.Input<boolean> | undefined;
   /**
    * With `pipeline`: take over an existing processor whose definition differs, modifying it.
    * Default false (such a processor is an error, so nobody's processor is overwritten by accident).
    */
-  adoptExisting?: pulumi.Input<boolean>;
+  adoptExisting?: pulumi.Input<boolean> | undefined;
 }
 
 export class StreamProcessor extends pulumi.dynamic.Resource {

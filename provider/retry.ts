@@ -28,9 +28,9 @@ export const RETRYABLE_CODES: readonly string[] = [
 
 export interface FailureFacts {
   /** HTTP status, or undefined when no response came. */
-  status?: number;
+  status?: number | undefined;
   /** Error code when no response came (ECONNRESET, ECONNABORTED for a timeout, …). */
-  code?: string;
+  code?: string | undefined;
 }
 
 /** Whether a failure is transient (worth another attempt at all). */
@@ -104,11 +104,11 @@ export type FailureClass = "transient" | "transient-400" | "connection-pending" 
 
 export interface FailureReport extends FailureFacts {
   /** Atlas's errorCode, when the body has one (explains; never decides alone). */
-  errorCode?: string;
+  errorCode?: string | undefined;
   /** Atlas's detail (or reason) text. */
-  detail?: string;
+  detail?: string | undefined;
   /** The call is a processor action (:start, :startWith, :stop). */
-  action?: boolean;
+  action?: boolean | undefined;
 }
 
 /** The connection a "connection named X does not exist" message names, or undefined. */
@@ -143,7 +143,7 @@ export interface RetryProgress {
   /** Time since the call's first attempt. */
   elapsedMs: number;
   /** The answer's Retry-After, in milliseconds (parseRetryAfter). */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
 }
 
 export interface RetryDecision {

@@ -28,9 +28,8 @@ const isUnknown = (v: unknown): boolean => v === UNKNOWN;
 
 /** DATE_TIME's shape and a real calendar date: Date.parse rolls 2026-02-30 over to March. */
 function isRealDateTime(t: string): boolean {
-  const m = DATE_TIME.exec(t);
-  if (!m) return false;
-  const [y, mo, d, h, mi, s] = t.slice(0, 19).split(/[-T:]/).map(Number);
+  if (!DATE_TIME.test(t)) return false;
+  const [y = NaN, mo = NaN, d = NaN, h = NaN, mi = NaN, s = NaN] = t.slice(0, 19).split(/[-T:]/).map(Number);
   const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   return probe.getUTCFullYear() === y && probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
 }
@@ -93,7 +92,7 @@ function checkPipeline(v: unknown, failures: CheckFailure[]): void {
         property: `pipeline[${i}]`,
         reason: `pipeline[${i}] must have exactly one top-level key (the stage operator), got ${keys.length}${keys.length ? ` (${keys.join(", ")})` : ""}: split it into one stage per operator.`,
       });
-    } else if (!keys[0].startsWith("$")) {
+    } else if (!keys[0]?.startsWith("$")) {
       failures.push({
         property: `pipeline[${i}]`,
         reason: `pipeline[${i}] key "${keys[0]}" is not a stage operator: stage keys start with "$" (e.g. "$source").`,
@@ -273,7 +272,7 @@ function definitionOnlyFailures(news: Record<string, unknown>): CheckFailure[] {
   if (news.pipeline !== undefined && news.pipeline !== null) return []; // set, or unknown during preview
   const options = isPlainObject(news.options) ? news.options : {};
   const present = (path: string): boolean => {
-    const [head, tail] = path.split(".");
+    const [head = path, tail] = path.split(".");
     const v = tail === undefined ? news[head] : options[tail];
     return v !== undefined && v !== null;
   };

@@ -121,9 +121,11 @@ describe("the waiting loops on a virtual clock", () => {
     it("reads through the effect window (pendingMs), then a fresh read decides to start once more", async () => {
       const clock = new FakeClock();
       const lines: string[] = [];
-      const p = scripted(clock, (t, applied) => (applied.length === 0 ? "STOPPED" : t < applied[0] + 1000 ? "STARTING" : "STARTED"), [
-        "timed-out",
-      ]);
+      const p = scripted(
+        clock,
+        (t, [firstStart]) => (firstStart === undefined ? "STOPPED" : t < firstStart + 1000 ? "STARTING" : "STARTED"),
+        ["timed-out"],
+      );
       const ctx = { ...contextOn(clock, p.api, 600, lines), pendingMs: 120_000 };
       const done = await converge(REF, "STARTED", ctx, undefined, observed("STOPPED"));
       expect(done.state).to.equal("STARTED");
