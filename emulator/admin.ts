@@ -31,7 +31,11 @@ export interface EmulatorAdmin {
    * Action mode (see `EmulatorOptions.actionMode`); omitted keys keep their value,
    * `actionTimeoutMs: null` turns the timeout off. Returns the settings now in force.
    */
-  setActionMode(settings: { mode?: "async" | "sync"; actionMs?: number; actionTimeoutMs?: number | null }): ActionSettings;
+  setActionMode(settings: {
+    mode?: "async" | "sync" | undefined;
+    actionMs?: number | undefined;
+    actionTimeoutMs?: number | null | undefined;
+  }): ActionSettings;
   /**
    * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
    * emulator's `connectionPropagationMs`) has passed, create/modify naming it answer the same
@@ -41,7 +45,7 @@ export interface EmulatorAdmin {
     groupId: string,
     workspaceName: string,
     connection: { name: string; type: string },
-    opts?: { propagationMs?: number },
+    opts?: { propagationMs?: number | undefined },
   ): void;
   reset(): void;
   /** Resolves once every state change so far is on disk (no-op in memory). */

@@ -29,48 +29,48 @@ export type { ApiErrorBody } from "./errors";
 export { defaultSeedPath } from "./seed";
 
 export interface EmulatorOptions {
-  host?: string;
-  port?: number;
+  host?: string | undefined;
+  port?: number | undefined;
   /** Path or document; default: the shipped `emulator/seeds/default.json`; `{}` for empty. */
-  seed?: string | SeedDocument;
+  seed?: string | SeedDocument | undefined;
   /** Persistence file; absent = in memory. When it exists it wins over the seed. */
-  dataFile?: string;
+  dataFile?: string | undefined;
   /** How long start/stop/create stay transitional. Default 0 (the CLI defaults to 500). */
-  transitionMs?: number;
+  transitionMs?: number | undefined;
   /**
    * Token buckets per endpoint set: `{capacity, refillPerSecond, scope?}`, scope "project" (default:
    * every credential of a project shares one bucket) or "credential". Default false (off).
    */
-  rateLimit?: RateLimitConfig | false;
+  rateLimit?: RateLimitConfig | false | undefined;
   /** Digest nonce lifetime (default 300000 ms); an expired nonce answers 401 with stale=true. */
-  nonceTtlMs?: number;
+  nonceTtlMs?: number | undefined;
   /** OAuth access-token lifetime (default 3600 s). */
-  tokenTtlSeconds?: number;
+  tokenTtlSeconds?: number | undefined;
   /**
    * How long a connection added with `admin.addConnection` (or `POST /admin/connections/...`)
    * answers "does not exist" to create/modify, as a new Atlas connection does while it
    * propagates. Default 0 (usable at once).
    */
-  connectionPropagationMs?: number;
+  connectionPropagationMs?: number | undefined;
   /**
    * "async" (default): `:start`/`:startWith`/`:stop` answer at once and GET shows
    * STARTING/STOPPING for `transitionMs`. "sync": they answer after `actionMs`, GET showing the
    * previous state until then.
    */
-  actionMode?: "async" | "sync";
+  actionMode?: "async" | "sync" | undefined;
   /** How long a sync-mode action takes. Default 0. */
-  actionMs?: number;
+  actionMs?: number | undefined;
   /**
    * Sync mode: when set and shorter than `actionMs`, the action answers 504
    * STREAM_PROCESSOR_TIMEOUT after this long while the change completes at `actionMs`. Default off.
    */
-  actionTimeoutMs?: number;
+  actionTimeoutMs?: number | undefined;
   /**
    * The emulator's clock (epoch ms) for transitions, nonces, tokens, rate limits and connection
    * propagation. Default `Date.now`; a test shares a virtual clock with the client it drives.
    */
-  now?: () => number;
-  quiet?: boolean;
+  now?: (() => number) | undefined;
+  quiet?: boolean | undefined;
 }
 
 export interface RunningEmulator {

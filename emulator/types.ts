@@ -15,52 +15,52 @@ export interface SeedConnection {
 export interface SeedProcessor {
   name: string;
   pipeline: unknown[];
-  state?: string;
-  options?: Record<string, unknown>;
-  tier?: string;
-  failoverEnabled?: boolean;
+  state?: string | undefined;
+  options?: Record<string, unknown> | undefined;
+  tier?: string | undefined;
+  failoverEnabled?: boolean | undefined;
   /** Persisted id; generated when absent. */
-  _id?: string;
+  _id?: string | undefined;
   /** Persisted in-flight transition (data file only). */
-  transition?: { state: string; until: number; first?: { state: string; until: number } };
+  transition?: { state: string; until: number; first?: { state: string; until: number } } | undefined;
   /** Persisted latest run, for `stats` (data file only). */
-  run?: { from: number; to?: number };
+  run?: { from: number; to?: number } | undefined;
 }
 
 export interface SeedWorkspace {
   name: string;
-  region?: string;
-  cloudProvider?: string;
-  tier?: string;
+  region?: string | undefined;
+  cloudProvider?: string | undefined;
+  tier?: string | undefined;
   /** Failover regions (region names, e.g. "DUBLIN_IRL"); default none. */
-  failoverRegions?: string[];
-  _id?: string;
-  connections?: SeedConnection[];
-  processors?: SeedProcessor[];
+  failoverRegions?: string[] | undefined;
+  _id?: string | undefined;
+  connections?: SeedConnection[] | undefined;
+  processors?: SeedProcessor[] | undefined;
 }
 
 export interface SeedProject {
   id: string;
-  name?: string;
-  workspaces?: SeedWorkspace[];
+  name?: string | undefined;
+  workspaces?: SeedWorkspace[] | undefined;
 }
 
 export interface SeedApiKey {
   publicKey: string;
   privateKey: string;
-  roles?: RoleAssignment[];
+  roles?: RoleAssignment[] | undefined;
 }
 
 export interface SeedServiceAccount {
   clientId: string;
   clientSecret: string;
-  roles?: RoleAssignment[];
+  roles?: RoleAssignment[] | undefined;
 }
 
 export interface SeedDocument {
-  projects?: SeedProject[];
-  apiKeys?: SeedApiKey[];
-  serviceAccounts?: SeedServiceAccount[];
+  projects?: SeedProject[] | undefined;
+  apiKeys?: SeedApiKey[] | undefined;
+  serviceAccounts?: SeedServiceAccount[] | undefined;
 }
 
 export type FaultKind = "status" | "status-after-apply" | "latency" | "reset" | "hang" | "processor-error";
@@ -69,15 +69,15 @@ export interface FaultSpec {
   method: string;
   path: string;
   kind: FaultKind;
-  times?: number;
-  status?: number;
-  body?: object;
-  headers?: Record<string, string>;
-  latencyMs?: number;
+  times?: number | undefined;
+  status?: number | undefined;
+  body?: object | undefined;
+  headers?: Record<string, string> | undefined;
+  latencyMs?: number | undefined;
   /** processor-error: the message in Atlas' generic processor error (default `no healthy upstream`). */
-  message?: string;
+  message?: string | undefined;
   /** processor-error: carry the request out first, then answer the error. Default false. */
-  applied?: boolean;
+  applied?: boolean | undefined;
 }
 
 export type AuthScheme = "digest" | "bearer" | "basic" | "none";
@@ -100,5 +100,5 @@ export interface RateLimitConfig {
   capacity: number;
   refillPerSecond: number;
   /** Default "project". */
-  scope?: RateLimitScope;
+  scope?: RateLimitScope | undefined;
 }

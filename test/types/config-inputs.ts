@@ -1,6 +1,7 @@
 /**
  * Compile test (type-checked by tsconfig.test.json, `strict`; never run): values read from
- * `pulumi.Config` fit `state` and `tier`, and the data functions' Output forms take Inputs.
+ * `pulumi.Config` fit `state` and `tier`, the data functions' Output forms take Inputs, and an explicit
+ * `undefined` is accepted where a field is optional.
  * A regression here fails `tsc -p tsconfig.test.json`.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +14,7 @@ import {
   type StreamProcessorArgs,
   type TierInput,
 } from "../../provider";
+import type { EmulatorOptions } from "../../emulator";
 
 export function programReadingConfig(): StreamProcessor {
   const config = new pulumi.Config();
@@ -48,3 +50,14 @@ export function inspect(projectId: pulumi.Output<string>): pulumi.Output<number>
 export const notAState: StreamProcessorArgs["state"] = 1;
 // @ts-expect-error tier is a string
 export const notATier: StreamProcessorArgs["tier"] = true;
+
+// Under exactOptionalPropertyTypes (on in this repository's tsconfig), an explicit `undefined`
+// still means "not set", for the resource's args, its nested options and the emulator's options.
+export const conditional: StreamProcessorArgs = {
+  projectId: "p",
+  workspaceName: "w",
+  processorName: "orders",
+  state: process.env.PAUSED ? "STOPPED" : undefined,
+  options: { dlq: undefined, resumeFromCheckpoint: undefined },
+};
+export const emulatorOptions: EmulatorOptions = { port: undefined, transitionMs: undefined, quiet: undefined, now: undefined };
