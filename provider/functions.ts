@@ -17,7 +17,7 @@ import { workspacePath } from "./atlas-paths";
 import { toObserved } from "./observed";
 import { ProcessorApi } from "./processors";
 import { allConfigKeys, resolveSettings } from "./settings";
-import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef, ProcessorStats } from "./types";
+import type { ObservedProcessor, ProcessorRef } from "./types";
 import { checkInputs } from "./validate";
 
 export interface GetStreamProcessorArgs {
@@ -45,21 +45,9 @@ export interface GetStreamProcessorsOutputArgs {
 }
 
 /** One processor as Atlas reports it. */
-export interface GetStreamProcessorResult {
-  projectId: string;
-  workspaceName: string;
-  processorName: string;
+export interface GetStreamProcessorResult extends ProcessorRef, Omit<ObservedProcessor, "id" | "name"> {
   /** The processor's `_id`. */
   processorId: string;
-  /** CREATED, STARTED, STOPPED, FAILED, or a transitional value. */
-  state: string;
-  pipeline: PipelineStage[];
-  options?: { dlq?: DlqOptions };
-  /** The tier it runs on (Atlas fills in the workspace's when none was chosen). */
-  tier?: string;
-  failoverEnabled?: boolean;
-  /** Message counts and sizes (integers); absent when Atlas reports none (e.g. never started). */
-  stats?: ProcessorStats;
 }
 
 export interface GetStreamProcessorsResult {

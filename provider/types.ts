@@ -92,12 +92,14 @@ export interface ProcessorRef {
 export interface ObservedProcessor {
   id: string;
   name: string;
+  /** CREATED, STARTED, STOPPED, FAILED, or a transitional value. */
   state: string;
   pipeline: PipelineStage[];
   options?: { dlq?: DlqOptions };
+  /** The tier it runs on (Atlas fills in the workspace's when none was chosen). */
   tier?: string;
   failoverEnabled?: boolean;
-  /** Atlas's statistics, when the GET carried them (see stats.ts). */
+  /** Message counts and sizes (integers, see stats.ts); absent when Atlas reports none (e.g. never started). */
   stats?: ProcessorStats;
 }
 
