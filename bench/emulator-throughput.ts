@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import * as http from "node:http";
 import * as path from "node:path";
+import { API_KEY, SERVICE_ACCOUNT } from "../scripts/lib/seed";
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   const started = external ? undefined : await startChild();
   const base = new URL(external || started!.url);
   try {
-    const basic = Buffer.from("mdb_sa_id_demo:mdb_sa_sk_demo").toString("base64");
+    const basic = Buffer.from(`${SERVICE_ACCOUNT.clientId}:${SERVICE_ACCOUNT.clientSecret}`).toString("base64");
     const tok = await get(
       base,
       "/api/oauth/token",
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
       const nonce = /nonce="([^"]+)"/.exec(ch)![1]!;
       const opaque = /opaque="([^"]+)"/.exec(ch)![1]!;
       const md5 = (s: string) => createHash("md5").update(s).digest("hex");
-      const ha1 = md5("demo-public-key:MMS Public API:demo-private-key");
+      const ha1 = md5(`${API_KEY.publicKey}:MMS Public API:${API_KEY.privateKey}`);
       const ha2 = md5(`GET:${PATH}`);
       let nc = 0;
       return async () => {
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
         const ncs = nc.toString(16).padStart(8, "0");
         const cnonce = randomBytes(8).toString("hex");
         const response = md5(`${ha1}:${nonce}:${ncs}:${cnonce}:auth:${ha2}`);
-        const auth = `Digest username="demo-public-key", realm="MMS Public API", nonce="${nonce}", uri="${PATH}", algorithm=MD5, qop=auth, nc=${ncs}, cnonce="${cnonce}", response="${response}", opaque="${opaque}"`;
+        const auth = `Digest username="${API_KEY.publicKey}", realm="MMS Public API", nonce="${nonce}", uri="${PATH}", algorithm=MD5, qop=auth, nc=${ncs}, cnonce="${cnonce}", response="${response}", opaque="${opaque}"`;
         return (await get(base, PATH, { Accept: ACCEPT, Authorization: auth })).status;
       };
     });

@@ -21,6 +21,7 @@ import { cpus } from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
 import { EmulatorAdminClient, PROJECT_ID, PulumiProject, WORKSPACE, installPackedProject, pulumiBin } from "../scripts/lib/pulumi-project";
+import { API_KEY, SERVICE_ACCOUNT } from "../scripts/lib/seed";
 
 const LATENCY_MS = 50;
 const TRANSITION_MS = 500;
@@ -96,11 +97,10 @@ function seedFor(names: string[]) {
         ],
       },
     ],
-    apiKeys: [{ publicKey: "demo-public-key", privateKey: "demo-private-key", roles: [{ groupId: PROJECT_ID, roleName: "GROUP_OWNER" }] }],
+    apiKeys: [{ ...API_KEY, roles: [{ groupId: PROJECT_ID, roleName: "GROUP_OWNER" }] }],
     serviceAccounts: [
       {
-        clientId: "mdb_sa_id_demo",
-        clientSecret: "mdb_sa_sk_demo",
+        ...SERVICE_ACCOUNT,
         roles: [{ groupId: PROJECT_ID, roleName: "GROUP_STREAM_PROCESSING_OWNER" }],
       },
     ],
