@@ -10,6 +10,7 @@ import YAML from "yaml";
 import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "../seed";
 import { Store } from "../../emulator/store";
 import type { SeedProcessor } from "../../emulator/types";
+import type { RunningEmulator } from "../../emulator";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The trimmed official spec as the project's shared reference holds it (CI lays shared/ beside the clone). */
@@ -314,4 +315,9 @@ export function storeWithProcessorP(transitionMs: number, clock: () => number, p
     ],
   });
   return s;
+}
+
+/** Seeds processors into the default seed's workspace of `emu` (beside what it holds already). */
+export function seedProcessors(emu: RunningEmulator, processors: SeedProcessor[]): void {
+  emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: WS, processors }] }] });
 }

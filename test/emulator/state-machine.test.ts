@@ -2,7 +2,7 @@
 // operations that do not fit the current state.
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { Client, G, OWNER, P, V_PROC, V_START_WITH, storeWithProcessorP } from "./helpers";
+import { Client, G, OWNER, P, V_PROC, V_START_WITH, seedProcessors, storeWithProcessorP } from "./helpers";
 
 const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 
@@ -72,21 +72,9 @@ describe("emulator: processor state machine", function () {
 
   it("a start whose $source names an unknown connection ends FAILED; FAILED can be started again", async () => {
     // Create refuses an unknown connection, so the broken processor comes from a seed.
-    emu.admin.seed({
-      projects: [
-        {
-          id: G,
-          workspaces: [
-            {
-              name: "demo-workspace",
-              processors: [
-                { name: "broken", pipeline: [{ $source: { connectionName: "nope" } }, { $emit: { connectionName: "__testLog" } }] },
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    seedProcessors(emu, [
+      { name: "broken", pipeline: [{ $source: { connectionName: "nope" } }, { $emit: { connectionName: "__testLog" } }] },
+    ]);
     expect((await post("broken", "start")).status).to.equal(200);
     expect(await state("broken")).to.equal("FAILED");
     // A new $source cannot resume from the old checkpoint.
