@@ -11,7 +11,8 @@ import { DigestSession, nonceOf, retryAfterDigest401 } from "./digest";
 import { failureReportOf, toCallError } from "./error-mapping";
 import { AtlasApiError } from "./errors";
 import { decideRetry, parseRetryAfter } from "./retry";
-import type { ClientOptions, Credentials } from "./settings";
+import type { ClientOptions } from "./options";
+import type { Credentials } from "./settings";
 import { CallContext } from "./call-context";
 
 export interface Authenticator {

@@ -7,7 +7,8 @@ export { streamProcessorProvider } from "./dynamic-provider";
 export { resourceId, parseResourceId } from "./resource-id";
 export { AtlasApiError, AtlasConfigError, AtlasNetworkError, ProcessorStateError, StreamProcessorError, isAtlasApiError } from "./errors";
 export type { DesiredState, DlqOptions, PipelineStage, Tier, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
-export { DEFAULT_CLIENT_OPTIONS, DEFAULT_BASE_URL, type ClientOptions } from "./settings";
+export { DEFAULT_BASE_URL } from "./settings";
+export { DEFAULT_CLIENT_OPTIONS, type ClientOptions } from "./options";
 export {
   getStreamProcessor,
   getStreamProcessorOutput,

@@ -7,12 +7,11 @@ import {
   clientKey,
   CONFIG_KEYS,
   DEFAULT_BASE_URL,
-  DEFAULT_CLIENT_OPTIONS,
   normalizeBaseUrl,
-  OPTION_KEYS,
   resolveSettings,
   secretsOf,
 } from "../../../provider/settings";
+import { DEFAULT_CLIENT_OPTIONS, OPTION_KEYS } from "../../../provider/options";
 
 type Src = Record<string, string | undefined>;
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");

@@ -10,7 +10,7 @@ import { converge, pollUntil, type ConvergeContext } from "../../../provider/con
 import { AtlasApiError, isAtlasApiError, ProcessorStateError } from "../../../provider/errors";
 import { verifyRunning } from "../../../provider/health";
 import { ProcessorApi, type ActionOutcome } from "../../../provider/processors";
-import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/settings";
+import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/options";
 import { pollDelayMs } from "../../../provider/state";
 import type { ObservedProcessor, ProcessorRef } from "../../../provider/types";
 import { FakeClock } from "../../fake-clock";
