@@ -2,6 +2,7 @@
  * Shared test fixtures: a real emulator on 127.0.0.1 and a provider configured against it
  * through `configure()`, exactly as the Pulumi engine does it.
  */
+import { assert, expect } from "chai";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../emulator";
@@ -116,3 +117,14 @@ export async function atlasCurl(baseUrl: string, method: string, path: string, b
 }
 
 export const processorApiPath = (name: string) => `/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processor/${name}`;
+
+/** The error `promise` rejects with, asserted (with `what`) to be an Error. */
+export async function failureOf(promise: Promise<unknown>, what: string): Promise<Error> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, what).to.be.instanceOf(Error);
+  assert.instanceOf(err, Error);
+  return err;
+}

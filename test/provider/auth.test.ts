@@ -12,6 +12,7 @@ import {
   SERVICE_ACCOUNT,
   WORKSPACE,
   configureProvider,
+  failureOf,
   inputs,
   storedOutputs,
   requestsTo,
@@ -44,10 +45,7 @@ describe("StreamProcessor provider authentication", function () {
 
     it("refuses a wrong private key after one challenge, with a hint naming the keys", async () => {
       await configureProvider(emu.url, { kind: "apiKey", publicKey: API_KEY.publicKey, privateKey: "wrong-private-key" });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await failureOf(p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")), "the call fails");
       expect(isAtlasApiError(err)).to.equal(true);
       const e = err as Error & { status: number };
       expect(e.status).to.equal(401);
@@ -58,10 +56,7 @@ describe("StreamProcessor provider authentication", function () {
 
     it("answers 403 for a read-only key on :start, naming the roles it needs", async () => {
       await configureProvider(emu.url, { kind: "apiKey", ...READONLY_KEY });
-      const err = await p.create(inputs("orders")).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await failureOf(p.create(inputs("orders")), "the call fails");
       const e = err as Error & { status: number };
       expect(e.status).to.equal(403);
       expect(e.message).to.include("Project Owner").and.include("Project Stream Processing Owner").and.include(PROJECT);
@@ -130,10 +125,7 @@ describe("StreamProcessor provider authentication", function () {
         clientId: SERVICE_ACCOUNT.clientId,
         clientSecret: "mdb_sa_sk_wrong_secret",
       });
-      const err = await p.create(inputs("orders")).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await failureOf(p.create(inputs("orders")), "the call fails");
       const e = err as Error & { status: number };
       expect(isAtlasApiError(err)).to.equal(true);
       expect(e.status).to.equal(401);
@@ -173,10 +165,7 @@ describe("StreamProcessor provider authentication", function () {
         status: 400,
         body: { error: "invalid_client", error_description: "Client authentication failed." },
       });
-      const err = await p.create(inputs("orders")).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await failureOf(p.create(inputs("orders")), "the call fails");
       expect(isAtlasApiError(err)).to.equal(true);
       const e = err as Error & { status: number; errorCode?: string };
       expect(e.status).to.equal(400);
@@ -200,10 +189,7 @@ describe("StreamProcessor provider authentication", function () {
         { "atlas-stream-processor:maxRetries": "2" },
       );
       emu.admin.injectFault({ method: "POST", path: TOKEN, kind: "reset", times: 5 });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await failureOf(p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")), "the call fails");
       expect((err as Error).name).to.equal("AtlasNetworkError");
       expect((err as Error).message)
         .to.include("POST /api/oauth/token")
@@ -216,11 +202,8 @@ describe("StreamProcessor provider authentication", function () {
     it("sends the token as is and refuses an unknown one without retrying", async () => {
       emu = await withEmulator();
       await configureProvider(emu.url, { kind: "accessToken", token: "not-a-real-token" });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect((err as { status: number }).status).to.equal(401);
+      const err = await failureOf(p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")), "the call fails");
+      expect((err as Error & { status: number }).status).to.equal(401);
       const log = emu.admin.requests();
       expect(log).to.have.length(1);
       expect(nth(log, 0).authScheme).to.equal("bearer");
@@ -235,11 +218,8 @@ describe("StreamProcessor provider authentication", function () {
       const saved = { ...process.env };
       for (const k of Object.keys(process.env)) if (k.startsWith("MONGODB_ATLAS_")) delete process.env[k];
       try {
-        const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect((err as { status: number }).status).to.equal(401);
+        const err = await failureOf(p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")), "the call fails");
+        expect((err as Error & { status: number }).status).to.equal(401);
         expect((err as Error).message)
           .to.include("mongodbatlas:clientId")
           .and.include("MONGODB_ATLAS_");
@@ -268,10 +248,7 @@ describe("StreamProcessor provider authentication", function () {
     it("refuses plain http to a non-loopback host before any request", async () => {
       emu = await withEmulator();
       await configureProvider("http://atlas.example.com", { kind: "apiKey", ...API_KEY });
-      const err = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const err = await failureOf(p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders")), "the call fails");
       expect((err as Error).name).to.equal("AtlasConfigError");
       expect((err as Error).message)
         .to.include("mongodbatlas:baseUrl")

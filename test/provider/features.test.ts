@@ -8,9 +8,9 @@ import { nth } from "../present";
 import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
-import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath } from "../helpers";
+import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath, failureOf } from "../helpers";
 import { atlasGenericError } from "../atlas-errors";
-import { failureOf, wireFixture } from "./wire-fixture";
+import { wireFixture } from "./wire-fixture";
 
 const p = provider as Required<typeof provider>;
 

@@ -3,7 +3,18 @@ import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError, streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
-import { API_KEY, PROJECT, WORKSPACE, captureConsole, configureProvider, inputs, NO_OLDS, requestsTo, withEmulator } from "../helpers";
+import {
+  API_KEY,
+  PROJECT,
+  WORKSPACE,
+  captureConsole,
+  configureProvider,
+  inputs,
+  failureOf,
+  NO_OLDS,
+  requestsTo,
+  withEmulator,
+} from "../helpers";
 import { atlasGenericError as generic } from "../atlas-errors";
 
 const p = provider as Required<typeof provider>;
@@ -14,11 +25,8 @@ const CREATE = `/streams/${WORKSPACE}/processor`;
 
 const pipelineFrom = (connection: string) => [{ $source: { connectionName: connection } }, { $emit: { connectionName: "__testLog" } }];
 
-const errorOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e as Error & Record<string, unknown>,
-  );
+/** The error the call fails with (asserted to be an Error), with its fields readable. */
+const errorOf = async (promise: Promise<unknown>) => (await failureOf(promise, "the call fails")) as Error & Record<string, unknown>;
 
 describe("StreamProcessor provider against Atlas as observed (slow actions, transient 400s, connections, 404s)", function () {
   this.timeout(30_000);

@@ -3,7 +3,7 @@
  * test sees every body exactly as it crossed the wire. Call `wireFixture()` inside a `describe`:
  * it registers the hooks that start both before each test and close them after it.
  */
-import { assert, expect } from "chai";
+import { assert } from "chai";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { API_KEY, PROJECT, WORKSPACE, configureProvider, withEmulator } from "../helpers";
 import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
@@ -52,15 +52,4 @@ export function wireFixture(transitionMs: number): WireFixture {
     },
   };
   return fixture;
-}
-
-/** The error `promise` rejects with, asserted (with `what`) to be an Error. */
-export async function failureOf(promise: Promise<unknown>, what: string): Promise<Error> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err, what).to.be.instanceOf(Error);
-  assert.instanceOf(err, Error);
-  return err;
 }
