@@ -22,6 +22,7 @@ import * as path from "node:path";
 import { startEmulator } from "../emulator";
 import { EmulatorAdminClient, PROJECT_ID, PulumiProject, WORKSPACE, installPackedProject, pulumiBin } from "../scripts/lib/pulumi-project";
 import { API_KEY, SERVICE_ACCOUNT } from "../scripts/lib/seed";
+import { startRounds } from "./start-rounds";
 
 const LATENCY_MS = 50;
 const TRANSITION_MS = 500;
@@ -67,6 +68,9 @@ interface Row {
    * one read), so ceil(N / P) rounds of that run one after another.
    */
   serialMinS: number;
+  /** How the `:start`s arrived: in how many bursts, and the median time between bursts. */
+  startRounds: number;
+  roundS: number;
   /** `pulumi refresh` of the deployed stack: API requests and wall time. */
   refreshRequests: number;
   refreshS: number;
@@ -172,6 +176,7 @@ async function measure(dir: string, n: number, parallel: number, auth: Auth, rep
     const requests = api.length;
     const idealS = (requests * LATENCY_MS) / 1000 / parallel + TRANSITION_MS / 1000;
     const serialMinS = (Math.ceil(n / parallel) * (TRANSITION_MS + 2 * LATENCY_MS)) / 1000;
+    const rounds = startRounds(api.filter((q) => q.path.endsWith(":start")).map((q) => Date.parse(q.time)));
     const realSrc = Object.values(await real.providerSources())[0] ?? "";
     const noopSrc = Object.values(await floor.providerSources())[0] ?? "";
     // `pulumi refresh` of the deployed stack: every resource reads its processor.
@@ -195,6 +200,8 @@ async function measure(dir: string, n: number, parallel: number, auth: Auth, rep
       noopProviderBytes: Buffer.byteLength(noopSrc),
       idealS,
       serialMinS,
+      startRounds: rounds.rounds,
+      roundS: rounds.medianPeriodMs / 1000,
     };
   } finally {
     await real.destroy([`--parallel=${parallel}`], { allowFail: true }).catch(() => undefined);
@@ -246,6 +253,8 @@ async function main(): Promise<void> {
         tokens: Math.max(...reps.map((r) => r.tokens)),
         challenges: Math.max(...reps.map((r) => r.challenges)),
         idealS: median(reps.map((r) => r.idealS)),
+        startRounds: median(reps.map((r) => r.startRounds)),
+        roundS: median(reps.map((r) => r.roundS)),
         refreshRequests: median(reps.map((r) => r.refreshRequests)),
         refreshS: median(reps.map((r) => r.refreshS)),
         limitedS: median(reps.map((r) => r.limitedS)),
@@ -268,6 +277,8 @@ async function main(): Promise<void> {
     "range per run",
     "serial min s",
     "(wall-floor)/serial min",
+    ":start rounds",
+    "round s",
     "req/processor",
     "token req",
     "Digest 401s",
@@ -290,6 +301,8 @@ async function main(): Promise<void> {
       `${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}`,
       r.serialMinS.toFixed(1),
       ((r.wallS - r.floorS) / r.serialMinS).toFixed(2),
+      r.startRounds,
+      r.roundS.toFixed(2),
       r.perProcessor.toFixed(2),
       r.tokens,
       r.challenges,
@@ -311,6 +324,7 @@ async function main(): Promise<void> {
     `+${LATENCY_MS} ms per API request, ${TRANSITION_MS} ms start transition, --parallel ${parallel}, ${auth} auth. ` +
     `ideal net = requests x ${LATENCY_MS} ms / ${parallel} + one ${TRANSITION_MS} ms transition: it assumes every transition overlaps, which holds only when P >= N. ` +
     `serial min = ceil(N / ${parallel}) x (${TRANSITION_MS} ms transition + 2 x ${LATENCY_MS} ms): each create holds an engine slot from :start until a read shows STARTED, so at P < N the rounds run one after another. ` +
+    `":start rounds": the bursts in which the :start requests arrived (a gap over 200 ms begins a new one); "round s": the median time between bursts, against ${(TRANSITION_MS + 2 * LATENCY_MS) / 1000} s for :start, the transition and one read. ` +
     `"bucket": the same up against Atlas's project-scoped token bucket (capacity ${BUCKET.capacity}, refill ${BUCKET.refillPerSecond}/s).`;
   process.stdout.write("\n" + table + "\n" + legend + "\n");
   const big = rows[rows.length - 1]!;

@@ -212,6 +212,17 @@ export class PulumiProject {
 }
 
 /** Minimal client for the emulator's admin API (no auth; loopback test tool). */
+/** One API request as the emulator's `/admin/requests` log records it. */
+export interface LoggedRequest {
+  /** ISO 8601, when the emulator received it. */
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  authScheme: string;
+  fault?: string;
+}
+
 export class EmulatorAdminClient {
   constructor(readonly url: string) {}
 
@@ -245,13 +256,8 @@ export class EmulatorAdminClient {
   clearFaults(): Promise<unknown> {
     return this.call("DELETE", "/faults");
   }
-  async requests(): Promise<Array<{ method: string; path: string; status: number; authScheme: string; fault?: string }>> {
-    return (
-      await this.call<{ requests: Array<{ method: string; path: string; status: number; authScheme: string; fault?: string }> }>(
-        "GET",
-        "/requests",
-      )
-    ).requests;
+  async requests(): Promise<LoggedRequest[]> {
+    return (await this.call<{ requests: LoggedRequest[] }>("GET", "/requests")).requests;
   }
   clearRequests(): Promise<unknown> {
     return this.call("DELETE", "/requests");
