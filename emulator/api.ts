@@ -1,12 +1,26 @@
 // Handlers for the Atlas operations: turn a matched route, query and parsed body into a status
 // and a body shaped like the spec's schemas. State changes go through the Store.
-import { assertConnectionsAvailable } from "./connections";
+import {
+  assertConnectionsAvailable,
+  connectionView,
+  createConnection,
+  deleteConnection,
+  findConnection,
+  modifyConnection,
+} from "./connections";
 import { fail, invalidField } from "./errors";
 import { processorStats } from "./stats";
 import type { RouteParams } from "./routes";
 import type { ProcessorRecord, WorkspaceRecord } from "./records";
 import type { Store } from "./store";
-import { parseBooleanParam, parseCreateProcessor, parseCreateWorkspace, parseModifyProcessor, parseStartWith } from "./validation";
+import {
+  parseBooleanParam,
+  parseConnection,
+  parseCreateProcessor,
+  parseCreateWorkspace,
+  parseModifyProcessor,
+  parseStartWith,
+} from "./validation";
 import type { EndpointKey } from "./versioning";
 
 export interface ApiRequest {
@@ -17,6 +31,8 @@ export interface ApiRequest {
   /** e.g. http://127.0.0.1:8080, used for `links`. */
   baseUrl: string;
   rawPath: string;
+  /** How long a connection created through the API answers "does not exist" to processors. */
+  connectionPropagationMs: number;
 }
 
 export interface ApiResult {
@@ -79,6 +95,11 @@ function processorHref(req: ApiRequest, name: string): string {
   return `${req.baseUrl}/api/atlas/v2/groups/${p.groupId}/streams/${encodeURIComponent(p.tenantName!)}/processor/${encodeURIComponent(name)}`;
 }
 
+function connectionHref(req: ApiRequest, name: string): string {
+  const p = req.params;
+  return `${req.baseUrl}/api/atlas/v2/groups/${p.groupId}/streams/${encodeURIComponent(p.tenantName!)}/connections/${encodeURIComponent(name)}`;
+}
+
 function workspaceView(req: ApiRequest, groupId: string, ws: WorkspaceRecord, includeConnections: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     _id: ws._id,
@@ -86,7 +107,7 @@ function workspaceView(req: ApiRequest, groupId: string, ws: WorkspaceRecord, in
     groupId,
     hostnames: [`atlas-stream-${ws._id}-emulator.${ws.region.toLowerCase().replace(/_/g, "-")}.a.query.mongodb.net`],
     name: ws.name,
-    streamConfig: { tier: ws.tier },
+    streamConfig: ws.maxTierSize ? { tier: ws.tier, maxTierSize: ws.maxTierSize } : { tier: ws.tier },
   };
   if (ws.failoverRegions.length) out.failoverRegions = ws.failoverRegions.map((region) => ({ cloudProvider: ws.cloudProvider, region }));
   if (includeConnections) out.connections = ws.connections.map((c) => ({ name: c.name, type: c.type, state: "READY" }));
@@ -95,7 +116,7 @@ function workspaceView(req: ApiRequest, groupId: string, ws: WorkspaceRecord, in
 }
 
 export function handleApi(store: Store, req: ApiRequest): ApiResult {
-  const { groupId, tenantName, processorName } = req.params;
+  const { groupId, tenantName, processorName, connectionName } = req.params;
   const t = tenantName!;
   const n = processorName!;
   switch (req.key) {
@@ -148,6 +169,30 @@ export function handleApi(store: Store, req: ApiRequest): ApiResult {
     case "stopProcessor":
       store.stopProcessor(groupId, t, n);
       return { status: 200, body: {}, mutated: true };
+    case "listConnections": {
+      const ws = store.workspace(groupId, t);
+      return { status: 200, body: paginate(req, ws.connections, (c) => connectionView(c, connectionHref(req, c.name)), false) };
+    }
+    case "createConnection": {
+      const ws = store.workspace(groupId, t);
+      const c = createConnection(store, groupId, ws, parseConnection(req.body, "create"), req.connectionPropagationMs);
+      return { status: 200, body: connectionView(c, connectionHref(req, c.name)), mutated: true };
+    }
+    case "getConnection": {
+      const c = findConnection(store.workspace(groupId, t), connectionName!);
+      return { status: 200, body: connectionView(c, connectionHref(req, c.name)) };
+    }
+    case "modifyConnection": {
+      const ws = store.workspace(groupId, t);
+      const current = findConnection(ws, connectionName!);
+      const c = modifyConnection(ws, current, parseConnection(req.body, "modify", current.type));
+      return { status: 200, body: connectionView(c, connectionHref(req, c.name)), mutated: true };
+    }
+    case "deleteConnection": {
+      const ws = store.workspace(groupId, t);
+      deleteConnection(ws, findConnection(ws, connectionName!));
+      return { status: 202, body: {}, mutated: true };
+    }
     default:
       return fail(500, "UNEXPECTED_ERROR", "Unhandled route.");
   }

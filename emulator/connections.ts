@@ -2,12 +2,13 @@
 // connection its workspace does not have, and a connection added moments ago may not be usable
 // yet (it "propagates"). Pure except for the readiness times, which hang off the connection
 // records themselves (a WeakMap, so a re-seeded connection starts ready and nothing leaks
-// between emulator instances).
+// between emulator instances). Also the connections API itself: list, get, create, update, delete.
 import { isPlainObject } from "./documents";
-import { processorProblem } from "./errors";
+import { fail, invalidField, processorProblem } from "./errors";
 import type { WorkspaceRecord } from "./records";
 import type { Store } from "./store";
 import type { SeedConnection } from "./types";
+import type { ConnectionInput } from "./validation";
 
 /** Always present in every workspace (Atlas' built-in log sink). */
 const BUILTIN_CONNECTIONS: readonly string[] = ["__testLog"];
@@ -79,4 +80,98 @@ export function addConnection(
   else ws.connections.push(rec);
   if (propagationMs > 0) availableAt.set(rec, store.now() + propagationMs);
   return rec;
+}
+
+// ---------- the connections API (`…/streams/{tenantName}/connections`) ----------
+
+/** Write-only secrets a connection view leaves out (Atlas does not echo credentials; unverified which keys). */
+const SECRET_KEYS: readonly string[] = ["password", "clientSecret", "secretAccessKey"];
+
+function withoutSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutSecrets);
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!SECRET_KEYS.includes(k)) out[k] = withoutSecrets(x);
+  return out;
+}
+
+/** `StreamsConnection` as the API shows it: name, type, its attributes minus secrets, state, links. */
+export function connectionView(c: SeedConnection, selfHref: string): Record<string, unknown> {
+  const { name, type, ...attributes } = c;
+  return {
+    name,
+    type,
+    ...(withoutSecrets(attributes) as Record<string, unknown>),
+    state: "READY",
+    links: [{ href: selfHref, rel: "self" }],
+  };
+}
+
+/** Unverified: Atlas's errorCode for an unknown connection (clients should rely on the 404). */
+export function findConnection(ws: WorkspaceRecord, name: string): SeedConnection {
+  const c = ws.connections.find((x) => x.name === name);
+  if (!c) {
+    fail(404, "STREAM_CONNECTION_NOT_FOUND", `Stream connection ${name} not found in stream instance ${ws.name}.`, {
+      parameters: [name, ws.name],
+    });
+  }
+  return c;
+}
+
+/** Names of the workspace's processors whose definition names `connection`. */
+export function processorsUsing(ws: WorkspaceRecord, connection: string): string[] {
+  return [...ws.processors.values()]
+    .filter((sp) => referencedConnections(sp.pipeline, sp.options).includes(connection))
+    .map((sp) => sp.name);
+}
+
+/** Create: 409 for a name the workspace already has (code unverified; the spec declares a 409). */
+export function createConnection(
+  store: Store,
+  groupId: string,
+  ws: WorkspaceRecord,
+  input: ConnectionInput,
+  propagationMs: number,
+): SeedConnection {
+  const name = input.name!;
+  if (ws.connections.some((c) => c.name === name) || BUILTIN_CONNECTIONS.includes(name)) {
+    fail(409, "STREAM_CONNECTION_ALREADY_EXISTS", `A stream connection named ${name} already exists in stream instance ${ws.name}.`, {
+      parameters: [name, ws.name],
+    });
+  }
+  return addConnection(store, groupId, ws.name, { ...input.attributes, name, type: input.type! }, propagationMs);
+}
+
+/**
+ * Update: the sent attributes replace the stored ones of the same name. A connection's name and
+ * type are its identity (the Terraform provider replaces the resource when either changes), so a
+ * different one is a 400.
+ */
+export function modifyConnection(ws: WorkspaceRecord, current: SeedConnection, input: ConnectionInput): SeedConnection {
+  if (input.name !== undefined && input.name !== current.name)
+    invalidField("name", `cannot be changed (the connection is ${current.name})`);
+  if (input.type !== undefined && input.type !== current.type)
+    invalidField("type", `cannot be changed (the connection is ${current.type})`);
+  const next: SeedConnection = { ...current, ...input.attributes, name: current.name, type: current.type };
+  const i = ws.connections.indexOf(current);
+  ws.connections[i] = next;
+  const ready = availableAt.get(current);
+  if (ready !== undefined) availableAt.set(next, ready);
+  return next;
+}
+
+/** Delete: refused with 409 while a processor's definition names the connection (code unverified; the spec declares a 409). */
+export function deleteConnection(ws: WorkspaceRecord, current: SeedConnection): void {
+  const users = processorsUsing(ws, current.name);
+  if (users.length) {
+    fail(
+      409,
+      "STREAM_CONNECTION_HAS_STREAM_PROCESSORS",
+      `Stream connection ${current.name} is used by stream processors: ${users.join(", ")}. Delete or modify them first.`,
+      {
+        parameters: [current.name, ...users],
+      },
+    );
+  }
+  ws.connections.splice(ws.connections.indexOf(current), 1);
 }

@@ -82,6 +82,25 @@ export function failoverRefusal(
 }
 
 /**
+ * The message for `:startWith` with `failover` that cannot happen: the processor was not created
+ * with `failoverEnabled`, or the region is not one of the workspace's failover regions (wording
+ * unverified; the same rule as {@link failoverRefusal}, applied at start).
+ */
+export function failoverStartRefusal(
+  processorFailoverEnabled: boolean,
+  region: string,
+  workspaceName: string,
+  failoverRegions: readonly string[],
+): string | undefined {
+  if (!processorFailoverEnabled) return "failover is not enabled for this processor; modify it with failoverEnabled: true first";
+  if (!failoverRegions.includes(region)) {
+    const known = failoverRegions.length ? failoverRegions.join(", ") : "none";
+    return `${region} is not a failover region of stream workspace ${workspaceName} (its failover regions: ${known})`;
+  }
+  return undefined;
+}
+
+/**
  * Stored options after a PATCH's `options`: keys present in the patch replace the stored ones,
  * and an empty `dlq` object removes the dead-letter queue. Undefined when nothing is left.
  */

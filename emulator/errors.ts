@@ -86,6 +86,7 @@ export function defaultErrorForStatus(status: number): ApiErrorBody {
 /** 400 with `badRequestDetail` naming the offending field (Atlas' validation shape). */
 export function invalidField(field: string, description: string, errorCode = "INVALID_ATTRIBUTE"): never {
   fail(400, errorCode, `Invalid attribute ${field} specified: ${description}`, {
+    parameters: [field],
     badRequestDetail: { fields: [{ field, description }] },
   });
 }

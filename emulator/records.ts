@@ -42,6 +42,8 @@ export interface WorkspaceRecord {
   cloudProvider: string;
   region: string;
   tier: string;
+  /** `streamConfig.maxTierSize` as created; unset when not given. */
+  maxTierSize?: string;
   /** Regions a processor with `failoverEnabled` may fail over to; none by default. */
   failoverRegions: string[];
   connections: SeedConnection[];

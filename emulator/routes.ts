@@ -6,6 +6,7 @@ export interface RouteParams {
   groupId: string;
   tenantName?: string;
   processorName?: string;
+  connectionName?: string;
 }
 
 export type RouteMatch =
@@ -37,6 +38,18 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
       table = [["GET", "getWorkspace", false]];
     } else if (segs.length === 4 && segs[3] === "processors") {
       table = [["GET", "listProcessors", false]];
+    } else if (segs.length === 4 && segs[3] === "connections") {
+      table = [
+        ["GET", "listConnections", false],
+        ["POST", "createConnection", true],
+      ];
+    } else if (segs.length === 5 && segs[3] === "connections") {
+      params.connectionName = dec(segs[4]!);
+      table = [
+        ["GET", "getConnection", false],
+        ["PATCH", "modifyConnection", true],
+        ["DELETE", "deleteConnection", true],
+      ];
     } else if (segs.length === 4 && segs[3] === "processor") {
       table = [["POST", "createProcessor", true]];
     } else if (segs.length === 5 && segs[3] === "processor") {

@@ -75,6 +75,7 @@ export function validateSeed(doc: unknown, where = "seed"): SeedDocument {
       str(w.name, `${wat}.name`);
       str(w.region, `${wat}.region`, true);
       str(w.cloudProvider, `${wat}.cloudProvider`, true);
+      str(w.maxTierSize, `${wat}.maxTierSize`, true);
       arr(w.failoverRegions, `${wat}.failoverRegions`).forEach((r, k) => str(r, `${wat}.failoverRegions[${k}]`));
       arr(w.connections, `${wat}.connections`).forEach((c, k) => {
         if (!isPlainObject(c)) {

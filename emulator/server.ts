@@ -20,7 +20,14 @@ import type { RequestLogEntry } from "./types";
 import { ENDPOINT_VERSIONS, invalidVersionError, mediaTypeFor, resolveVersion, type EndpointKey } from "./versioning";
 
 /** Operations that read a JSON body (`:startWith`'s is optional). */
-const WITH_BODY: readonly EndpointKey[] = ["createProcessor", "modifyProcessor", "createWorkspace", "startProcessorWith"];
+const WITH_BODY: readonly EndpointKey[] = [
+  "createProcessor",
+  "modifyProcessor",
+  "createWorkspace",
+  "startProcessorWith",
+  "createConnection",
+  "modifyConnection",
+];
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
@@ -242,6 +249,7 @@ export class EmulatorServer {
         body: parsed,
         baseUrl: `http://${host}`,
         rawPath,
+        connectionPropagationMs: this.core.connectionPropagationMs,
       });
       // Durability before acknowledgement: the client never sees a change that could be lost.
       if (result.mutated) await this.core.persist();

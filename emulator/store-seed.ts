@@ -31,11 +31,13 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
       connections: [],
       processors: new Map(),
     };
+    if (w.maxTierSize) ws.maxTierSize = w.maxTierSize;
     project.workspaces.set(w.name, ws);
   } else {
     if (w.cloudProvider) ws.cloudProvider = w.cloudProvider;
     if (w.region) ws.region = w.region;
     if (w.tier) ws.tier = w.tier;
+    if (w.maxTierSize) ws.maxTierSize = w.maxTierSize;
     if (w.failoverRegions) ws.failoverRegions = [...w.failoverRegions];
   }
   for (const c of w.connections ?? []) {
@@ -76,6 +78,7 @@ export function snapshot(store: Store): SeedDocument {
       cloudProvider: w.cloudProvider,
       region: w.region,
       tier: w.tier,
+      ...(w.maxTierSize ? { maxTierSize: w.maxTierSize } : {}),
       failoverRegions: [...w.failoverRegions],
       connections: w.connections.map((c) => ({ ...c })),
       processors: [...w.processors.values()].map((sp) => {
@@ -107,7 +110,7 @@ export function publicState(store: Store): unknown {
       cloudProvider: w.cloudProvider,
       region: w.region,
       failoverRegions: [...w.failoverRegions],
-      connections: w.connections.map((c) => ({ name: c.name, type: c.type })),
+      connections: w.connections.map((c) => ({ name: c.name, type: c.type })), // attributes may hold credentials
       processors: [...w.processors.values()].map((sp) => store.copy(sp)),
     })),
     apiKeys: [...store.apiKeys.values()].map((k) => ({ publicKey: k.publicKey, roles: k.roles ?? [] })),

@@ -2,7 +2,7 @@
 // from timestamps (a processor is "STARTING" until its `transition.until` passes, then it reads as
 // the settled state) so no timers are needed. Which action each state allows, and what it leads
 // to, is decided in state-machine.ts; seeding and snapshots are in store-seed.ts.
-import { failoverRefusal, patchedOptions, pipelineChangeRefusal } from "./definition-rules";
+import { failoverRefusal, failoverStartRefusal, patchedOptions, pipelineChangeRefusal } from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
@@ -125,6 +125,7 @@ export class Store {
       cloudProvider: input.cloudProvider,
       region: input.region,
       tier: input.tier ?? "SP30",
+      ...(input.maxTierSize ? { maxTierSize: input.maxTierSize } : {}),
       failoverRegions: [...(input.failoverRegions ?? [])],
       connections: input.sampleSolar ? [{ name: "sample_stream_solar", type: "Sample" }] : [],
       processors: new Map(),
@@ -211,6 +212,10 @@ export class Store {
     const sp = this.processor(groupId, tenantName, name);
     const state = this.observedState(sp);
     this.refuse(name, "start", state);
+    const region = opts.failover?.region;
+    const noFailover =
+      typeof region === "string" ? failoverStartRefusal(sp.failoverEnabled, region, ws.name, ws.failoverRegions) : undefined;
+    if (noFailover) processorProblem(name, noFailover);
     if (opts.tier) sp.tier = opts.tier;
     sp.state = settledAfterStart(sp.pipeline, ws.connections);
     setTransition(sp, actionTransition("start", state, this.timing(), this.now()));

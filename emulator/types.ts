@@ -32,6 +32,8 @@ export interface SeedWorkspace {
   region?: string | undefined;
   cloudProvider?: string | undefined;
   tier?: string | undefined;
+  /** The largest tier its processors may use (`streamConfig.maxTierSize`); default unset. */
+  maxTierSize?: string | undefined;
   /** Failover regions (region names, e.g. "DUBLIN_IRL"); default none. */
   failoverRegions?: string[] | undefined;
   _id?: string | undefined;

@@ -171,6 +171,7 @@ export interface WorkspaceInput {
   cloudProvider: string;
   region: string;
   tier?: string;
+  maxTierSize?: string;
   sampleSolar: boolean;
   /** Region names of `failoverRegions` (the spec allows at most 2). */
   failoverRegions?: string[];
@@ -195,8 +196,9 @@ export function parseCreateWorkspace(body: unknown): WorkspaceInput {
   if (b.streamConfig !== undefined && b.streamConfig !== null) {
     const sc = requireObject(b.streamConfig, "streamConfig");
     const tier = optEnum(sc, "tier", TIERS, "streamConfig.");
-    optEnum(sc, "maxTierSize", TIERS, "streamConfig.");
+    const maxTierSize = optEnum(sc, "maxTierSize", TIERS, "streamConfig.");
     if (tier) out.tier = tier;
+    if (maxTierSize) out.maxTierSize = maxTierSize;
   }
   if (b.sampleConnections !== undefined) {
     const s = requireObject(b.sampleConnections, "sampleConnections");
@@ -212,5 +214,89 @@ export function parseCreateWorkspace(body: unknown): WorkspaceInput {
       return f.region;
     });
   }
+  return out;
+}
+
+/** Connection types and the attributes each may carry (the spec's `StreamsConnection` discriminator). */
+export const CONNECTION_FIELDS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
+  AWSKinesisDataStreams: ["aws", "networking"],
+  AWSLambda: ["aws", "publicPrivateNetworking"],
+  AzureBlobStorage: ["azure", "publicPrivateNetworking"],
+  Cluster: ["clusterGroupId", "clusterName", "dbRoleToExecute"],
+  GCPPubSub: ["gcp", "publicPrivateNetworking"],
+  Https: ["headers", "url"],
+  Kafka: ["authentication", "bootstrapServers", "config", "networking", "security"],
+  S3: ["aws", "networking"],
+  Sample: [],
+  SchemaRegistry: ["provider", "schemaRegistryAuthentication", "schemaRegistryUrls"],
+};
+const CONNECTION_TYPES = Object.keys(CONNECTION_FIELDS_BY_TYPE);
+/** Required beyond `name` and `type` (the spec marks only SchemaRegistry's). */
+const CONNECTION_REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  SchemaRegistry: ["provider", "schemaRegistryAuthentication", "schemaRegistryUrls"],
+};
+const CONNECTION_OBJECTS = [
+  "aws",
+  "azure",
+  "gcp",
+  "authentication",
+  "security",
+  "networking",
+  "publicPrivateNetworking",
+  "dbRoleToExecute",
+  "schemaRegistryAuthentication",
+];
+const CONNECTION_STRINGS = ["region", "clusterGroupId", "clusterName", "bootstrapServers", "url", "provider"];
+
+export interface ConnectionInput {
+  name?: string;
+  type?: string;
+  /** Every other attribute, as sent. */
+  attributes: Obj;
+}
+
+/**
+ * `StreamsConnection` for create (`name` and `type` required) and update (both optional; the
+ * caller checks them against the stored connection). Attributes must belong to the type.
+ */
+export function parseConnection(body: unknown, mode: "create" | "modify", storedType?: string): ConnectionInput {
+  const b = requireObject(body);
+  const readOnly = ["_id", "id", "links", "state"];
+  if (mode === "create" && b.name === undefined) invalidField("name", "is required", "MISSING_ATTRIBUTE");
+  if (mode === "create" && b.type === undefined) invalidField("type", "is required", "MISSING_ATTRIBUTE");
+  const out: ConnectionInput = { attributes: {} };
+  if (b.name !== undefined) out.name = name(b.name);
+  const type = optEnum(b, "type", CONNECTION_TYPES);
+  if (type !== undefined) out.type = type;
+  const effective = type ?? storedType ?? "";
+  const allowed = ["name", "type", "region", ...(CONNECTION_FIELDS_BY_TYPE[effective] ?? [])];
+  for (const k of Object.keys(b)) {
+    if (readOnly.includes(k) || allowed.includes(k)) continue;
+    const owner = CONNECTION_TYPES.find((t) => CONNECTION_FIELDS_BY_TYPE[t]!.includes(k));
+    invalidField(k, owner ? `is not an attribute of a ${effective} connection (it belongs to ${owner})` : "is not a recognised attribute");
+  }
+  if (mode === "create") {
+    for (const k of CONNECTION_REQUIRED[effective] ?? [])
+      if (b[k] === undefined) invalidField(k, `is required for a ${effective} connection`, "MISSING_ATTRIBUTE");
+  }
+  for (const k of CONNECTION_STRINGS) optString(b, k);
+  for (const k of CONNECTION_OBJECTS) if (b[k] !== undefined) requireObject(b[k], k);
+  for (const k of ["config", "headers"]) {
+    if (b[k] === undefined) continue;
+    const m = requireObject(b[k], k);
+    for (const key of Object.keys(m)) optString(m, key, `${k}.`);
+  }
+  if (b.schemaRegistryUrls !== undefined) {
+    const urls = b.schemaRegistryUrls;
+    if (
+      !Array.isArray(urls) ||
+      urls.length === 0 ||
+      urls.length > 10 ||
+      urls.some((u) => typeof u !== "string" || !/^https?:\/\/[^\s/]+/.test(u))
+    ) {
+      invalidField("schemaRegistryUrls", "must be an array of 1 to 10 http or https URLs");
+    }
+  }
+  for (const k of Object.keys(b)) if (!readOnly.includes(k) && k !== "name" && k !== "type") out.attributes[k] = b[k];
   return out;
 }

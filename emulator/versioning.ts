@@ -15,7 +15,12 @@ export type EndpointKey =
   | "deleteProcessor"
   | "startProcessor"
   | "startProcessorWith"
-  | "stopProcessor";
+  | "stopProcessor"
+  | "listConnections"
+  | "createConnection"
+  | "getConnection"
+  | "modifyConnection"
+  | "deleteConnection";
 
 /** Versions each endpoint offers, oldest first (from the spec's `x-xgen-version`s). */
 export const ENDPOINT_VERSIONS: Record<EndpointKey, readonly string[]> = {
@@ -30,6 +35,11 @@ export const ENDPOINT_VERSIONS: Record<EndpointKey, readonly string[]> = {
   startProcessor: ["2024-05-30"],
   startProcessorWith: ["2025-03-12"],
   stopProcessor: ["2024-05-30"],
+  listConnections: ["2023-02-01"],
+  createConnection: ["2023-02-01"],
+  getConnection: ["2023-02-01"],
+  modifyConnection: ["2023-02-01"],
+  deleteConnection: ["2023-02-01"],
 };
 
 const MEDIA_RE = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/i;

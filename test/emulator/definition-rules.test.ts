@@ -6,7 +6,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { checkpointedStagesChanged, patchedOptions, pipelineChangeRefusal } from "../../emulator/definition-rules";
 import { failureDue } from "../../emulator/fail-after-start";
 import { Store } from "../../emulator/store";
-import { admin, Client, G, OWNER, P, specErrors, storeWithProcessorP, V_PROC, V_WS, type Resp } from "./helpers";
+import { admin, Client, G, OWNER, P, specErrors, storeWithProcessorP, V_PROC, V_START_WITH, V_WS, type Resp } from "./helpers";
 
 const src = { $source: { connectionName: "sample_stream_solar" } };
 const emit = { $emit: { connectionName: "__testLog" } };
@@ -292,6 +292,63 @@ describe("emulator: definition rules over HTTP", function () {
       const again = new Store();
       again.applySeed(store.snapshot());
       expect(again.workspace(G, "w").failoverRegions).to.deep.equal(["DUBLIN_IRL", "OREGON_USA"]);
+    });
+
+    it("a workspace created with streamConfig.maxTierSize shows it back, and the data file keeps it", async () => {
+      const body = {
+        name: "capped",
+        dataProcessRegion: { cloudProvider: "AWS", region: "VIRGINIA_USA" },
+        streamConfig: { tier: "SP10", maxTierSize: "SP30" },
+      };
+      const created = await c.request("POST", `/api/atlas/v2/groups/${G}/streams`, { accept: V_WS, body });
+      expect(created.json.streamConfig).to.deep.equal({ tier: "SP10", maxTierSize: "SP30" });
+      expect((await c.request("GET", `/api/atlas/v2/groups/${G}/streams/capped`, { accept: V_WS })).json.streamConfig).to.deep.equal({
+        tier: "SP10",
+        maxTierSize: "SP30",
+      });
+      const store = new Store();
+      store.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", tier: "SP10", maxTierSize: "SP30" }] }] });
+      const again = new Store();
+      again.applySeed(store.snapshot());
+      expect(again.workspace(G, "w").maxTierSize).to.equal("SP30");
+    });
+
+    describe("when :startWith asks for a failover", () => {
+      const startWith = (base: string, name: string, region: string) =>
+        c.request("POST", `${base}/processor/${name}:startWith`, {
+          accept: V_START_WITH,
+          body: { failover: { region, mode: "GRACEFUL" } },
+        });
+
+      it("starts a processor created with failoverEnabled toward one of the workspace's failover regions", async () => {
+        expect((await patch(HA, "ha", { failoverEnabled: true })).status).to.equal(200);
+        expect((await startWith(HA, "ha", "DUBLIN_IRL")).status).to.equal(200);
+        expect(["STARTING", "STARTED"]).to.include((await get(HA, "ha")).json.state);
+      });
+
+      it("answers 400 and leaves the processor stopped when failoverEnabled is off", async () => {
+        const r = await startWith(HA, "ha", "DUBLIN_IRL");
+        expect(r.status).to.equal(400);
+        expect(r.json).to.deep.equal(
+          genericError("ha", "failover is not enabled for this processor; modify it with failoverEnabled: true first"),
+        );
+        expect((await get(HA, "ha")).json.state).to.equal("STOPPED");
+      });
+
+      it("answers 400 naming the workspace's regions for a region it does not have", async () => {
+        expect((await patch(HA, "ha", { failoverEnabled: true })).status).to.equal(200);
+        const r = await startWith(HA, "ha", "OREGON_USA");
+        expect(r.status).to.equal(400);
+        expect(r.json.detail).to.include("OREGON_USA is not a failover region of stream workspace").and.include("DUBLIN_IRL");
+        expect((await get(HA, "ha")).json.state).to.equal("STOPPED");
+      });
+
+      it("answers 400 on a workspace without failover regions", async () => {
+        const r = await startWith(P, "sink", "DUBLIN_IRL");
+        expect(r.status).to.equal(400);
+        expect(r.json.detail).to.include("failover is not enabled");
+        expect((await get(P, "sink")).json.state).to.equal("STOPPED");
+      });
     });
   });
 

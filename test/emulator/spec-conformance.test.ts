@@ -49,7 +49,7 @@ const OPS: Op[] = [
     body: {
       name: "second-ws",
       dataProcessRegion: { cloudProvider: "AWS", region: "VIRGINIA_USA" },
-      streamConfig: { tier: "SP10" },
+      streamConfig: { tier: "SP10", maxTierSize: "SP30" },
       sampleConnections: { solar: true },
     },
     status: 200,
