@@ -9,20 +9,24 @@
  * that was stopped for the change back to running.
  */
 import { describeRef } from "./converge";
-import { sameValue } from "./definition";
 import { isAtlasApiError } from "./errors";
+import { sameJson, type Json } from "./ordered-json";
+import { operatorOf, pipelineStages } from "./pipeline";
 import { classifyFailure } from "./retry";
 import type { PipelineStage, ProcessorRef } from "./types";
+
+/** A pipeline as the provider meets it: canonical text (inputs), or an array (Atlas's copy, an older state). */
+type AnyPipeline = string | PipelineStage[] | undefined;
 
 /** The stages whose change invalidates a checkpoint. */
 export const CHECKPOINTED_STAGES = ["$source", "$tumblingWindow", "$hoppingWindow", "$sessionWindow"] as const;
 
-const operatorOf = (stage: PipelineStage): string | undefined => Object.keys(stage ?? {})[0];
-
 /** The checkpointed stage operators whose stages differ between two pipelines, in CHECKPOINTED_STAGES order. */
-export function checkpointedStagesChanged(before: PipelineStage[] | undefined, after: PipelineStage[] | undefined): string[] {
-  const pick = (p: PipelineStage[] | undefined, op: string) => (p ?? []).filter((s) => operatorOf(s) === op);
-  return CHECKPOINTED_STAGES.filter((op) => !sameValue(pick(before, op), pick(after, op)));
+export function checkpointedStagesChanged(before: AnyPipeline, after: AnyPipeline): string[] {
+  const a = pipelineStages(before) ?? [];
+  const b = pipelineStages(after) ?? [];
+  const pick = (p: Json[], op: string) => p.filter((s) => operatorOf(s) === op);
+  return CHECKPOINTED_STAGES.filter((op) => !sameJson(pick(a, op), pick(b, op)));
 }
 
 /**
@@ -32,8 +36,8 @@ export function checkpointedStagesChanged(before: PipelineStage[] | undefined, a
  */
 export function checkpointRefusal(
   error: unknown,
-  before: PipelineStage[] | undefined,
-  after: PipelineStage[] | undefined,
+  before: AnyPipeline,
+  after: AnyPipeline,
   resumeFromCheckpoint: boolean | undefined,
 ): string[] | undefined {
   if (!isAtlasApiError(error) || error.status !== 400 || resumeFromCheckpoint === false) return undefined;

@@ -12,6 +12,7 @@ import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
 import { failureReportOf, toCallError } from "./error-mapping";
 import { asError, redact, UnverifiedActionError } from "./errors";
+import { fromValue, parseToPlain, stringifyJson } from "./ordered-json";
 import { admit, budgetKey, settle } from "./project-budget";
 import { noteChange } from "./reads";
 import { decideRetry, parseRetryAfter } from "./retry";
@@ -23,6 +24,7 @@ export interface ApiCall {
   path: string;
   /** The media-type date for Accept (and Content-Type when there is a body). */
   version: string;
+  /** Plain values and Json (ordered) values; serialized with bodyText. */
   body?: unknown;
   /**
    * For actions that are not naturally idempotent: called after a 5xx, reset or timeout, before
@@ -206,7 +208,7 @@ export class AtlasHttpClient {
         const res = await this.http.request({
           method: api.method,
           url,
-          data: api.body === undefined ? undefined : JSON.stringify(api.body),
+          data: api.body === undefined ? undefined : bodyText(api.body),
           headers: api.body === undefined ? { Accept: mediaType } : { Accept: mediaType, "Content-Type": mediaType },
           timeout: api.slow ? this.settings.options.actionTimeoutMs : this.settings.options.requestTimeoutMs,
           atlasCall: call,
@@ -243,10 +245,16 @@ export class AtlasHttpClient {
   }
 }
 
+/** The request body as JSON text; pipelines (Json values) keep the order they were declared in. */
+export function bodyText(body: unknown): string {
+  return stringifyJson(fromValue(body, "body"));
+}
+
 function parseJson(text: unknown): unknown {
   if (typeof text !== "string" || text.trim() === "") return undefined;
   try {
-    return JSON.parse(text);
+    // Keeps the answer's key order even where a JavaScript object would not (integer-like keys).
+    return parseToPlain(text);
   } catch {
     return { detail: text.slice(0, 300) };
   }

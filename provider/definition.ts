@@ -9,80 +9,40 @@
  * therefore order-sensitive at every depth. Numbers compare by value, so `1`, `1.0` and Extended
  * JSON such as `{"$numberLong": "1"}` are the same number.
  */
-import { isPlainObject } from "./objects";
-import type { DlqOptions, PipelineStage, ProcessorOptions } from "./types";
+import { coversJson, fromValue, sameJson, type Json } from "./ordered-json";
+import { operatorOf, pipelineStages } from "./pipeline";
+import type { AutoscalingOptions, DlqOptions, PipelineStage, ProcessorOptions } from "./types";
 
-const NUMBER_WRAPPERS = ["$numberInt", "$numberLong", "$numberDouble", "$numberDecimal"];
-
-/** The numeric value of a number or of a canonical Extended JSON number; undefined otherwise. */
-function numberOf(v: unknown): number | undefined {
-  if (typeof v === "number") return v;
-  if (isPlainObject(v)) {
-    const [key, ...more] = Object.keys(v);
-    const text = key === undefined ? undefined : v[key];
-    if (key !== undefined && more.length === 0 && NUMBER_WRAPPERS.includes(key) && typeof text === "string") {
-      const n = Number(text);
-      return Number.isNaN(n) ? undefined : n;
-    }
-  }
-  return undefined;
-}
-
-function sameScalar(a: unknown, b: unknown): boolean {
-  const na = numberOf(a);
-  const nb = numberOf(b);
-  if (na !== undefined || nb !== undefined) return na === nb;
-  return a === b;
-}
-
-/** Deep equality with object key order significant everywhere; numbers by value. */
+/** Deep equality of two JavaScript values with object key order significant everywhere; numbers by value. */
 export function sameValue(a: unknown, b: unknown): boolean {
-  if (numberOf(a) !== undefined || numberOf(b) !== undefined) return sameScalar(a, b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => sameValue(x, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    if (ka.length !== kb.length || ka.some((k, i) => kb[i] !== k)) return false;
-    return ka.every((k) => sameValue(a[k], b[k]));
-  }
-  return a === b;
+  return sameJson(jsonOf(a), jsonOf(b));
 }
 
-/**
- * Whether `atlas` (Atlas's copy) carries everything in `applied` (what we sent), allowing
- * fields Atlas adds to its copy; our keys must appear in the same relative order. Used to tell
- * "Atlas decorated our pipeline" from "someone edited it" (the latter must show as a diff).
- */
+/** Whether `atlas` carries everything in `applied` (Atlas may add keys; ours keep their relative order). See coversJson. */
 export function covers(atlas: unknown, applied: unknown): boolean {
-  if (numberOf(atlas) !== undefined || numberOf(applied) !== undefined) return sameScalar(atlas, applied);
-  if (Array.isArray(applied) || Array.isArray(atlas)) {
-    if (!Array.isArray(applied) || !Array.isArray(atlas) || applied.length !== atlas.length) return false;
-    return applied.every((x, i) => covers(atlas[i], x));
-  }
-  if (isPlainObject(applied) && isPlainObject(atlas)) {
-    const keys = Object.keys(applied);
-    const atlasKeys = Object.keys(atlas).filter((k) => Object.prototype.hasOwnProperty.call(applied, k));
-    if (atlasKeys.length !== keys.length || atlasKeys.some((k, i) => keys[i] !== k)) return false;
-    return keys.every((k) => covers(atlas[k], applied[k]));
-  }
-  return atlas === applied;
+  return coversJson(jsonOf(atlas), jsonOf(applied));
 }
+
+/** undefined stays undefined (absent); everything else as Json. */
+const jsonOf = (v: unknown): Json | undefined => (v === undefined ? undefined : fromValue(v));
 
 export interface Definition {
-  pipeline?: PipelineStage[] | undefined;
+  /** The pipeline's canonical text (inputs after check), or an array (Atlas's copy; a state written by version 0.1). */
+  pipeline?: string | PipelineStage[] | undefined;
   options?: ProcessorOptions | undefined;
   tier?: string | undefined;
   failoverEnabled?: boolean | undefined;
 }
 
+/** The definition's pipeline as Json stages (undefined when it declares none). */
+export const stagesOf = (d: Definition | undefined): Json[] | undefined => pipelineStages(d?.pipeline);
+
 /** Names of the definition fields that differ between two definitions (for diff and errors). */
 export function definitionChanges(olds: Definition, news: Definition): string[] {
   const changed: string[] = [];
-  if (!sameValue(olds.pipeline ?? null, news.pipeline ?? null)) changed.push("pipeline");
+  if (!sameJson(stagesOf(olds) ?? null, stagesOf(news) ?? null)) changed.push("pipeline");
   if (!sameValue(olds.options?.dlq ?? null, news.options?.dlq ?? null)) changed.push("options");
+  if (!sameValue(olds.options?.autoscaling ?? null, news.options?.autoscaling ?? null)) changed.push("options.autoscaling");
   // Atlas reports a tier even when the user set none: only a declared tier is compared.
   if (news.tier !== undefined && olds.tier !== news.tier) changed.push("tier");
   // The same for failoverEnabled: Atlas's value is informational until the program sets one.
@@ -92,19 +52,37 @@ export function definitionChanges(olds: Definition, news: Definition): string[] 
 
 /**
  * Names the definition fields in which Atlas's copy does not carry what the user declared:
- * the pipeline (Atlas may add fields), the DLQ (Atlas may add fields; a DLQ Atlas has but a
- * declared pipeline lacks differs), the tier and failoverEnabled when the user set them.
+ * the pipeline (Atlas may add fields), the DLQ and autoscaling (Atlas may add fields; one Atlas has
+ * but a declared definition lacks differs), the tier and failoverEnabled when the user set them.
  * Used by create/update (apply or refuse) and by refresh (bring Atlas's copy back).
  */
 export function definitionMismatch(atlas: Definition, desired: Definition): string[] {
   const out: string[] = [];
-  if (desired.pipeline !== undefined && !covers(atlas.pipeline, desired.pipeline)) out.push("pipeline");
+  if (desired.pipeline !== undefined && !coversJson(stagesOf(atlas), stagesOf(desired))) out.push("pipeline");
+  const owned = desired.pipeline !== undefined;
   const wantDlq = desired.options?.dlq;
-  if (wantDlq ? !covers(atlas.options?.dlq, wantDlq) : atlas.options?.dlq !== undefined && desired.pipeline !== undefined)
-    out.push("options.dlq");
+  if (wantDlq ? !covers(atlas.options?.dlq, wantDlq) : atlas.options?.dlq !== undefined && owned) out.push("options.dlq");
+  const wantScaling = desired.options?.autoscaling;
+  if (wantScaling ? !covers(atlas.options?.autoscaling, wantScaling) : atlas.options?.autoscaling !== undefined && owned)
+    out.push("options.autoscaling");
   if (desired.tier !== undefined && atlas.tier !== undefined && atlas.tier !== desired.tier) out.push("tier");
   if (desired.failoverEnabled !== undefined && (atlas.failoverEnabled ?? false) !== desired.failoverEnabled) out.push("failoverEnabled");
   return out;
+}
+
+/**
+ * definitionMismatch in words for a progress line: which stages of the pipeline differ
+ * (`pipeline stage [3] $project`), or that the number of stages does, and the other fields.
+ */
+export function describeMismatch(atlas: Definition, desired: Definition): string[] {
+  return definitionMismatch(atlas, desired).map((field) => {
+    if (field !== "pipeline") return field;
+    const a = stagesOf(atlas) ?? [];
+    const d = stagesOf(desired) ?? [];
+    if (a.length !== d.length) return `pipeline (${a.length} stages in Atlas, ${d.length} written)`;
+    const stages = d.flatMap((stage, i) => (coversJson(a[i], stage) ? [] : [`[${i}] ${operatorOf(stage) ?? "?"}`]));
+    return `pipeline stage${stages.length > 1 ? "s" : ""} ${stages.join(", ")}`;
+  });
 }
 
 /** Whether the processor Atlas holds matches the definition the user declared (see definitionMismatch). */
@@ -112,29 +90,49 @@ export function matchesDefinition(atlas: Definition, desired: Definition): boole
   return definitionMismatch(atlas, desired).length === 0;
 }
 
-/** The PATCH body that removes a dead-letter queue (mongosh documents an empty `dlq`; for the Admin API this is an educated guess). */
-export const REMOVE_DLQ: Record<string, never> = {};
+/**
+ * What a PATCH sends to reset an option: an explicit `null`. Atlas's PATCH keeps a field that is
+ * left out and resets one sent as `null` (the contract the official provider's 2026 autoscaling
+ * change relies on, sending `autoscaling: null` to remove it); the same is assumed for `dlq`.
+ */
+export const RESET = null;
+
+/**
+ * The DLQ and autoscaling as request bodies carry them: fields in the spec's order, whatever order
+ * the engine delivered them in (it sorts object keys; for these settings objects order means nothing).
+ */
+export const dlqBody = (d: DlqOptions): DlqOptions => ({ connectionName: d.connectionName, db: d.db, coll: d.coll });
+export function autoscalingBody(a: AutoscalingOptions): AutoscalingOptions {
+  const out: AutoscalingOptions = { enabled: a.enabled };
+  if (a.minTier !== undefined) out.minTier = a.minTier;
+  if (a.maxTier !== undefined) out.maxTier = a.maxTier;
+  return out;
+}
 
 export interface ModifyBody {
-  pipeline: PipelineStage[];
-  options?: { dlq?: DlqOptions | Record<string, never>; resumeFromCheckpoint?: boolean };
+  /** In the order declared (Json keeps it through serialization). */
+  pipeline: Json[];
+  options?: { dlq?: DlqOptions | null; autoscaling?: AutoscalingOptions | null; resumeFromCheckpoint?: boolean };
   tier?: string;
   failoverEnabled?: boolean;
 }
 
 /**
  * The PATCH body that turns `current` (Atlas's copy) into `desired`: the whole declared
- * definition; `options.dlq: {}` when Atlas has a DLQ the program no longer declares; and
- * `options.resumeFromCheckpoint` when it is set and the pipeline changes (sent with an
- * unchanged pipeline it could drop the processor's checkpoint for nothing).
+ * definition; `options.dlq: null` / `options.autoscaling: null` when Atlas has one the program
+ * no longer declares; and `options.resumeFromCheckpoint` when it is set and the pipeline changes
+ * (sent with an unchanged pipeline it could drop the processor's checkpoint for nothing).
  */
 export function modifyBody(desired: Definition, current: Definition | undefined): ModifyBody {
-  const body: ModifyBody = { pipeline: desired.pipeline ?? [] };
+  const stages = stagesOf(desired) ?? [];
+  const body: ModifyBody = { pipeline: stages };
   const options: NonNullable<ModifyBody["options"]> = {};
-  if (desired.options?.dlq) options.dlq = desired.options.dlq;
-  else if (current?.options?.dlq !== undefined) options.dlq = REMOVE_DLQ;
+  if (desired.options?.dlq) options.dlq = dlqBody(desired.options.dlq);
+  else if (current?.options?.dlq !== undefined) options.dlq = RESET;
+  if (desired.options?.autoscaling) options.autoscaling = autoscalingBody(desired.options.autoscaling);
+  else if (current?.options?.autoscaling !== undefined) options.autoscaling = RESET;
   const resume = desired.options?.resumeFromCheckpoint;
-  if (resume !== undefined && !covers(current?.pipeline, desired.pipeline)) options.resumeFromCheckpoint = resume;
+  if (resume !== undefined && !coversJson(stagesOf(current), stages)) options.resumeFromCheckpoint = resume;
   if (Object.keys(options).length > 0) body.options = options;
   if (desired.tier !== undefined) body.tier = desired.tier;
   if (desired.failoverEnabled !== undefined) body.failoverEnabled = desired.failoverEnabled;

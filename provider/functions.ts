@@ -15,6 +15,7 @@ import { sharedClient, type AtlasHttpClient } from "./client";
 import { ProcessorStateError, StreamProcessorError } from "./errors";
 import { workspacePath } from "./atlas-paths";
 import { toObserved } from "./observed";
+import { pipelineTextOf } from "./outputs";
 import { ProcessorApi } from "./processors";
 import { allConfigKeys, resolveSettings } from "./settings";
 import type { ObservedProcessor, ProcessorRef } from "./types";
@@ -48,6 +49,11 @@ export interface GetStreamProcessorsOutputArgs {
 export interface GetStreamProcessorResult extends ProcessorRef, Omit<ObservedProcessor, "id" | "name"> {
   /** The processor's `_id`. */
   processorId: string;
+  /**
+   * The pipeline as compact JSON text in Atlas's key order: the form StreamProcessor's `pipeline`
+   * takes and outputs (the array `pipeline` loses the order of integer-like keys such as "10").
+   */
+  pipelineJson: string;
 }
 
 export interface GetStreamProcessorsResult {
@@ -93,10 +99,19 @@ function validate(fn: string, args: Record<string, unknown> | undefined, fields:
 }
 
 function toResult(ref: ProcessorRef, p: ObservedProcessor): GetStreamProcessorResult {
-  const out: GetStreamProcessorResult = { ...ref, processorName: p.name, processorId: p.id, state: p.state, pipeline: p.pipeline };
+  const out: GetStreamProcessorResult = {
+    ...ref,
+    processorName: p.name,
+    processorId: p.id,
+    state: p.state,
+    pipeline: p.pipeline,
+    pipelineJson: pipelineTextOf(p.pipeline),
+  };
   if (p.options) out.options = p.options;
   if (p.tier !== undefined) out.tier = p.tier;
+  if (p.effectiveTier !== undefined) out.effectiveTier = p.effectiveTier;
   if (p.failoverEnabled !== undefined) out.failoverEnabled = p.failoverEnabled;
+  if (p.eligibleForFailover !== undefined) out.eligibleForFailover = p.eligibleForFailover;
   if (p.stats) out.stats = p.stats;
   return out;
 }

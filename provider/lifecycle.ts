@@ -13,7 +13,7 @@ import { sharedClient } from "./client";
 import { systemClock, type Clock } from "./clock";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
 import { checkpointRefusal, checkpointRefusalMessage } from "./checkpoint";
-import { definitionChanges, definitionMismatch, modifyBody, type Definition } from "./definition";
+import { definitionChanges, definitionMismatch, describeMismatch, modifyBody, type Definition } from "./definition";
 import { diffProcessor } from "./diff";
 import { asError, errorMessage, isAtlasApiError, ProcessorInitError, ProcessorStateError } from "./errors";
 import { verifyRunning } from "./health";
@@ -21,7 +21,7 @@ import { ProcessorApi } from "./processors";
 import { definitionBody, refreshedOutputs, startWithBody, toOutputs } from "./outputs";
 import { parseResourceId, refOf, resourceId } from "./resource-id";
 import { allConfigKeys, resolveSettings } from "./settings";
-import { isTransitional } from "./state";
+import { isTransitional, satisfies } from "./state";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 import { checkInputs, hasDefinition } from "./validate";
 
@@ -181,7 +181,9 @@ async function createOrConverge(
       // The resource owned the definition already: apply a change (ours, or one made outside Pulumi).
       const changed = definitionChanges(olds as Definition, inputs as Definition);
       if (changed.length > 0 || definitionMismatch(current, inputs).length > 0) {
-        ctx.log(`[atlas] ${ref.processorName}: definition changed (${changed.join(", ") || "edited outside Pulumi"})`);
+        // A state of version 0.1 holds the pipeline with its keys sorted, as the engine delivered it.
+        const why = Array.isArray(olds.pipeline) && changed.includes("pipeline") ? "; sending the pipeline in the key order declared" : "";
+        ctx.log(`[atlas] ${ref.processorName}: definition changed (${changed.join(", ") || "edited outside Pulumi"})${why}`);
         observed = await replaceDefinition(ref, inputs, ctx, current);
       } else {
         observed = current;
@@ -276,7 +278,19 @@ export async function read(id: string, props?: StreamProcessorOutputs): Promise<
     console.log(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
     return {}; // no id: the engine drops the resource
   }
+  noteDrift(ref, props, observed);
   return { id, props: refreshedOutputs(props, ref, observed) };
+}
+
+/** After a refresh, says why the next up will act on the processor: its state, or which part of its definition. */
+function noteDrift(ref: ProcessorRef, props: StreamProcessorOutputs | undefined, observed: ObservedProcessor): void {
+  if (props?.desiredState && !satisfies(props.desiredState, observed.state))
+    console.log(`[atlas] ${ref.processorName}: Atlas shows ${observed.state}, the program asks for ${props.desiredState}: the next up changes its state`);
+  if (props?.pipeline !== undefined) {
+    const differs = describeMismatch(observed, props);
+    if (differs.length > 0)
+      console.log(`[atlas] ${ref.processorName}: Atlas's copy differs from the definition written (${differs.join("; ")}): the next up applies the one written`);
+  }
 }
 
 export async function update(

@@ -2,7 +2,8 @@
  * Pure shaping of what the provider sends and returns: the request bodies built from the inputs,
  * the outputs after create/update, and the outputs after a refresh.
  */
-import { definitionMismatch } from "./definition";
+import { autoscalingBody, definitionMismatch, dlqBody, stagesOf } from "./definition";
+import { fromValue, stringifyJson } from "./ordered-json";
 import type { ProcessorDefinitionBody, StartWithBody } from "./processors";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 
@@ -12,12 +13,19 @@ export function startWithBody(inputs: StreamProcessorInputs): StartWithBody | un
   if (inputs.tier !== undefined) body.tier = inputs.tier;
   if (inputs.startAtOperationTime !== undefined) body.startAtOperationTime = inputs.startAtOperationTime;
   if (inputs.resumeFromCheckpoint !== undefined) body.resumeFromCheckpoint = inputs.resumeFromCheckpoint;
+  // The official provider sends the declared autoscaling with every :startWith too.
+  if (inputs.options?.autoscaling !== undefined && inputs.pipeline !== undefined)
+    body.autoscaling = autoscalingBody(inputs.options.autoscaling);
   return Object.keys(body).length > 0 ? body : undefined;
 }
 
+/** The create body's definition: the pipeline in the order declared, the DLQ and autoscaling, tier and failoverEnabled when set. */
 export function definitionBody(inputs: StreamProcessorInputs): ProcessorDefinitionBody {
-  const body: ProcessorDefinitionBody = { pipeline: inputs.pipeline ?? [] };
-  if (inputs.options?.dlq) body.options = { dlq: inputs.options.dlq };
+  const body: ProcessorDefinitionBody = { pipeline: stagesOf(inputs) ?? [] };
+  const options: NonNullable<ProcessorDefinitionBody["options"]> = {};
+  if (inputs.options?.dlq) options.dlq = dlqBody(inputs.options.dlq);
+  if (inputs.options?.autoscaling) options.autoscaling = autoscalingBody(inputs.options.autoscaling);
+  if (Object.keys(options).length > 0) body.options = options;
   if (inputs.tier !== undefined) body.tier = inputs.tier;
   if (inputs.failoverEnabled !== undefined) body.failoverEnabled = inputs.failoverEnabled;
   return body;
@@ -47,7 +55,21 @@ export function toOutputs(inputs: StreamProcessorInputs, observed: ObservedProce
     ...(tier !== undefined ? { tier } : {}),
     ...(failoverEnabled !== undefined ? { failoverEnabled } : {}),
     createdByResource,
+    ...atlasOnly(observed),
   });
+}
+
+/** The read-only fields Atlas reports (effectiveTier, eligibleForFailover), when it reports them. */
+function atlasOnly(observed: ObservedProcessor): Pick<StreamProcessorOutputs, "effectiveTier" | "eligibleForFailover"> {
+  const out: Pick<StreamProcessorOutputs, "effectiveTier" | "eligibleForFailover"> = {};
+  if (observed.effectiveTier !== undefined) out.effectiveTier = observed.effectiveTier;
+  if (observed.eligibleForFailover !== undefined) out.eligibleForFailover = observed.eligibleForFailover;
+  return out;
+}
+
+/** A pipeline Atlas returned, as the canonical text the inputs hold (Atlas's key order). */
+export function pipelineTextOf(pipeline: unknown): string {
+  return stringifyJson(fromValue(pipeline, "pipeline"));
 }
 
 /**
@@ -61,13 +83,20 @@ export function refreshedOutputs(
   observed: ObservedProcessor,
 ): StreamProcessorOutputs {
   const old = (props ?? {}) as Partial<StreamProcessorOutputs>;
-  const outs: Record<string, unknown> = { ...old, ...ref, state: observed.state, processorId: observed.id };
+  const outs: Record<string, unknown> = { ...old, ...ref, state: observed.state, processorId: observed.id, ...atlasOnly(observed) };
   if (old.pipeline !== undefined) {
     const mismatch = definitionMismatch(observed, { pipeline: old.pipeline, options: old.options });
-    if (mismatch.includes("pipeline")) outs.pipeline = observed.pipeline;
+    // Atlas's copy, in Atlas's order: a reorder made outside Pulumi is drift the next diff shows.
+    if (mismatch.includes("pipeline")) outs.pipeline = pipelineTextOf(observed.pipeline);
+    // A state written by version 0.1 holds the pipeline as an array: from now on it is text.
+    else if (typeof old.pipeline !== "string") outs.pipeline = stringifyJson(stagesOf(old) ?? []);
     // resumeFromCheckpoint is ours (Atlas never stores it): it stays as the program set it.
-    if (mismatch.includes("options.dlq"))
-      outs.options = compact({ dlq: observed.options?.dlq, resumeFromCheckpoint: old.options?.resumeFromCheckpoint });
+    if (mismatch.includes("options.dlq") || mismatch.includes("options.autoscaling"))
+      outs.options = compact({
+        dlq: observed.options?.dlq,
+        autoscaling: observed.options?.autoscaling,
+        resumeFromCheckpoint: old.options?.resumeFromCheckpoint,
+      });
     if (observed.tier !== undefined && old.tier !== undefined) outs.tier = observed.tier;
     if (observed.failoverEnabled !== undefined && old.failoverEnabled !== undefined) outs.failoverEnabled = observed.failoverEnabled;
   }

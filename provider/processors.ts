@@ -12,7 +12,8 @@ import { actionTookEffect } from "./state";
 import { processorPath, workspacePath, workspacesPath } from "./atlas-paths";
 import { notFoundFromCode, processorMissing } from "./not-found";
 import { toObserved } from "./observed";
-import type { DlqOptions, ObservedProcessor, PipelineStage, ProcessorRef } from "./types";
+import type { Json } from "./ordered-json";
+import type { AutoscalingOptions, DlqOptions, ObservedProcessor, ProcessorRef } from "./types";
 import { systemClock, type Clock } from "./clock";
 
 const ROLES_HINT = (projectId: string) =>
@@ -23,12 +24,14 @@ export interface StartWithBody {
   tier?: string;
   startAtOperationTime?: string;
   resumeFromCheckpoint?: boolean;
+  autoscaling?: AutoscalingOptions;
 }
 
 export interface ProcessorDefinitionBody {
-  pipeline: PipelineStage[];
-  /** `dlq: {}` removes the DLQ; `resumeFromCheckpoint` is accepted by PATCH only. */
-  options?: { dlq?: DlqOptions | Record<string, never>; resumeFromCheckpoint?: boolean };
+  /** The stages in the order declared (Json keeps it through serialization). */
+  pipeline: Json[];
+  /** `null` resets a field in a PATCH; `resumeFromCheckpoint` is accepted by PATCH only. */
+  options?: { dlq?: DlqOptions | null; autoscaling?: AutoscalingOptions | null; resumeFromCheckpoint?: boolean };
   tier?: string;
   failoverEnabled?: boolean;
 }

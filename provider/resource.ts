@@ -4,7 +4,28 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { streamProcessorProvider } from "./dynamic-provider";
-import type { DesiredState, DesiredStateInput, DlqOptions, PipelineStage, TierInput } from "./types";
+import { pipelineText } from "./pipeline";
+import type { AutoscalingOptions, DesiredState, DesiredStateInput, DlqOptions, PipelineStage, TierInput } from "./types";
+
+/** `options.autoscaling` as the program may give it (tiers typed as any string, like `tier`). */
+export interface AutoscalingInput {
+  /** true: Atlas scales the processor between minTier and maxTier; false: autoscaling off (give no tiers). */
+  enabled: pulumi.Input<boolean>;
+  /** The smallest tier (SP2, SP5, SP10, SP30, SP50); required when enabled. @default unset */
+  minTier?: pulumi.Input<TierInput> | undefined;
+  /** The largest tier, at most the workspace's maxTierSize; required when enabled. @default unset */
+  maxTier?: pulumi.Input<TierInput> | undefined;
+}
+
+/** `options`: the dead-letter queue, autoscaling, and whether a pipeline change resumes from the checkpoint. */
+export interface ProcessorOptionsInput {
+  /** Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas. @default unset */
+  dlq?: pulumi.Input<DlqOptions> | undefined;
+  /** Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`. @default unset */
+  autoscaling?: pulumi.Input<AutoscalingInput> | undefined;
+  /** Sent with every change of the pipeline; Atlas refuses a `$source` or window change unless it is `false`. @default unset (not sent) */
+  resumeFromCheckpoint?: pulumi.Input<boolean> | undefined;
+}
 
 export interface StreamProcessorArgs {
   /** The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. */
@@ -24,19 +45,20 @@ export interface StreamProcessorArgs {
    */
   timeoutSeconds?: pulumi.Input<number> | undefined;
   /**
-   * The aggregation pipeline. When set, this resource owns the processor's definition: it creates
-   * the processor if missing and applies changes (stop → modify → restart). Stage key order is
-   * kept exactly. Default: unset (the processor must already exist; only its state is managed).
+   * The aggregation pipeline: an array of stages, or a JSON string of one (the official
+   * `mongodbatlas.StreamProcessor`'s form). When set, this resource owns the processor's
+   * definition: it creates the processor if missing and applies changes (stop → modify → restart).
+   * Key order is kept exactly as written, at every depth: the array is turned into JSON text here,
+   * in the program, before the engine could sort its keys. Integer-like keys ("1", "10") cannot
+   * keep another order in a JavaScript object: write such stages in the string form.
+   * @default unset (the processor must already exist; only its state is managed)
    */
-  pipeline?: pulumi.Input<pulumi.Input<PipelineStage>[]> | undefined;
+  pipeline?: pulumi.Input<pulumi.Input<PipelineStage>[]> | pulumi.Input<string> | undefined;
   /**
-   * Processor options (with `pipeline` only). `dlq` is the dead-letter queue
-   * `{connectionName, db, coll}` (removing it removes the DLQ in Atlas). `resumeFromCheckpoint`
-   * is sent with every change of the pipeline: Atlas refuses a change of `$source` or a window
-   * stage unless it is `false`. Default: none.
+   * Processor options (with `pipeline` only): `dlq`, `autoscaling`, `resumeFromCheckpoint`.
+   * @default unset
    */
-  options?:
-    pulumi.Input<{ dlq?: pulumi.Input<DlqOptions> | undefined; resumeFromCheckpoint?: pulumi.Input<boolean> | undefined }> | undefined;
+  options?: pulumi.Input<ProcessorOptionsInput> | undefined;
   /**
    * Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's
    * (the workspace's tier). Typed as any string so a config value compiles; `check` refuses others.
@@ -74,9 +96,16 @@ export class StreamProcessor extends pulumi.dynamic.Resource {
   /** The processor's `_id` in Atlas. */
   declare public readonly processorId: pulumi.Output<string>;
   declare public readonly timeoutSeconds: pulumi.Output<number>;
-  declare public readonly pipeline: pulumi.Output<PipelineStage[] | undefined>;
-  declare public readonly options: pulumi.Output<{ dlq?: DlqOptions; resumeFromCheckpoint?: boolean } | undefined>;
+  /** The pipeline as compact JSON text, in the order written (after a refresh that found it edited, Atlas's copy). */
+  declare public readonly pipeline: pulumi.Output<string | undefined>;
+  declare public readonly options: pulumi.Output<
+    { dlq?: DlqOptions; autoscaling?: AutoscalingOptions; resumeFromCheckpoint?: boolean } | undefined
+  >;
   declare public readonly tier: pulumi.Output<string | undefined>;
+  /** The tier Atlas runs the processor on now (with autoscaling, between minTier and maxTier). */
+  declare public readonly effectiveTier: pulumi.Output<string | undefined>;
+  /** Whether Atlas reports the processor eligible for failover (read-only). */
+  declare public readonly eligibleForFailover: pulumi.Output<boolean | undefined>;
   /** As set, or as Atlas reported it when unset. */
   declare public readonly failoverEnabled: pulumi.Output<boolean | undefined>;
   declare public readonly verifySeconds: pulumi.Output<number | undefined>;
@@ -87,30 +116,32 @@ export class StreamProcessor extends pulumi.dynamic.Resource {
   declare public readonly createdByResource: pulumi.Output<boolean>;
 
   constructor(name: string, args: StreamProcessorArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      streamProcessorProvider,
-      name,
-      {
-        ...args,
-        // Output-only keys must be present among the props, or the engine leaves them off the
-        // resource.
-        state: args.state,
-        timeoutSeconds: args.timeoutSeconds,
-        desiredState: undefined,
-        processorId: undefined,
-        createdByResource: undefined,
-        pipeline: args.pipeline,
-        options: args.options,
-        tier: args.tier,
-        failoverEnabled: args.failoverEnabled,
-        verifySeconds: args.verifySeconds,
-        startAtOperationTime: args.startAtOperationTime,
-        resumeFromCheckpoint: args.resumeFromCheckpoint,
-        adoptExisting: args.adoptExisting,
-      },
-      opts,
-      "atlas",
-      "StreamProcessor",
-    );
+    super(streamProcessorProvider, name, resourceProps(args), opts, "atlas", "StreamProcessor");
   }
+}
+
+/**
+ * The props the constructor registers: the arguments, the pipeline as text, and the output-only
+ * keys (they must be present among the props, or the engine leaves them off the resource).
+ */
+export function resourceProps(args: StreamProcessorArgs): pulumi.Inputs {
+  return {
+    ...args,
+    state: args.state,
+    timeoutSeconds: args.timeoutSeconds,
+    desiredState: undefined,
+    processorId: undefined,
+    createdByResource: undefined,
+    effectiveTier: undefined,
+    eligibleForFailover: undefined,
+    // Text from here on: the engine sorts object keys, a string it leaves as it is.
+    pipeline: args.pipeline === undefined ? undefined : pulumi.output(args.pipeline).apply(pipelineText),
+    options: args.options,
+    tier: args.tier,
+    failoverEnabled: args.failoverEnabled,
+    verifySeconds: args.verifySeconds,
+    startAtOperationTime: args.startAtOperationTime,
+    resumeFromCheckpoint: args.resumeFromCheckpoint,
+    adoptExisting: args.adoptExisting,
+  };
 }

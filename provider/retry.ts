@@ -80,6 +80,9 @@ export const TRANSIENT_PROCESSOR_MESSAGES: readonly string[] = [
   "no healthy upstream",
   "failed to acquire resources",
   "error getting cluster info",
+  // Answered to creates after 32–38 s, which passed on a later run: the create may or may not
+  // have been applied, so the client reads before sending it again.
+  "an internal error occurred",
 ];
 
 /** Messages that look like trouble but are a permission or a typo: never retried. */

@@ -30,11 +30,24 @@ export interface DlqOptions {
 }
 
 /**
- * Processor options. `dlq` is part of the definition; `resumeFromCheckpoint` is sent with a
- * PATCH that changes the pipeline and never stored by Atlas.
+ * Vertical autoscaling (StreamsOptions.autoscaling): Atlas moves the processor between `minTier`
+ * and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+ */
+export interface AutoscalingOptions {
+  enabled: boolean;
+  /** The smallest tier Atlas may run the processor on (required when `enabled`). */
+  minTier?: Tier;
+  /** The largest tier; at most the workspace's `streamConfig.maxTierSize` (required when `enabled`). */
+  maxTier?: Tier;
+}
+
+/**
+ * Processor options. `dlq` and `autoscaling` are part of the definition; `resumeFromCheckpoint`
+ * is sent with a PATCH that changes the pipeline and never stored by Atlas.
  */
 export interface ProcessorOptions {
   dlq?: DlqOptions;
+  autoscaling?: AutoscalingOptions;
   /**
    * Sent as `options.resumeFromCheckpoint` in the PATCH whenever the pipeline changes. Atlas
    * refuses a change of the `$source` or a window stage unless it is `false` (the processor
@@ -55,8 +68,11 @@ export interface StreamProcessorInputs {
   state: DesiredState;
   /** How long create/update/delete wait for the processor to settle. Default 600. */
   timeoutSeconds: number;
-  /** Optional processor definition. Absent: the processor must already exist. */
-  pipeline?: PipelineStage[];
+  /**
+   * Optional processor definition, as compact JSON text in the order written (see pipeline.ts).
+   * Absent: the processor must already exist.
+   */
+  pipeline?: string;
   options?: ProcessorOptions;
   tier?: Tier;
   /** Whether the processor fails over to the workspace's failover regions (definition). Default: unset (Atlas's). */
@@ -79,6 +95,10 @@ export interface StreamProcessorOutputs extends Omit<StreamProcessorInputs, "sta
   processorId: string;
   /** true when this resource created the processor (so delete removes it); false when it adopted one. */
   createdByResource: boolean;
+  /** The tier Atlas runs the processor on now (with autoscaling, somewhere between minTier and maxTier). Absent when Atlas reports none. */
+  effectiveTier?: string;
+  /** Whether Atlas reports the processor eligible for failover (read-only). Absent when Atlas reports none. */
+  eligibleForFailover?: boolean;
 }
 
 /** Identifies one processor in Atlas. */
@@ -94,11 +114,16 @@ export interface ObservedProcessor {
   name: string;
   /** CREATED, STARTED, STOPPED, FAILED, or a transitional value. */
   state: string;
+  /** As Atlas returned it; objects keep the key order of the answer (see ordered-json.ts, toPlain). */
   pipeline: PipelineStage[];
-  options?: { dlq?: DlqOptions };
+  options?: { dlq?: DlqOptions; autoscaling?: AutoscalingOptions };
   /** The tier it runs on (Atlas fills in the workspace's when none was chosen). */
   tier?: string;
+  /** The tier it runs on now (read-only; with autoscaling it moves between minTier and maxTier). */
+  effectiveTier?: string;
   failoverEnabled?: boolean;
+  /** Read-only. */
+  eligibleForFailover?: boolean;
   /** Message counts and sizes (integers, see stats.ts); absent when Atlas reports none (e.g. never started). */
   stats?: ProcessorStats;
 }

@@ -5,6 +5,7 @@
  * value that is not known yet passes untouched.
  */
 import { isPlainObject } from "./objects";
+import { checkPipeline } from "./pipeline";
 import { DESIRED_STATES, TIERS, type StreamProcessorInputs } from "./types";
 
 /** The string the engine sends for an input that is unknown during preview. */
@@ -67,38 +68,63 @@ function describe(v: unknown): string {
   return typeof v === "object" ? "an object" : `${typeof v} ${String(v)}`;
 }
 
-function checkPipeline(v: unknown, failures: CheckFailure[]): void {
+/** Checks the pipeline (JSON text or an array) and returns its canonical text, or undefined after a failure. */
+function checkPipelineInput(v: unknown, failures: CheckFailure[]): string | undefined {
+  const { text, problems } = checkPipeline(v);
+  failures.push(...problems);
+  return text;
+}
+
+/**
+ * `options.autoscaling`: `enabled` is required; with `enabled: true` both tiers are required and
+ * minTier may not exceed maxTier; `enabled: false` with tiers set is a contradiction Atlas would
+ * resolve one way or another, so it is refused.
+ */
+function checkAutoscaling(v: unknown, failures: CheckFailure[]): void {
   if (isUnknown(v)) return;
-  if (!Array.isArray(v)) {
-    failures.push({ property: "pipeline", reason: `pipeline must be an array of aggregation stages, got ${describe(v)}.` });
+  const at = "options.autoscaling";
+  if (!isPlainObject(v)) {
+    failures.push({ property: at, reason: `${at} must be an object {enabled, minTier, maxTier}, got ${describe(v)}.` });
     return;
   }
-  if (v.length === 0) {
-    failures.push({ property: "pipeline", reason: "pipeline must not be empty: give at least a $source stage." });
-    return;
+  for (const f of Object.keys(v)) {
+    if (!["enabled", "minTier", "maxTier"].includes(f))
+      failures.push({ property: `${at}.${f}`, reason: `${at}.${f} is not an autoscaling field: use enabled, minTier and maxTier.` });
   }
-  v.forEach((stage, i) => {
-    if (isUnknown(stage)) return;
-    if (!isPlainObject(stage)) {
+  const { enabled, minTier, maxTier } = v;
+  if (enabled === undefined || enabled === null) {
+    failures.push({
+      property: `${at}.enabled`,
+      reason: `${at}.enabled is required: true to let Atlas scale between minTier and maxTier, false to turn autoscaling off.`,
+    });
+  } else if (!isUnknown(enabled) && typeof enabled !== "boolean") {
+    failures.push({ property: `${at}.enabled`, reason: `${at}.enabled must be true or false, got ${describe(enabled)}.` });
+  }
+  const tiers: Record<string, unknown> = { minTier, maxTier };
+  for (const [f, t] of Object.entries(tiers)) {
+    if (t === undefined || t === null) {
+      if (enabled === true)
+        failures.push({
+          property: `${at}.${f}`,
+          reason: `${at}.${f} is required when ${at}.enabled is true (one of ${TIERS.join(", ")}).`,
+        });
+    } else if (enabled === false) {
       failures.push({
-        property: `pipeline[${i}]`,
-        reason: `pipeline[${i}] must be an object such as {"$match": {...}}, got ${describe(stage)}.`,
+        property: `${at}.${f}`,
+        reason: `${at}.${f} is set while ${at}.enabled is false: remove minTier and maxTier to turn autoscaling off, or set enabled: true.`,
       });
-      return;
+    } else if (!isUnknown(t) && !TIERS.includes(t as never)) {
+      failures.push({ property: `${at}.${f}`, reason: `${at}.${f} must be one of ${TIERS.join(", ")}; got ${describe(t)}.` });
     }
-    const keys = Object.keys(stage);
-    if (keys.length !== 1) {
-      failures.push({
-        property: `pipeline[${i}]`,
-        reason: `pipeline[${i}] must have exactly one top-level key (the stage operator), got ${keys.length}${keys.length ? ` (${keys.join(", ")})` : ""}: split it into one stage per operator.`,
-      });
-    } else if (!keys[0]?.startsWith("$")) {
-      failures.push({
-        property: `pipeline[${i}]`,
-        reason: `pipeline[${i}] key "${keys[0]}" is not a stage operator: stage keys start with "$" (e.g. "$source").`,
-      });
-    }
-  });
+  }
+  const lo = TIERS.indexOf(minTier as never);
+  const hi = TIERS.indexOf(maxTier as never);
+  if (lo >= 0 && hi >= 0 && lo > hi) {
+    failures.push({
+      property: `${at}.minTier`,
+      reason: `${at}.minTier (${String(minTier)}) is larger than maxTier (${String(maxTier)}): swap them, or raise maxTier.`,
+    });
+  }
 }
 
 function checkDlq(v: unknown, failures: CheckFailure[]): void {
@@ -164,8 +190,13 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     }
   }
 
-  if (news.pipeline !== undefined && news.pipeline !== null) checkPipeline(news.pipeline, failures);
-  else delete inputs.pipeline;
+  if (news.pipeline === undefined || news.pipeline === null) delete inputs.pipeline;
+  // A stage not known yet (preview) leaves the whole pipeline unchecked until it is known.
+  else if (!isUnknown(news.pipeline) && !(Array.isArray(news.pipeline) && news.pipeline.some(isUnknown))) {
+    // From here on the provider holds the pipeline only as its canonical text, in the order written.
+    const text = checkPipelineInput(news.pipeline, failures);
+    if (text !== undefined) inputs.pipeline = text;
+  }
 
   if (news.options !== undefined && news.options !== null) {
     const o = news.options;
@@ -174,13 +205,14 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
         failures.push({ property: "options", reason: `options must be an object such as {dlq: {...}}, got ${describe(o)}.` });
       } else {
         for (const k of Object.keys(o)) {
-          if (k !== "dlq" && k !== "resumeFromCheckpoint")
+          if (k !== "dlq" && k !== "resumeFromCheckpoint" && k !== "autoscaling")
             failures.push({
               property: `options.${k}`,
-              reason: `options.${k} is not supported: the options are dlq and resumeFromCheckpoint.`,
+              reason: `options.${k} is not supported: the options are dlq, autoscaling and resumeFromCheckpoint.`,
             });
         }
         if (o.dlq !== undefined && o.dlq !== null) checkDlq(o.dlq, failures);
+        if (o.autoscaling !== undefined && o.autoscaling !== null) checkAutoscaling(o.autoscaling, failures);
         const r = o.resumeFromCheckpoint;
         if (r !== undefined && r !== null && !isUnknown(r) && typeof r !== "boolean") {
           failures.push({
@@ -242,9 +274,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     "failoverEnabled",
     "verifySeconds",
     // Output-only keys the resource class declares so they exist on `resource.state`; never inputs.
-    "processorId",
-    "desiredState",
-    "createdByResource",
+    ...OUTPUT_ONLY_KEYS,
   ]);
   for (const key of Object.keys(news)) {
     if (!known.has(key)) {
@@ -254,7 +284,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
       });
     }
   }
-  for (const key of ["processorId", "desiredState", "createdByResource"]) {
+  for (const key of OUTPUT_ONLY_KEYS) {
     if (news[key] === undefined || news[key] === null) delete inputs[key];
     else failures.push({ property: key, reason: `${key} is an output of StreamProcessor and cannot be set.` });
   }
@@ -266,7 +296,16 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
  * Inputs that only mean something with `pipeline` (they are part of the definition, or apply when
  * the resource owns it). Without `pipeline` they would be silently ignored, so `check` refuses them.
  */
-export const DEFINITION_ONLY_INPUTS = ["options.dlq", "options.resumeFromCheckpoint", "failoverEnabled", "adoptExisting"] as const;
+export const DEFINITION_ONLY_INPUTS = [
+  "options.dlq",
+  "options.autoscaling",
+  "options.resumeFromCheckpoint",
+  "failoverEnabled",
+  "adoptExisting",
+] as const;
+
+/** Outputs that are never inputs (the resource class declares them so they exist on the resource). */
+export const OUTPUT_ONLY_KEYS = ["processorId", "desiredState", "createdByResource", "effectiveTier", "eligibleForFailover"] as const;
 
 function definitionOnlyFailures(news: Record<string, unknown>): CheckFailure[] {
   if (news.pipeline !== undefined && news.pipeline !== null) return []; // set, or unknown during preview
@@ -284,5 +323,5 @@ function definitionOnlyFailures(news: Record<string, unknown>): CheckFailure[] {
 
 /** True when `inputs` (after check) hold the definition fields that make this resource own the processor. */
 export function hasDefinition(inputs: Pick<StreamProcessorInputs, "pipeline">): boolean {
-  return Array.isArray(inputs.pipeline);
+  return typeof inputs.pipeline === "string" || Array.isArray(inputs.pipeline);
 }

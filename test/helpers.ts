@@ -7,7 +7,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../emulator";
 import { streamProcessorProvider } from "../provider";
-import type { StreamProcessorInputs, StreamProcessorOutputs } from "../provider/types";
+import { pipelineText } from "../provider/pipeline";
+import type { PipelineStage, StreamProcessorInputs, StreamProcessorOutputs } from "../provider/types";
 
 import { API_KEY, PROJECT, WORKSPACE } from "./seed";
 import { unchecked } from "./unchecked";
@@ -74,8 +75,22 @@ export async function captureConsole<T>(fn: () => Promise<T>): Promise<{ result?
 }
 
 /** Checked inputs for `processorName` in the seed's workspace (STARTED, 10 s timeout), with `extra` on top. */
-export function inputs(processorName: string, extra: Partial<StreamProcessorInputs> = {}): StreamProcessorInputs {
-  return { projectId: PROJECT, workspaceName: WORKSPACE, processorName, state: "STARTED", timeoutSeconds: 10, ...extra };
+export function inputs(
+  processorName: string,
+  extra: Omit<Partial<StreamProcessorInputs>, "pipeline"> & { pipeline?: string | PipelineStage[] } = {},
+): StreamProcessorInputs {
+  const { pipeline, ...rest } = extra;
+  const out: StreamProcessorInputs = {
+    projectId: PROJECT,
+    workspaceName: WORKSPACE,
+    processorName,
+    state: "STARTED",
+    timeoutSeconds: 10,
+    ...rest,
+  };
+  // As the resource's constructor hands it on: text, in the order written.
+  if (pipeline !== undefined) out.pipeline = pipelineText(pipeline) as string;
+  return out;
 }
 
 /**

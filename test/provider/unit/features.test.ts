@@ -162,6 +162,7 @@ describe("check: the new inputs", () => {
   describe("definition-only inputs without pipeline are refused, naming the field", () => {
     const cases: [string, Record<string, unknown>][] = [
       ["options.dlq", { options: { dlq: { connectionName: "c", db: "d", coll: "x" } } }],
+      ["options.autoscaling", { options: { autoscaling: { enabled: true, minTier: "SP5", maxTier: "SP10" } } }],
       ["options.resumeFromCheckpoint", { options: { resumeFromCheckpoint: false } }],
       ["failoverEnabled", { failoverEnabled: false }],
       ["adoptExisting", { adoptExisting: true }],

@@ -220,7 +220,25 @@ describe("check", () => {
 
   describe("pipeline", () => {
     const refused: [string, unknown, string, RegExp][] = [
-      ["a string", "[{$match:{}}]", "pipeline", /must be an array/],
+      [
+        "a string that is not JSON",
+        "[{$match:{}}]",
+        "pipeline",
+        /not valid JSON: .* at line 1, column 3 \(character 3\), near "\[\{\$match:\{\}\}\]"/,
+      ],
+      [
+        "a JSON string that is not an array",
+        '{"$match": {}}',
+        "pipeline",
+        /must be a JSON array of stages, got an object: wrap the stages in \[ \]/,
+      ],
+      [
+        "a JSON string with a key twice",
+        '[{"$sort": {"a": 1, "a": -1}}]',
+        "pipeline",
+        /the key "a" appears twice in one object at line 1, column 21/,
+      ],
+      ["a number that JSON cannot hold", [{ $limit: NaN }], "pipeline[0].$limit", /is NaN, which JSON cannot hold/],
       ["an object", { $match: {} }, "pipeline", /must be an array/],
       ["an empty array", [], "pipeline", /must not be empty/],
       ["a stage that is a string", [{ $source: {} }, "$match"], "pipeline[1]", /must be an object/],
@@ -250,7 +268,9 @@ describe("check", () => {
       ];
       const { inputs, failures } = check({ pipeline });
       expect(failures).to.deep.equal([]);
-      const out = inputs.pipeline as Record<string, Record<string, unknown>>[];
+      // The provider keeps the pipeline as text from here on; JSON.parse keeps these (non-integer) keys' order.
+      expect(inputs.pipeline).to.be.a("string");
+      const out = JSON.parse(inputs.pipeline as string) as Record<string, Record<string, unknown>>[];
       expect(Object.keys(nth(out, 0).$source ?? {})).to.deep.equal(["connectionName", "db", "coll"]);
       expect(Object.keys(nth(out, 1).$sort ?? {})).to.deep.equal(["z", "a", "m"]);
       expect(Object.keys(nth(out, 2).$project ?? {})).to.deep.equal(["b", "a", "_id"]);
