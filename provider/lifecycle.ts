@@ -285,11 +285,15 @@ export async function read(id: string, props?: StreamProcessorOutputs): Promise<
 /** After a refresh, says why the next up will act on the processor: its state, or which part of its definition. */
 function noteDrift(ref: ProcessorRef, props: StreamProcessorOutputs | undefined, observed: ObservedProcessor): void {
   if (props?.desiredState && !satisfies(props.desiredState, observed.state))
-    console.log(`[atlas] ${ref.processorName}: Atlas shows ${observed.state}, the program asks for ${props.desiredState}: the next up changes its state`);
+    console.log(
+      `[atlas] ${ref.processorName}: Atlas shows ${observed.state}, the program asks for ${props.desiredState}: the next up changes its state`,
+    );
   if (props?.pipeline !== undefined) {
     const differs = describeMismatch(observed, props);
     if (differs.length > 0)
-      console.log(`[atlas] ${ref.processorName}: Atlas's copy differs from the definition written (${differs.join("; ")}): the next up applies the one written`);
+      console.log(
+        `[atlas] ${ref.processorName}: Atlas's copy differs from the definition written (${differs.join("; ")}): the next up applies the one written`,
+      );
   }
 }
 

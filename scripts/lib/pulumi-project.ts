@@ -275,12 +275,17 @@ export function leakedSecrets(text: string): string[] {
   return SECRETS.filter((s) => text.includes(s));
 }
 
-/** Creates a user project from the packed tarball; returns its folder. Needs `npm run build` first. */
-export function installPackedProject(programTs: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "pulumi-user-project-"));
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] });
-  const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "user-project", version: "0.0.0", private: true }, null, 2));
+/** `npm pack` of the package in `folder` (default: this repository) into `dest`; returns the tarball's path. */
+export function packPackage(dest: string, folder = REPO): string {
+  const before = new Set(readdirSync(dest));
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", dest], { cwd: folder, stdio: ["ignore", "ignore", "inherit"] });
+  const tgz = readdirSync(dest).find((f) => f.endsWith(".tgz") && !before.has(f));
+  if (!tgz) throw new Error(`npm pack in ${folder} wrote no tarball to ${dest}`);
+  return path.join(dest, tgz);
+}
+
+/** Installs a packed tarball of the package (with @pulumi/pulumi 3.248.0 and TypeScript 5) into a user project folder. */
+export function installTarball(dir: string, tgz: string): void {
   execFileSync(
     "npm",
     [
@@ -289,13 +294,24 @@ export function installPackedProject(programTs: string): string {
       "--no-fund",
       "--prefer-offline",
       "--loglevel=error",
-      `./${tgz}`,
+      tgz,
       "@pulumi/pulumi@3.248.0",
       "typescript@~5.9.3",
       "@types/node@^20.19.0",
     ],
     { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
   );
+}
+
+/**
+ * Creates a user project from the packed tarball (this repository's, unless `tarball` names
+ * another); returns its folder. Needs `npm run build` first.
+ */
+export function installPackedProject(programTs: string, tarball?: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "pulumi-user-project-"));
+  const tgz = tarball ?? packPackage(dir);
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "user-project", version: "0.0.0", private: true }, null, 2));
+  installTarball(dir, tgz);
   writeFileSync(
     path.join(dir, "tsconfig.json"),
     JSON.stringify(

@@ -88,8 +88,13 @@ describe("e2e: the pipeline Atlas runs is the pipeline written (packed package, 
     const reordered = ORDERED.map((s) => ("$sort" in s ? { $sort: { alpha: -1, zeta: 1 } } : s));
     await proj!.config("pipeline", JSON.stringify(reordered));
     const preview = await proj!.preview(["--diff"]);
-    expect(preview.stdout).to.match(/~ .*StreamProcessor.*sp/).and.match(/pipeline/);
-    expect(preview.stdout).to.include("alpha").and.include("zeta");
+    expect(preview.stdout, preview.stdout).to.match(/~ pulumi-nodejs:dynamic\/atlas:StreamProcessor: \(update\)/);
+    expect(preview.stdout)
+      .to.include("StreamProcessor::sp]")
+      .and.match(/~ pipeline +:/)
+      .and.match(/1 to update/);
+    // A change of key order alone: the CLI shows the text before and after.
+    expect(preview.stdout).to.match(/zeta\W+1\W+alpha\W+-1.*=>.*alpha\W+-1\W+zeta\W+1/);
     proxy!.requests.length = 0;
     await proj!.up();
     expect(writes()).to.deep.equal(["POST ordered:stop", "PATCH ordered", "POST ordered:start"]);
@@ -101,12 +106,16 @@ describe("e2e: the pipeline Atlas runs is the pipeline written (packed package, 
   it("a reorder made in Atlas is drift: preview --refresh shows an update, up --refresh restores the order written", async () => {
     const theirs = ORDERED.map((s) => ("$project" in s ? { $project: { _id: 0, device: 1, watts: 1 } } : s));
     // Someone stops it and edits its $project in Atlas (through the public API, not the proxy).
-    expect(await atlasCurl(suite.emu.url, "POST", `${API}/ordered:stop`)).to.equal(200);
+    await suite.admin.setState("ordered", "STOPPED");
     expect(await atlasCurl(suite.emu.url, "PATCH", `${API}/ordered`, { pipeline: theirs })).to.equal(200);
     const preview = await proj!.preview(["--refresh", "--diff"]);
-    expect(preview.stdout).to.match(/~ .*sp/);
+    expect(preview.stdout, preview.stdout)
+      .to.match(/~ pulumi-nodejs:dynamic\/atlas:StreamProcessor: \(update\)/)
+      .and.match(/1 to update/);
     // The refresh says why the processor will be updated.
-    expect(preview.stdout + preview.stderr).to.include("differs from the definition written").and.include("$project");
+    expect(preview.stdout + preview.stderr, preview.stdout + preview.stderr)
+      .to.include("differs from the definition written")
+      .and.include("$project");
     proxy!.requests.length = 0;
     await proj!.up(["--refresh"]);
     expect(writes()).to.deep.equal(["PATCH ordered", "POST ordered:start"]);
@@ -115,7 +124,8 @@ describe("e2e: the pipeline Atlas runs is the pipeline written (packed package, 
   });
 
   it("the official resource's JSON string is sent as written (integer-like keys keep their order)", async () => {
-    const text = '[{"$source":{"connectionName":"sample_stream_solar"}},{"$project":{"10":1,"2":1,"b":1.0}},{"$emit":{"connectionName":"__testLog"}}]';
+    const text =
+      '[{"$source":{"connectionName":"sample_stream_solar"}},{"$project":{"10":1,"2":1,"b":1.0}},{"$emit":{"connectionName":"__testLog"}}]';
     await proj!.config("name", "as-string");
     await proj!.config("form", "string");
     await proj!.config("pipeline", text);

@@ -206,4 +206,103 @@ describe("the pipeline Atlas runs is the pipeline written (through the engine's 
       expect(stored("dl")!.options?.dlq).to.equal(undefined);
     });
   });
+
+  describe("autoscaling", () => {
+    const SCALE = { enabled: true, minTier: "SP5", maxTier: "SP30" };
+    const SCALE_TEXT = '{"enabled":true,"minTier":"SP5","maxTier":"SP30"}';
+
+    it("declared at create: the POST carries it, the start is a :startWith with it, effectiveTier is the minimum", async () => {
+      const stack = new EngineStack();
+      await stack.up(args("as", { pipeline: ORDERED, options: { autoscaling: SCALE } }));
+      expect(writes()).to.deep.equal(["POST processor", "POST as:startWith"]);
+      expect(nth(sent("POST", "/processor"), 0).body).to.equal(
+        `{"name":"as","pipeline":${ORDERED_TEXT},"options":{"autoscaling":${SCALE_TEXT}}}`,
+      );
+      expect(nth(sent("POST", "/processor/as:startWith"), 0).body).to.equal(`{"autoscaling":${SCALE_TEXT}}`);
+      expect(stack.outs!.effectiveTier).to.equal("SP5");
+      expect(stack.outs!.options).to.deep.equal({ autoscaling: SCALE });
+      reset();
+      expect(await stack.up(args("as", { pipeline: ORDERED, options: { autoscaling: SCALE } }))).to.equal("same");
+      expect(wire.proxy.requests).to.have.length(0);
+    });
+
+    it("changed: one PATCH with the new range", async () => {
+      const stack = new EngineStack();
+      await stack.up(args("as", { pipeline: ORDERED, state: "STOPPED", options: { autoscaling: SCALE } }));
+      reset();
+      await stack.up(args("as", { pipeline: ORDERED, state: "STOPPED", options: { autoscaling: { ...SCALE, maxTier: "SP50" } } }));
+      expect(writes()).to.deep.equal(["PATCH as"]);
+      expect(nth(sent("PATCH", "/processor/as"), 0).body).to.equal(
+        `{"pipeline":${ORDERED_TEXT},"options":{"autoscaling":{"enabled":true,"minTier":"SP5","maxTier":"SP50"}}}`,
+      );
+    });
+
+    it("removed: the PATCH resets it with an explicit null, and Atlas no longer has it", async () => {
+      const stack = new EngineStack();
+      await stack.up(args("as", { pipeline: ORDERED, state: "STOPPED", options: { autoscaling: SCALE } }));
+      reset();
+      await stack.up(args("as", { pipeline: ORDERED, state: "STOPPED" }));
+      expect(writes()).to.deep.equal(["PATCH as"]);
+      expect(nth(sent("PATCH", "/processor/as"), 0).body).to.equal(`{"pipeline":${ORDERED_TEXT},"options":{"autoscaling":null}}`);
+      expect(stored("as")!.options?.autoscaling).to.equal(undefined);
+    });
+
+    const refused: [string, Record<string, unknown>, string, RegExp][] = [
+      [
+        "enabled: false with tiers set",
+        { enabled: false, minTier: "SP5" },
+        "options.autoscaling.minTier",
+        /enabled is false: remove minTier and maxTier/,
+      ],
+      [
+        "enabled without tiers",
+        { enabled: true, minTier: "SP5" },
+        "options.autoscaling.maxTier",
+        /required when options.autoscaling.enabled is true/,
+      ],
+      ["minTier above maxTier", { enabled: true, minTier: "SP30", maxTier: "SP5" }, "options.autoscaling.minTier", /larger than maxTier/],
+      ["an unknown tier", { enabled: true, minTier: "SP1", maxTier: "SP5" }, "options.autoscaling.minTier", /must be one of SP2/],
+    ];
+    for (const [what, autoscaling, property, reason] of refused) {
+      it(`${what} is refused at check, naming ${property}, and nothing is sent`, async () => {
+        const r = await checkThroughEngine(args("as", { pipeline: ORDERED, options: { autoscaling: autoscaling as never } }));
+        expect(r.failures?.map((f) => f.property)).to.deep.equal([property]);
+        expect(nth(r.failures!, 0).reason).to.match(reason);
+        expect(wire.proxy.requests).to.have.length(0);
+      });
+    }
+  });
+
+  describe("a create answered 400 'An internal error occurred'", () => {
+    const internal = (applied: boolean) =>
+      wire.emu.admin.injectFault({
+        method: "POST",
+        path: "*/streams/*/processor",
+        kind: "processor-error",
+        message: "An internal error occurred",
+        applied,
+        times: 1,
+      });
+
+    it("that Atlas applied anyway: a read settles it, no second create, and the resource created it", async () => {
+      internal(true);
+      const stack = new EngineStack();
+      await stack.up(args("ie", { pipeline: ORDERED }));
+      expect(writes()).to.deep.equal(["POST processor", "POST ie:start"]);
+      expect(stack.outs!.createdByResource).to.equal(true);
+      expect(stack.outs!.state).to.equal("STARTED");
+    });
+
+    it("that Atlas did not apply: a read shows nothing, the create is sent once more, and up succeeds", async () => {
+      internal(false);
+      const stack = new EngineStack();
+      await stack.up(args("ie", { pipeline: ORDERED }));
+      expect(writes()).to.deep.equal(["POST processor", "POST processor", "POST ie:start"]);
+      expect(sent("POST", "/processor").map((q) => q.body)).to.deep.equal([
+        `{"name":"ie","pipeline":${ORDERED_TEXT}}`,
+        `{"name":"ie","pipeline":${ORDERED_TEXT}}`,
+      ]);
+      expect(stack.outs!.createdByResource).to.equal(true);
+    });
+  });
 });
