@@ -20,6 +20,13 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default 0)
   --action-timeout-ms N    sync mode: answer 504 STREAM_PROCESSOR_TIMEOUT after N ms when
                            shorter than --action-ms (default: off)
+  --connection-pending-ms N
+                           how long a connection created through the API reads PENDING
+                           (and is unusable) before READY (default 0)
+  --responses STYLE        atlas (default: headers and bodies as recorded from Atlas) or
+                           classic (the earlier spec-derived shapes, links included)
+  --digest STYLE           atlas (default: one MD5 challenge without opaque, as recorded) or
+                           rfc7616 (MD5 and SHA-256 challenges with opaque)
   --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
   --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
   --quiet                  print only the listening line
@@ -29,7 +36,14 @@ const USAGE = `Usage: atlas-streams-emulator [options]
 class UsageError extends Error {}
 
 type IntegerOption =
-  "port" | "transitionMs" | "actionMs" | "actionTimeoutMs" | "connectionPropagationMs" | "nonceTtlMs" | "tokenTtlSeconds";
+  | "port"
+  | "transitionMs"
+  | "actionMs"
+  | "actionTimeoutMs"
+  | "connectionPropagationMs"
+  | "connectionPendingMs"
+  | "nonceTtlMs"
+  | "tokenTtlSeconds";
 const ANY = Number.MAX_SAFE_INTEGER;
 /** Flags that take a non-negative integer: the option each sets and its largest value. */
 const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
@@ -38,6 +52,7 @@ const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
   ["--action-ms", ["actionMs", ANY]],
   ["--action-timeout-ms", ["actionTimeoutMs", ANY]],
   ["--connection-propagation-ms", ["connectionPropagationMs", ANY]],
+  ["--connection-pending-ms", ["connectionPendingMs", ANY]],
   ["--nonce-ttl-ms", ["nonceTtlMs", ANY]],
   ["--token-ttl-seconds", ["tokenTtlSeconds", ANY]],
 ]);
@@ -80,6 +95,18 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
         const v = value();
         if (v !== "async" && v !== "sync") throw new UsageError("--action-mode needs async or sync");
         opts.actionMode = v;
+        break;
+      }
+      case "--responses": {
+        const v = value();
+        if (v !== "atlas" && v !== "classic") throw new UsageError("--responses needs atlas or classic");
+        opts.responses = v;
+        break;
+      }
+      case "--digest": {
+        const v = value();
+        if (v !== "atlas" && v !== "rfc7616") throw new UsageError("--digest needs atlas or rfc7616");
+        opts.digest = v;
         break;
       }
       case "--rate-limit": {

@@ -70,6 +70,29 @@ export interface EmulatorOptions {
    * propagation. Default `Date.now`; a test shares a virtual clock with the client it drives.
    */
   now?: (() => number) | undefined;
+  /**
+   * "atlas" (default): headers and bodies as recorded from Atlas — success
+   * `Content-Type: application/vnd.atlas.<asked date>+json;charset=utf-8`, errors with an
+   * `X-Error-Code` header, no `RateLimit-*` headers on a 404 `GROUP_NOT_FOUND`, workspaces with
+   * `failoverRegions` always and without `links`/`connections`, connections with `id`, `region` and
+   * default `networking` and without `links`, processors without `links`. "classic": the emulator's
+   * earlier spec-derived shapes (the served version's media type, `links` everywhere, no
+   * `X-Error-Code`, `failoverRegions` only when there are some).
+   */
+  responses?: "atlas" | "classic" | undefined;
+  /**
+   * "atlas" (default): one challenge as recorded, `Digest realm="MMS Public API", domain="",
+   * nonce="…", algorithm=MD5, qop="auth", stale=false` (no `opaque`, no SHA-256), and Atlas' 401 body
+   * byte for byte. "rfc7616": two challenges (MD5, then SHA-256) with `opaque`, the `-sess`
+   * variants accepted, and a compact `UNAUTHORIZED` body.
+   */
+  digest?: "atlas" | "rfc7616" | undefined;
+  /**
+   * How long a connection created through the connections API reads `PENDING` before `READY`;
+   * while PENDING, a processor create/modify naming it answers "connection named … does not
+   * exist". Default 0 (READY at once).
+   */
+  connectionPendingMs?: number | undefined;
   quiet?: boolean | undefined;
 }
 
@@ -94,6 +117,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     nonceTtlMs: options.nonceTtlMs ?? 300_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     connectionPropagationMs: options.connectionPropagationMs ?? 0,
+    connectionPendingMs: options.connectionPendingMs ?? 0,
+    responses: options.responses ?? "atlas",
+    digest: options.digest ?? "atlas",
     actions: {
       mode: options.actionMode ?? "async",
       actionMs: options.actionMs ?? 0,

@@ -89,7 +89,14 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   query: string;
+  /** The HTTP status that went on the wire (0: reset, hung, or the client left first). */
   status: number;
+  /** With `envelope=true`: the status inside the enveloped body (the wire status is then 200). */
+  envelopedStatus?: number;
+  /** The request's `Accept` header, as sent. */
+  accept?: string;
+  /** The request's `Content-Type` header, as sent. */
+  contentType?: string;
   authScheme: AuthScheme;
   principal?: string;
   fault?: string;
