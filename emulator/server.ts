@@ -289,6 +289,8 @@ export class EmulatorServer {
         baseUrl: `http://${host}`,
         rawPath,
         connectionPropagationMs: this.core.connectionPropagationMs,
+        connectionPendingMs: this.core.connectionPendingMs,
+        responses: this.core.responses,
       });
       // Durability before acknowledgement: the client never sees a change that could be lost.
       if (result.mutated) await this.core.persist();

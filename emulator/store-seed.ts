@@ -42,8 +42,10 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
   }
   for (const c of w.connections ?? []) {
     const i = ws.connections.findIndex((x) => x.name === c.name);
-    if (i >= 0) ws.connections[i] = { ...c };
-    else ws.connections.push({ ...c });
+    // Every connection has an `id` (24 hex) as in Atlas; a seed may give it, a re-seed keeps it.
+    const id = typeof c.id === "string" ? c.id : ((i >= 0 ? ws.connections[i]!.id : undefined) ?? newObjectId());
+    if (i >= 0) ws.connections[i] = { ...c, id };
+    else ws.connections.push({ ...c, id });
   }
   for (const sp of w.processors ?? []) {
     const existing = ws.processors.get(sp.name);

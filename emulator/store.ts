@@ -127,11 +127,28 @@ export class Store {
       tier: input.tier ?? "SP30",
       ...(input.maxTierSize ? { maxTierSize: input.maxTierSize } : {}),
       failoverRegions: [...(input.failoverRegions ?? [])],
-      connections: input.sampleSolar ? [{ name: "sample_stream_solar", type: "Sample" }] : [],
+      connections: input.sampleSolar ? [{ id: newObjectId(), name: "sample_stream_solar", type: "Sample" }] : [],
       processors: new Map(),
     };
     project.workspaces.set(ws.name, ws);
     return ws;
+  }
+
+  /**
+   * Deletes a workspace: refused with 403 STREAM_TENANT_HAS_STREAM_PROCESSORS while it holds
+   * processors (code and status from an acceptance log; the detail's wording is a guess).
+   */
+  deleteWorkspace(groupId: string, tenantName: string): void {
+    const ws = this.workspace(groupId, tenantName);
+    if (ws.processors.size > 0) {
+      fail(
+        403,
+        "STREAM_TENANT_HAS_STREAM_PROCESSORS",
+        `Cannot delete stream instance ${tenantName} because it has stream processors. Delete them first.`,
+        { parameters: [tenantName] },
+      );
+    }
+    this.project(groupId).workspaces.delete(tenantName);
   }
 
   // ---------- processors ----------

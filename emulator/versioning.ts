@@ -8,6 +8,7 @@ export type EndpointKey =
   | "listWorkspaces"
   | "createWorkspace"
   | "getWorkspace"
+  | "deleteWorkspace"
   | "listProcessors"
   | "createProcessor"
   | "getProcessor"
@@ -27,6 +28,7 @@ export const ENDPOINT_VERSIONS: Record<EndpointKey, readonly string[]> = {
   listWorkspaces: ["2023-02-01"],
   createWorkspace: ["2023-02-01"],
   getWorkspace: ["2023-02-01"],
+  deleteWorkspace: ["2023-02-01"],
   listProcessors: ["2024-05-30"],
   createProcessor: ["2024-05-30"],
   getProcessor: ["2024-05-30"],
