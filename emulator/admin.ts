@@ -25,6 +25,12 @@ export interface EmulatorAdmin {
   /** Once the processor reads STARTED (now, or after its next start) it reads FAILED `ms` later (once). */
   failAfterStart(groupId: string, workspaceName: string, processorName: string, ms: number): void;
   getProcessor(groupId: string, workspaceName: string, processorName: string): ProcessorSnapshot | undefined;
+  /**
+   * The tier an autoscaling processor runs on now (GET's `effectiveTier`), as if Atlas had scaled
+   * it. Refused (400) without enabled autoscaling or outside [minTier, maxTier]. It holds until the
+   * next start, stop or autoscaling change.
+   */
+  setEffectiveTier(groupId: string, workspaceName: string, processorName: string, tier: string): void;
   setTransitionMs(ms: number): void;
   setRateLimit(cfg: RateLimitConfig | false): void;
   /**
@@ -95,6 +101,11 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     getProcessor(g, w, p) {
       const sp = core.store.projects.get(g)?.workspaces.get(w)?.processors.get(p);
       return sp ? core.store.copy(sp) : undefined;
+    },
+    setEffectiveTier(g, w, p, tier) {
+      if (typeof tier !== "string" || !tier) badRequest("tier must be a non-empty string");
+      core.store.setEffectiveTier(g, w, p, tier);
+      persist();
     },
     setTransitionMs(ms) {
       if (!(typeof ms === "number" && ms >= 0)) badRequest("transitionMs must be a number >= 0");
@@ -231,6 +242,12 @@ export async function handleAdminHttp(
     if (action === "fail-after-start") {
       need("POST");
       admin.failAfterStart(g, w, p, obj().ms as number);
+      return { status: 200, body: admin.getProcessor(g, w, p) };
+    }
+    if (action === "effectiveTier") {
+      need("POST", "PUT");
+      admin.setEffectiveTier(g, w, p, obj().tier as string);
+      await core.persist();
       return { status: 200, body: admin.getProcessor(g, w, p) };
     }
     if (action === "state") {

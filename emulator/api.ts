@@ -9,6 +9,7 @@ import {
   findConnection,
   modifyConnection,
 } from "./connections";
+import { effectiveTierOf } from "./definition-rules";
 import { fail, invalidField } from "./errors";
 import { processorStats } from "./stats";
 import type { RouteParams } from "./routes";
@@ -78,7 +79,13 @@ export function paginate<T>(
   return out;
 }
 
-function processorView(store: Store, sp: ProcessorRecord, selfHref: string, style: ResponseStyle = "atlas"): Record<string, unknown> {
+function processorView(
+  store: Store,
+  ws: WorkspaceRecord,
+  sp: ProcessorRecord,
+  selfHref: string,
+  style: ResponseStyle = "atlas",
+): Record<string, unknown> {
   // Field order follows the spec's StreamsProcessorWithStats; the pipeline is returned as stored.
   const state = store.observedState(sp);
   const out: Record<string, unknown> = {
@@ -90,8 +97,9 @@ function processorView(store: Store, sp: ProcessorRecord, selfHref: string, styl
   if (sp.options) out.options = structuredClone(sp.options);
   out.stats = processorStats(sp, state, store.now());
   out.tier = sp.tier;
+  out.effectiveTier = effectiveTierOf(sp, ws.tier);
   out.failoverEnabled = sp.failoverEnabled;
-  out.eligibleForFailover = false;
+  out.eligibleForFailover = sp.failoverEnabled && ws.failoverRegions.length > 0;
   if (style === "classic") out.links = [{ href: selfHref, rel: "self" }];
   return out;
 }
@@ -171,35 +179,37 @@ export function handleApi(store: Store, req: ApiRequest): ApiResult {
     case "deleteWorkspace":
       store.deleteWorkspace(groupId, t);
       return { status: 202, body: {}, mutated: true };
-    case "listProcessors":
-      return {
-        status: 200,
-        body: paginate(
-          req,
-          store.listProcessors(groupId, t),
-          (sp) => processorView(store, sp, processorHref(req, sp.name), req.responses),
-          true,
-        ),
-      };
+    case "listProcessors": {
+      const ws = store.workspace(groupId, t);
+      const view = (sp: ProcessorRecord) => processorView(store, ws, sp, processorHref(req, sp.name), req.responses);
+      return { status: 200, body: paginate(req, store.listProcessors(groupId, t), view, true) };
+    }
     case "createProcessor": {
       const ws = store.workspace(groupId, t); // 404 for an unknown workspace before judging the body
       const input = parseCreateProcessor(req.body);
       assertConnectionsAvailable(ws, input.name, input.pipeline, input.options, store.now());
       const sp = store.createProcessor(groupId, t, input);
-      const v = processorView(store, sp, processorHref(req, sp.name), req.responses);
+      const v = processorView(store, ws, sp, processorHref(req, sp.name), req.responses);
       // `StreamsProcessor` has no stats; keep the fields it declares plus the state.
       delete v.stats;
       delete v.eligibleForFailover;
       return { status: 200, body: v, mutated: true };
     }
     case "getProcessor":
-      return { status: 200, body: processorView(store, store.processor(groupId, t, n), processorHref(req, n), req.responses) };
+      return {
+        status: 200,
+        body: processorView(store, store.workspace(groupId, t), store.processor(groupId, t, n), processorHref(req, n), req.responses),
+      };
     case "modifyProcessor": {
       store.processor(groupId, t, n);
       const patch = parseModifyProcessor(req.body);
       assertConnectionsAvailable(store.workspace(groupId, t), n, patch.pipeline, patch.options, store.now());
       const sp = store.modifyProcessor(groupId, t, n, patch);
-      return { status: 200, body: processorView(store, sp, processorHref(req, sp.name), req.responses), mutated: true };
+      return {
+        status: 200,
+        body: processorView(store, store.workspace(groupId, t), sp, processorHref(req, sp.name), req.responses),
+        mutated: true,
+      };
     }
     case "deleteProcessor":
       store.deleteProcessor(groupId, t, n);

@@ -59,6 +59,7 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
       state: sp.state ?? "CREATED",
     };
     if (sp.options) rec.options = structuredClone(sp.options);
+    if (sp.effectiveTier) rec.effectiveTier = sp.effectiveTier;
     if (sp.transition) rec.transition = { ...sp.transition };
     if (sp.run) rec.run = { ...sp.run };
     else if (rec.state === "STARTED") rec.run = { from: store.now() };
@@ -94,6 +95,7 @@ export function snapshot(store: Store): SeedDocument {
           failoverEnabled: sp.failoverEnabled,
         };
         if (sp.options) out.options = sp.options;
+        if (sp.effectiveTier) out.effectiveTier = sp.effectiveTier;
         if (sp.transition) out.transition = sp.transition;
         if (sp.run) out.run = sp.run;
         return out;

@@ -19,6 +19,11 @@ export interface SeedProcessor {
   options?: Record<string, unknown> | undefined;
   tier?: string | undefined;
   failoverEnabled?: boolean | undefined;
+  /**
+   * With `options.autoscaling: {enabled: true, minTier, maxTier}`: the tier it runs on now (read
+   * back as `effectiveTier`); default its `minTier`.
+   */
+  effectiveTier?: string | undefined;
   /** Persisted id; generated when absent. */
   _id?: string | undefined;
   /** Persisted in-flight transition (data file only). */
