@@ -32,7 +32,8 @@ export interface EmulatorAdmin {
    */
   setEffectiveTier(groupId: string, workspaceName: string, processorName: string, tier: string): void;
   setTransitionMs(ms: number): void;
-  setRateLimit(cfg: RateLimitConfig | false): void;
+  /** Same shapes as the `rateLimit` option, `"atlas"` included; buckets start full. */
+  setRateLimit(cfg: RateLimitConfig | "atlas" | false): void;
   /**
    * Action mode (see `EmulatorOptions.actionMode`); omitted keys keep their value,
    * `actionTimeoutMs: null` turns the timeout off. Returns the settings now in force.
@@ -41,6 +42,7 @@ export interface EmulatorAdmin {
     mode?: "async" | "sync" | undefined;
     actionMs?: number | undefined;
     actionTimeoutMs?: number | null | undefined;
+    modifyTimeoutMs?: number | null | undefined;
   }): ActionSettings;
   /**
    * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
@@ -114,7 +116,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     setRateLimit(cfg) {
       const v = validateRateLimit(cfg);
       if (v === undefined)
-        badRequest('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+        badRequest('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
       core.limiter.configure(v);
     },
     setActionMode(settings) {
@@ -195,13 +197,16 @@ export async function handleAdminHttp(
       need("PUT", "POST");
       const b = obj();
       if (b.transitionMs !== undefined) admin.setTransitionMs(b.transitionMs as number);
-      if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | false);
+      if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | "atlas" | false);
       // `actionMode` is accepted as a clearer alias of `mode`.
       const mode = b.mode ?? b.actionMode;
-      if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined) {
-        admin.setActionMode({ mode, actionMs: b.actionMs, actionTimeoutMs: b.actionTimeoutMs } as Parameters<
-          EmulatorAdmin["setActionMode"]
-        >[0]);
+      if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined || b.modifyTimeoutMs !== undefined) {
+        admin.setActionMode({
+          mode,
+          actionMs: b.actionMs,
+          actionTimeoutMs: b.actionTimeoutMs,
+          modifyTimeoutMs: b.modifyTimeoutMs,
+        } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
       }
       const a = core.store.actions;
       return {
@@ -212,6 +217,7 @@ export async function handleAdminHttp(
           actionMode: a.mode,
           actionMs: a.actionMs,
           actionTimeoutMs: a.actionTimeoutMs ?? null,
+          modifyTimeoutMs: a.modifyTimeoutMs ?? null,
         },
       };
     }

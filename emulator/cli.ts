@@ -2,6 +2,10 @@
 // `atlas-streams-emulator`: runs the emulator until SIGINT/SIGTERM.
 import { startEmulator, type EmulatorOptions } from "./index";
 import { parseRateLimit, parseRateLimitScope } from "./ratelimit";
+import type { RateLimitConfig } from "./types";
+
+/** The options the flags give: `--rate-limit atlas` is expanded to its numbers here. */
+export type CliOptions = Omit<EmulatorOptions, "rateLimit"> & { rateLimit?: RateLimitConfig | false | undefined };
 
 const USAGE = `Usage: atlas-streams-emulator [options]
 
@@ -10,7 +14,8 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --seed FILE              seed document (default: the shipped emulator/seeds/default.json)
   --data-file FILE         persist state to FILE (atomic writes); loaded on start if it exists
   --transition-ms N        how long start/stop/create stay transitional (default 500)
-  --rate-limit CAP/REFILL  token buckets per endpoint set, e.g. 100/10 (default: off)
+  --rate-limit CAP/REFILL  token buckets per endpoint set, e.g. 100/10, or atlas (the recorded
+                           capacity 1200, refill 1 per 60 s: a guess) (default: off)
   --rate-limit-scope S     who shares a bucket: project (default) or credential
   --connection-propagation-ms N
                            how long a connection added through the admin API answers
@@ -20,6 +25,8 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default 0)
   --action-timeout-ms N    sync mode: answer 504 STREAM_PROCESSOR_TIMEOUT after N ms when
                            shorter than --action-ms (default: off)
+  --modify-timeout-ms N    sync mode: a processor PATCH answers 504 STREAM_PROCESSOR_TIMEOUT
+                           after N ms, the change made all the same (default: off)
   --connection-pending-ms N
                            how long a connection created through the API reads PENDING
                            (and is unusable) before READY (default 0)
@@ -40,6 +47,7 @@ type IntegerOption =
   | "transitionMs"
   | "actionMs"
   | "actionTimeoutMs"
+  | "modifyTimeoutMs"
   | "connectionPropagationMs"
   | "connectionPendingMs"
   | "nonceTtlMs"
@@ -51,14 +59,15 @@ const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
   ["--transition-ms", ["transitionMs", ANY]],
   ["--action-ms", ["actionMs", ANY]],
   ["--action-timeout-ms", ["actionTimeoutMs", ANY]],
+  ["--modify-timeout-ms", ["modifyTimeoutMs", ANY]],
   ["--connection-propagation-ms", ["connectionPropagationMs", ANY]],
   ["--connection-pending-ms", ["connectionPendingMs", ANY]],
   ["--nonce-ttl-ms", ["nonceTtlMs", ANY]],
   ["--token-ttl-seconds", ["tokenTtlSeconds", ANY]],
 ]);
 
-export function parseArgs(argv: string[]): EmulatorOptions | "help" {
-  const opts: EmulatorOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
+export function parseArgs(argv: string[]): CliOptions | "help" {
+  const opts: CliOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
   let scope: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
@@ -112,7 +121,7 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
       case "--rate-limit": {
         const v = value();
         const rl = v === "off" ? false : parseRateLimit(v);
-        if (rl === undefined) throw new UsageError("--rate-limit needs CAPACITY/REFILL_PER_SECOND, e.g. 100/10");
+        if (rl === undefined) throw new UsageError("--rate-limit needs CAPACITY/REFILL_PER_SECOND, e.g. 100/10, or atlas");
         opts.rateLimit = rl;
         break;
       }
@@ -135,7 +144,7 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
 }
 
 async function main(): Promise<void> {
-  let opts: EmulatorOptions | "help";
+  let opts: CliOptions | "help";
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
@@ -160,7 +169,9 @@ async function main(): Promise<void> {
   if (!opts.quiet) {
     process.stdout.write(
       `  seed: ${typeof opts.seed === "string" ? opts.seed : "default"}; data file: ${opts.dataFile ?? "none (in memory)"}; transition: ${opts.transitionMs} ms; rate limit: ${
-        opts.rateLimit ? `${opts.rateLimit.capacity}/${opts.rateLimit.refillPerSecond} per ${opts.rateLimit.scope ?? "project"}` : "off"
+        opts.rateLimit
+          ? `${opts.rateLimit.capacity}/${Number(opts.rateLimit.refillPerSecond.toFixed(4))} per ${opts.rateLimit.scope ?? "project"}`
+          : "off"
       }\n  admin API: ${emulator.url}/admin/state\n`,
     );
   }

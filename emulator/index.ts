@@ -39,9 +39,10 @@ export interface EmulatorOptions {
   transitionMs?: number | undefined;
   /**
    * Token buckets per endpoint set: `{capacity, refillPerSecond, scope?}`, scope "project" (default:
-   * every credential of a project shares one bucket) or "credential". Default false (off).
+   * every credential of a project shares one bucket) or "credential"; or `"atlas"`, the recorded
+   * numbers (capacity 1200; refill 1 per 60 s, a guess; project scope). Default false (off).
    */
-  rateLimit?: RateLimitConfig | false | undefined;
+  rateLimit?: RateLimitConfig | "atlas" | false | undefined;
   /** Digest nonce lifetime (default 300000 ms); an expired nonce answers 401 with stale=true. */
   nonceTtlMs?: number | undefined;
   /** OAuth access-token lifetime (default 3600 s). */
@@ -65,6 +66,12 @@ export interface EmulatorOptions {
    * STREAM_PROCESSOR_TIMEOUT after this long while the change completes at `actionMs`. Default off.
    */
   actionTimeoutMs?: number | undefined;
+  /**
+   * Sync mode: when set, a processor PATCH that succeeds answers 504 STREAM_PROCESSOR_TIMEOUT
+   * (detail naming the workspace, `parameters: [workspace, processor]`) after this long, while the
+   * change is made all the same. Default off.
+   */
+  modifyTimeoutMs?: number | undefined;
   /**
    * The emulator's clock (epoch ms) for transitions, nonces, tokens, rate limits and connection
    * propagation. Default `Date.now`; a test shares a virtual clock with the client it drives.
@@ -103,10 +110,10 @@ export interface RunningEmulator {
   admin: EmulatorAdmin;
 }
 
-function rateLimitOption(v: RateLimitConfig | false | undefined): RateLimitConfig | false {
+function rateLimitOption(v: RateLimitConfig | "atlas" | false | undefined): RateLimitConfig | false {
   const cfg = validateRateLimit(v ?? false);
   if (cfg === undefined)
-    throw new Error('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+    throw new Error('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
   return cfg;
 }
 
@@ -124,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       mode: options.actionMode ?? "async",
       actionMs: options.actionMs ?? 0,
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
+      ...(options.modifyTimeoutMs !== undefined ? { modifyTimeoutMs: options.modifyTimeoutMs } : {}),
     },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
     ...(options.now ? { now: options.now } : {}),

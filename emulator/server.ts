@@ -169,7 +169,10 @@ export class EmulatorServer {
       if (fault && (await this.preFault(fault, res, send, log, target))) return;
       const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
       const result = handleOAuth(deps, { method, rawPath, basic, body: body.buf, contentType: req.headers["content-type"] });
-      if (fault && answersAfterApply(fault.spec)) return send(faultAnswer(fault.spec, target));
+      if (fault && answersAfterApply(fault.spec)) {
+        await sleep(fault.spec.latencyMs ?? 0);
+        return send(faultAnswer(fault.spec, target));
+      }
       return send(result);
     }
 
@@ -215,6 +218,8 @@ export class EmulatorServer {
 
     const result = await this.atlas(method, rawPath, query, body.buf, req, auth.principal.id, auth.principal.kind);
     if (fault && answersAfterApply(fault.spec)) {
+      // The change is made at once; the answer comes `latencyMs` later (a slow, unclear answer).
+      await sleep(fault.spec.latencyMs ?? 0);
       const out = faultAnswer(fault.spec, target, afterApplyDefaultBody(method, rawPath, fault.spec.status ?? 500));
       return send({ ...out, headers: { ...rateHeaders, ...(out.headers ?? {}) } });
     }
@@ -320,10 +325,12 @@ export class EmulatorServer {
         await sleep(spec.latencyMs ?? 0);
         return false;
       case "status":
+        await sleep(spec.latencyMs ?? 0);
         send(faultAnswer(spec));
         return true;
       case "processor-error":
         if (spec.applied) return false; // answered after the operation
+        await sleep(spec.latencyMs ?? 0);
         send(faultAnswer(spec, target));
         return true;
       case "reset":

@@ -80,6 +80,7 @@ export interface FaultSpec {
   status?: number | undefined;
   body?: object | undefined;
   headers?: Record<string, string> | undefined;
+  /** latency: how long to wait before proceeding; status, status-after-apply, processor-error: how long before answering. */
   latencyMs?: number | undefined;
   /** processor-error: the message in Atlas' generic processor error (default `no healthy upstream`). */
   message?: string | undefined;
