@@ -18,6 +18,12 @@ export interface ActionSettings {
   actionMs: number;
   /** When set and shorter than `actionMs`, a sync-mode action answers 504 after this long. Default off. */
   actionTimeoutMs?: number;
+  /**
+   * Sync mode: when set, a successful PATCH of a processor answers 504 STREAM_PROCESSOR_TIMEOUT
+   * after this long; the change is made all the same (recorded: PATCH timed out after 39–59 s and
+   * the change could complete). Default off.
+   */
+  modifyTimeoutMs?: number;
 }
 
 export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = { mode: "async", actionMs: 0 };
@@ -30,6 +36,7 @@ function isProcessorAction(key: EndpointKey): boolean {
 
 /** How long the answer to a successful request is held, and whether it then times out. */
 function actionHold(s: ActionSettings, key: EndpointKey): { ms: number; timedOut: boolean } | undefined {
+  if (s.mode === "sync" && key === "modifyProcessor" && s.modifyTimeoutMs !== undefined) return { ms: s.modifyTimeoutMs, timedOut: true };
   if (s.mode !== "sync" || !isProcessorAction(key)) return undefined;
   if (s.actionTimeoutMs !== undefined && s.actionTimeoutMs < s.actionMs) return { ms: s.actionTimeoutMs, timedOut: true };
   return s.actionMs > 0 ? { ms: s.actionMs, timedOut: false } : undefined;
@@ -42,7 +49,7 @@ function processorTimeout(tenantName: string, processorName: string): ApiErrorBo
   });
 }
 
-/** Default body of a `status-after-apply` fault: a 504 on a processor action is Atlas' timeout. */
+/** Default body of a `status-after-apply` fault: a 504 on a processor action or PATCH is Atlas' timeout. */
 export function afterApplyDefaultBody(method: string, rawPath: string, status: number): ApiErrorBody | undefined {
   if (status !== 504) return undefined;
   let m;
@@ -51,7 +58,7 @@ export function afterApplyDefaultBody(method: string, rawPath: string, status: n
   } catch {
     return undefined; // undecodable escapes: no route, no specific body
   }
-  if (m.kind !== "ok" || !isProcessorAction(m.key)) return undefined;
+  if (m.kind !== "ok" || !(isProcessorAction(m.key) || m.key === "modifyProcessor")) return undefined;
   return processorTimeout(m.params.tenantName!, m.params.processorName!);
 }
 
@@ -64,8 +71,8 @@ export async function holdAction(s: ActionSettings, key: EndpointKey, params: Ro
 }
 
 /**
- * Merges `{mode?, actionMs?, actionTimeoutMs?}` over `current`: an omitted key keeps its value,
- * `actionTimeoutMs: null` or `false` turns the timeout off. Returns a problem text when invalid.
+ * Merges `{mode?, actionMs?, actionTimeoutMs?, modifyTimeoutMs?}` over `current`: an omitted key
+ * keeps its value, a timeout of `null` or `false` turns it off. Returns a problem text when invalid.
  */
 export function mergeActionSettings(current: ActionSettings, v: unknown): ActionSettings | string {
   if (!isPlainObject(v)) return "action settings must be an object";
@@ -85,6 +92,13 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
       return "actionTimeoutMs must be a number >= 0, or null to turn it off";
     }
     next.actionTimeoutMs = b.actionTimeoutMs;
+  }
+  if (b.modifyTimeoutMs === null || b.modifyTimeoutMs === false) delete next.modifyTimeoutMs;
+  else if (b.modifyTimeoutMs !== undefined) {
+    if (!(typeof b.modifyTimeoutMs === "number" && Number.isFinite(b.modifyTimeoutMs) && b.modifyTimeoutMs >= 0)) {
+      return "modifyTimeoutMs must be a number >= 0, or null to turn it off";
+    }
+    next.modifyTimeoutMs = b.modifyTimeoutMs;
   }
   return next;
 }

@@ -25,8 +25,15 @@ export interface EmulatorAdmin {
   /** Once the processor reads STARTED (now, or after its next start) it reads FAILED `ms` later (once). */
   failAfterStart(groupId: string, workspaceName: string, processorName: string, ms: number): void;
   getProcessor(groupId: string, workspaceName: string, processorName: string): ProcessorSnapshot | undefined;
+  /**
+   * The tier an autoscaling processor runs on now (GET's `effectiveTier`), as if Atlas had scaled
+   * it. Refused (400) without enabled autoscaling or outside [minTier, maxTier]. It holds until the
+   * next start, stop or autoscaling change.
+   */
+  setEffectiveTier(groupId: string, workspaceName: string, processorName: string, tier: string): void;
   setTransitionMs(ms: number): void;
-  setRateLimit(cfg: RateLimitConfig | false): void;
+  /** Same shapes as the `rateLimit` option, `"atlas"` included; buckets start full. */
+  setRateLimit(cfg: RateLimitConfig | "atlas" | false): void;
   /**
    * Action mode (see `EmulatorOptions.actionMode`); omitted keys keep their value,
    * `actionTimeoutMs: null` turns the timeout off. Returns the settings now in force.
@@ -35,6 +42,7 @@ export interface EmulatorAdmin {
     mode?: "async" | "sync" | undefined;
     actionMs?: number | undefined;
     actionTimeoutMs?: number | null | undefined;
+    modifyTimeoutMs?: number | null | undefined;
   }): ActionSettings;
   /**
    * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
@@ -96,6 +104,11 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       const sp = core.store.projects.get(g)?.workspaces.get(w)?.processors.get(p);
       return sp ? core.store.copy(sp) : undefined;
     },
+    setEffectiveTier(g, w, p, tier) {
+      if (typeof tier !== "string" || !tier) badRequest("tier must be a non-empty string");
+      core.store.setEffectiveTier(g, w, p, tier);
+      persist();
+    },
     setTransitionMs(ms) {
       if (!(typeof ms === "number" && ms >= 0)) badRequest("transitionMs must be a number >= 0");
       core.store.transitionMs = ms;
@@ -103,7 +116,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     setRateLimit(cfg) {
       const v = validateRateLimit(cfg);
       if (v === undefined)
-        badRequest('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+        badRequest('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
       core.limiter.configure(v);
     },
     setActionMode(settings) {
@@ -184,13 +197,16 @@ export async function handleAdminHttp(
       need("PUT", "POST");
       const b = obj();
       if (b.transitionMs !== undefined) admin.setTransitionMs(b.transitionMs as number);
-      if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | false);
+      if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | "atlas" | false);
       // `actionMode` is accepted as a clearer alias of `mode`.
       const mode = b.mode ?? b.actionMode;
-      if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined) {
-        admin.setActionMode({ mode, actionMs: b.actionMs, actionTimeoutMs: b.actionTimeoutMs } as Parameters<
-          EmulatorAdmin["setActionMode"]
-        >[0]);
+      if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined || b.modifyTimeoutMs !== undefined) {
+        admin.setActionMode({
+          mode,
+          actionMs: b.actionMs,
+          actionTimeoutMs: b.actionTimeoutMs,
+          modifyTimeoutMs: b.modifyTimeoutMs,
+        } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
       }
       const a = core.store.actions;
       return {
@@ -201,6 +217,7 @@ export async function handleAdminHttp(
           actionMode: a.mode,
           actionMs: a.actionMs,
           actionTimeoutMs: a.actionTimeoutMs ?? null,
+          modifyTimeoutMs: a.modifyTimeoutMs ?? null,
         },
       };
     }
@@ -231,6 +248,12 @@ export async function handleAdminHttp(
     if (action === "fail-after-start") {
       need("POST");
       admin.failAfterStart(g, w, p, obj().ms as number);
+      return { status: 200, body: admin.getProcessor(g, w, p) };
+    }
+    if (action === "effectiveTier") {
+      need("POST", "PUT");
+      admin.setEffectiveTier(g, w, p, obj().tier as string);
+      await core.persist();
       return { status: 200, body: admin.getProcessor(g, w, p) };
     }
     if (action === "state") {

@@ -14,7 +14,14 @@ export interface Principal {
 
 export type AuthOutcome =
   | { ok: true; scheme: AuthScheme; principal: Principal }
-  | { ok: false; scheme: AuthScheme; principalId?: string; body: ApiErrorBody; challenge: string[] };
+  | { ok: false; scheme: AuthScheme; principalId?: string; body: ApiErrorBody; challenge: string[]; rawText?: string };
+
+/**
+ * Atlas' 401 to a Digest request or one without credentials, byte for byte as recorded
+ * (pretty-printed, its own key order, `UNEXPECTED_ERROR`).
+ */
+export const ATLAS_UNAUTHORIZED_TEXT =
+  '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
 
 export function schemeOf(header: string | undefined): AuthScheme {
   if (!header) return "none";
@@ -41,6 +48,16 @@ export class Authenticator {
     return out;
   }
 
+  /** The Digest (or no-credentials) 401: Atlas' recorded body in the "atlas" style. */
+  private digestUnauthorized(scheme: AuthScheme, stale: boolean, principalId?: string): AuthOutcome {
+    const out = this.unauthorized(scheme, "You are not authorized for this resource.", this.digest.challenges(stale), principalId);
+    if (this.digest.style === "atlas" && !out.ok) {
+      out.body = { error: 401, reason: "Unauthorized", detail: "You are not authorized for this resource.", errorCode: "UNEXPECTED_ERROR" };
+      out.rawText = ATLAS_UNAUTHORIZED_TEXT;
+    }
+    return out;
+  }
+
   authenticate(method: string, requestTarget: string, header: string | undefined): AuthOutcome {
     const scheme = schemeOf(header);
     if (scheme === "bearer") {
@@ -60,10 +77,10 @@ export class Authenticator {
     if (scheme === "digest") {
       const r = this.digest.verify(method, requestTarget, header!, (user) => this.store.apiKeys.get(user)?.privateKey);
       if (r.ok) return { ok: true, scheme, principal: { kind: "apiKey", id: r.username } };
-      return this.unauthorized(scheme, "You are not authorized for this resource.", this.digest.challenges(r.stale), r.username);
+      return this.digestUnauthorized(scheme, r.stale, r.username);
     }
     // No credentials, or a scheme Atlas does not accept for the Admin API (Basic): challenge.
-    return this.unauthorized(scheme, "You are not authorized for this resource.", this.digest.challenges(false));
+    return this.digestUnauthorized(scheme, false);
   }
 
   roles(p: Principal): RoleAssignment[] {

@@ -2,6 +2,10 @@
 // `atlas-streams-emulator`: runs the emulator until SIGINT/SIGTERM.
 import { startEmulator, type EmulatorOptions } from "./index";
 import { parseRateLimit, parseRateLimitScope } from "./ratelimit";
+import type { RateLimitConfig } from "./types";
+
+/** The options the flags give: `--rate-limit atlas` is expanded to its numbers here. */
+export type CliOptions = Omit<EmulatorOptions, "rateLimit"> & { rateLimit?: RateLimitConfig | false | undefined };
 
 const USAGE = `Usage: atlas-streams-emulator [options]
 
@@ -10,7 +14,8 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --seed FILE              seed document (default: the shipped emulator/seeds/default.json)
   --data-file FILE         persist state to FILE (atomic writes); loaded on start if it exists
   --transition-ms N        how long start/stop/create stay transitional (default 500)
-  --rate-limit CAP/REFILL  token buckets per endpoint set, e.g. 100/10 (default: off)
+  --rate-limit CAP/REFILL  token buckets per endpoint set, e.g. 100/10, or atlas (the recorded
+                           capacity 1200, refill 1 per 60 s: a guess) (default: off)
   --rate-limit-scope S     who shares a bucket: project (default) or credential
   --connection-propagation-ms N
                            how long a connection added through the admin API answers
@@ -20,6 +25,15 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default 0)
   --action-timeout-ms N    sync mode: answer 504 STREAM_PROCESSOR_TIMEOUT after N ms when
                            shorter than --action-ms (default: off)
+  --modify-timeout-ms N    sync mode: a processor PATCH answers 504 STREAM_PROCESSOR_TIMEOUT
+                           after N ms, the change made all the same (default: off)
+  --connection-pending-ms N
+                           how long a connection created through the API reads PENDING
+                           (and is unusable) before READY (default 0)
+  --responses STYLE        atlas (default: headers and bodies as recorded from Atlas) or
+                           classic (the earlier spec-derived shapes, links included)
+  --digest STYLE           atlas (default: one MD5 challenge without opaque, as recorded) or
+                           rfc7616 (MD5 and SHA-256 challenges with opaque)
   --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
   --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
   --quiet                  print only the listening line
@@ -29,7 +43,15 @@ const USAGE = `Usage: atlas-streams-emulator [options]
 class UsageError extends Error {}
 
 type IntegerOption =
-  "port" | "transitionMs" | "actionMs" | "actionTimeoutMs" | "connectionPropagationMs" | "nonceTtlMs" | "tokenTtlSeconds";
+  | "port"
+  | "transitionMs"
+  | "actionMs"
+  | "actionTimeoutMs"
+  | "modifyTimeoutMs"
+  | "connectionPropagationMs"
+  | "connectionPendingMs"
+  | "nonceTtlMs"
+  | "tokenTtlSeconds";
 const ANY = Number.MAX_SAFE_INTEGER;
 /** Flags that take a non-negative integer: the option each sets and its largest value. */
 const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
@@ -37,13 +59,15 @@ const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
   ["--transition-ms", ["transitionMs", ANY]],
   ["--action-ms", ["actionMs", ANY]],
   ["--action-timeout-ms", ["actionTimeoutMs", ANY]],
+  ["--modify-timeout-ms", ["modifyTimeoutMs", ANY]],
   ["--connection-propagation-ms", ["connectionPropagationMs", ANY]],
+  ["--connection-pending-ms", ["connectionPendingMs", ANY]],
   ["--nonce-ttl-ms", ["nonceTtlMs", ANY]],
   ["--token-ttl-seconds", ["tokenTtlSeconds", ANY]],
 ]);
 
-export function parseArgs(argv: string[]): EmulatorOptions | "help" {
-  const opts: EmulatorOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
+export function parseArgs(argv: string[]): CliOptions | "help" {
+  const opts: CliOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
   let scope: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
@@ -82,10 +106,22 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
         opts.actionMode = v;
         break;
       }
+      case "--responses": {
+        const v = value();
+        if (v !== "atlas" && v !== "classic") throw new UsageError("--responses needs atlas or classic");
+        opts.responses = v;
+        break;
+      }
+      case "--digest": {
+        const v = value();
+        if (v !== "atlas" && v !== "rfc7616") throw new UsageError("--digest needs atlas or rfc7616");
+        opts.digest = v;
+        break;
+      }
       case "--rate-limit": {
         const v = value();
         const rl = v === "off" ? false : parseRateLimit(v);
-        if (rl === undefined) throw new UsageError("--rate-limit needs CAPACITY/REFILL_PER_SECOND, e.g. 100/10");
+        if (rl === undefined) throw new UsageError("--rate-limit needs CAPACITY/REFILL_PER_SECOND, e.g. 100/10, or atlas");
         opts.rateLimit = rl;
         break;
       }
@@ -108,7 +144,7 @@ export function parseArgs(argv: string[]): EmulatorOptions | "help" {
 }
 
 async function main(): Promise<void> {
-  let opts: EmulatorOptions | "help";
+  let opts: CliOptions | "help";
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
@@ -133,7 +169,9 @@ async function main(): Promise<void> {
   if (!opts.quiet) {
     process.stdout.write(
       `  seed: ${typeof opts.seed === "string" ? opts.seed : "default"}; data file: ${opts.dataFile ?? "none (in memory)"}; transition: ${opts.transitionMs} ms; rate limit: ${
-        opts.rateLimit ? `${opts.rateLimit.capacity}/${opts.rateLimit.refillPerSecond} per ${opts.rateLimit.scope ?? "project"}` : "off"
+        opts.rateLimit
+          ? `${opts.rateLimit.capacity}/${Number(opts.rateLimit.refillPerSecond.toFixed(4))} per ${opts.rateLimit.scope ?? "project"}`
+          : "off"
       }\n  admin API: ${emulator.url}/admin/state\n`,
     );
   }

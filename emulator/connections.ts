@@ -5,7 +5,7 @@
 // between emulator instances). Also the connections API itself: list, get, create, update, delete.
 import { isPlainObject } from "./documents";
 import { fail, invalidField, processorProblem } from "./errors";
-import type { WorkspaceRecord } from "./records";
+import { newObjectId, type WorkspaceRecord } from "./records";
 import type { Store } from "./store";
 import type { SeedConnection } from "./types";
 import type { ConnectionInput } from "./validation";
@@ -15,6 +15,13 @@ const BUILTIN_CONNECTIONS: readonly string[] = ["__testLog"];
 
 /** Epoch ms before which a connection added through the admin API is not yet usable. */
 const availableAt = new WeakMap<SeedConnection, number>();
+/** Epoch ms before which a connection created through the API reads PENDING (and is unusable). */
+const pendingUntil = new WeakMap<SeedConnection, number>();
+
+/** The connection's state at `now`: PENDING while it is being provisioned, then READY. */
+export function connectionState(c: SeedConnection, now: number): "PENDING" | "READY" {
+  return now < (pendingUntil.get(c) ?? 0) ? "PENDING" : "READY";
+}
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return isPlainObject(v) ? v : undefined;
@@ -72,13 +79,20 @@ export function addConnection(
   workspaceName: string,
   conn: SeedConnection,
   propagationMs: number,
+  pendingMs = 0,
 ): SeedConnection {
   const ws = store.workspace(groupId, workspaceName);
-  const rec: SeedConnection = { ...conn };
-  const i = ws.connections.findIndex((c) => c.name === rec.name);
+  const i = ws.connections.findIndex((c) => c.name === conn.name);
+  // Atlas gives every connection an `id` (24 hex); a replaced one keeps its own.
+  const id =
+    typeof conn.id === "string" ? conn.id : i >= 0 && typeof ws.connections[i]!.id === "string" ? ws.connections[i]!.id : newObjectId();
+  const rec: SeedConnection = { ...conn, id };
   if (i >= 0) ws.connections[i] = rec;
   else ws.connections.push(rec);
-  if (propagationMs > 0) availableAt.set(rec, store.now() + propagationMs);
+  // A PENDING connection is not usable either: it counts toward the "does not exist" window.
+  const unusable = Math.max(propagationMs, pendingMs);
+  if (unusable > 0) availableAt.set(rec, store.now() + unusable);
+  if (pendingMs > 0) pendingUntil.set(rec, store.now() + pendingMs);
   return rec;
 }
 
@@ -95,16 +109,31 @@ function withoutSecrets(v: unknown): unknown {
   return out;
 }
 
-/** `StreamsConnection` as the API shows it: name, type, its attributes minus secrets, state, links. */
-export function connectionView(c: SeedConnection, selfHref: string): Record<string, unknown> {
-  const { name, type, ...attributes } = c;
-  return {
-    name,
-    type,
-    ...(withoutSecrets(attributes) as Record<string, unknown>),
-    state: "READY",
-    links: [{ href: selfHref, rel: "self" }],
-  };
+export interface ConnectionViewContext {
+  selfHref: string;
+  /** The workspace's region: Atlas shows it as the connection's `region` unless it has its own. */
+  workspaceRegion: string;
+  now: number;
+  style: "atlas" | "classic";
+  /** False for a PATCH answer, which carries no `state` in Atlas (recorded). */
+  withState?: boolean;
+}
+
+/**
+ * `StreamsConnection` as the API shows it. "atlas" (recorded): `id`, name, type, its attributes
+ * minus secrets, `networking` (default `{access: {type: "PUBLIC"}}`), `region`, `state`; no
+ * `links`. "classic": name, type, attributes minus secrets, `state: "READY"`, `links`.
+ */
+export function connectionView(c: SeedConnection, ctx: ConnectionViewContext): Record<string, unknown> {
+  const { name, type, id, ...attributes } = c;
+  const shown = withoutSecrets(attributes) as Record<string, unknown>;
+  if (ctx.style === "classic") return { name, type, ...shown, state: "READY", links: [{ href: ctx.selfHref, rel: "self" }] };
+  const { networking, region, ...rest } = shown;
+  const out: Record<string, unknown> = { id, name, type, ...rest };
+  out.networking = networking ?? { access: { type: "PUBLIC" } };
+  out.region = region ?? ctx.workspaceRegion;
+  if (ctx.withState !== false) out.state = connectionState(c, ctx.now);
+  return out;
 }
 
 /** Unverified: Atlas's errorCode for an unknown connection (clients should rely on the 404). */
@@ -132,6 +161,7 @@ export function createConnection(
   ws: WorkspaceRecord,
   input: ConnectionInput,
   propagationMs: number,
+  pendingMs = 0,
 ): SeedConnection {
   const name = input.name!;
   if (ws.connections.some((c) => c.name === name) || BUILTIN_CONNECTIONS.includes(name)) {
@@ -139,7 +169,7 @@ export function createConnection(
       parameters: [name, ws.name],
     });
   }
-  return addConnection(store, groupId, ws.name, { ...input.attributes, name, type: input.type! }, propagationMs);
+  return addConnection(store, groupId, ws.name, { ...input.attributes, name, type: input.type! }, propagationMs, pendingMs);
 }
 
 /**
@@ -157,6 +187,8 @@ export function modifyConnection(ws: WorkspaceRecord, current: SeedConnection, i
   ws.connections[i] = next;
   const ready = availableAt.get(current);
   if (ready !== undefined) availableAt.set(next, ready);
+  const pending = pendingUntil.get(current);
+  if (pending !== undefined) pendingUntil.set(next, pending);
   return next;
 }
 

@@ -9,6 +9,8 @@ import { RateLimiter } from "./ratelimit";
 import { RequestLog } from "./requestlog";
 import { Store } from "./store";
 import type { RateLimitConfig } from "./types";
+import type { ResponseStyle } from "./versioning";
+import type { DigestStyle } from "./digest";
 
 export interface CoreOptions {
   transitionMs: number;
@@ -20,6 +22,12 @@ export interface CoreOptions {
   /** Default time a connection added through the admin API stays unusable. */
   connectionPropagationMs?: number;
   actions?: ActionSettings;
+  /** Headers and bodies as recorded from Atlas ("atlas", default) or the earlier spec-derived shapes ("classic"). */
+  responses?: ResponseStyle;
+  /** Digest challenge as Atlas sends it ("atlas", default) or the RFC 7616 pair with opaque ("rfc7616"). */
+  digest?: DigestStyle;
+  /** How long a connection created through the API reads PENDING (and is unusable). Default 0. */
+  connectionPendingMs?: number;
 }
 
 export class EmulatorCore {
@@ -32,16 +40,20 @@ export class EmulatorCore {
   readonly auth: Authenticator;
   readonly writer: AtomicWriter | undefined;
   connectionPropagationMs: number;
+  connectionPendingMs: number;
+  readonly responses: ResponseStyle;
 
   constructor(options: CoreOptions) {
     const now = options.now ?? Date.now;
     this.store = new Store(options.transitionMs, now);
     if (options.actions) this.store.actions = { ...options.actions };
-    this.digest = new DigestAuthority({ nonceTtlMs: options.nonceTtlMs, now });
+    this.digest = new DigestAuthority({ nonceTtlMs: options.nonceTtlMs, now, style: options.digest ?? "atlas" });
+    this.responses = options.responses ?? "atlas";
     this.tokens = new TokenStore(options.tokenTtlSeconds, now);
     this.limiter = new RateLimiter(options.rateLimit, now);
     this.auth = new Authenticator(this.store, this.digest, this.tokens);
     this.connectionPropagationMs = options.connectionPropagationMs ?? 0;
+    this.connectionPendingMs = options.connectionPendingMs ?? 0;
     this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => this.store.snapshot()) : undefined;
   }
 

@@ -101,12 +101,53 @@ export function failoverStartRefusal(
 }
 
 /**
- * Stored options after a PATCH's `options`: keys present in the patch replace the stored ones,
- * and an empty `dlq` object removes the dead-letter queue. Undefined when nothing is left.
+ * Stored options after a PATCH's `options`: a key left out is kept, a key present replaces the
+ * stored one, an explicit `null` removes it (Atlas' PATCH contract as the Terraform provider's
+ * autoscaling change describes it), and an empty `dlq` object removes the dead-letter queue too
+ * (mongosh documents it). Undefined when nothing is left.
  */
 export function patchedOptions(stored: Obj | undefined, patch: Obj): Obj | undefined {
   const out: Obj = { ...(stored ?? {}), ...patch };
+  for (const [k, v] of Object.entries(out)) if (v === null) delete out[k];
   const dlq = out.dlq;
   if (isPlainObject(dlq) && Object.keys(dlq).length === 0) delete out.dlq;
   return Object.keys(out).length ? out : undefined;
+}
+
+const TIER_ORDER = ["SP2", "SP5", "SP10", "SP30", "SP50"];
+
+/**
+ * The message for autoscaling whose `maxTier` is above the workspace's `streamConfig.maxTierSize`
+ * (wording unverified); undefined when allowed or the workspace sets no maximum.
+ */
+export function autoscalingRefusal(autoscaling: unknown, workspaceName: string, maxTierSize: string | undefined): string | undefined {
+  if (!isPlainObject(autoscaling) || maxTierSize === undefined) return undefined;
+  const max = autoscaling.maxTier;
+  if (typeof max !== "string" || TIER_ORDER.indexOf(max) <= TIER_ORDER.indexOf(maxTierSize)) return undefined;
+  return `autoscaling maxTier ${max} exceeds the maxTierSize ${maxTierSize} of stream workspace ${workspaceName}`;
+}
+
+/** Whether the tier lies within the autoscaling range. */
+export function tierWithin(tier: string, minTier: string, maxTier: string): boolean {
+  const i = TIER_ORDER.indexOf(tier);
+  return i >= 0 && i >= TIER_ORDER.indexOf(minTier) && i <= TIER_ORDER.indexOf(maxTier);
+}
+
+/** The enabled autoscaling of stored options, or undefined. */
+export function enabledAutoscaling(options: Obj | undefined): { minTier: string; maxTier: string } | undefined {
+  const a = options?.autoscaling;
+  if (!isPlainObject(a) || a.enabled !== true || typeof a.minTier !== "string" || typeof a.maxTier !== "string") return undefined;
+  return { minTier: a.minTier, maxTier: a.maxTier };
+}
+
+/**
+ * `effectiveTier`, the tier the processor runs on now (read-only): with autoscaling enabled, the
+ * tier set at its start (`minTier`) or since through the admin API, and before any start the
+ * `minTier` it would start on; without, the processor's tier, else the workspace's.
+ */
+export function effectiveTierOf(sp: { tier?: string; options?: Obj; effectiveTier?: string }, workspaceTier: string): string {
+  const auto = enabledAutoscaling(sp.options);
+  if (auto)
+    return sp.effectiveTier !== undefined && tierWithin(sp.effectiveTier, auto.minTier, auto.maxTier) ? sp.effectiveTier : auto.minTier;
+  return sp.tier ?? workspaceTier;
 }

@@ -1,6 +1,8 @@
-// HTTP Digest (RFC 7616) for Atlas API keys: MD5 and SHA-256 (and their -sess variants), qop=auth,
-// an opaque value, expiring nonces (stale=true) and nonce-count replay protection.
-// Pure logic: no sockets; the server passes in the method, request-target and header.
+// HTTP Digest for Atlas API keys, qop=auth, expiring nonces (stale=true) and nonce-count replay
+// protection. Two styles: "atlas" (default), the one challenge recorded from Atlas (MD5 only, no
+// opaque, a 32-character base64 nonce that may hold `+` and `/`); "rfc7616", MD5 and SHA-256 (and
+// their -sess variants) with an opaque value. Pure logic: no sockets; the server passes in the
+// method, request-target and header.
 import { createHash, randomBytes } from "node:crypto";
 
 const REALM = "MMS Public API";
@@ -21,6 +23,8 @@ interface NonceRecord {
  * arrive out of order; RFC 7616 asks the server to refuse a *repeated* nc, not a late one.
  */
 const NC_WINDOW = 1024;
+
+export type DigestStyle = "atlas" | "rfc7616";
 
 export type DigestResult = { ok: true; username: string } | { ok: false; stale: boolean; username?: string; reason: string };
 
@@ -69,6 +73,8 @@ export interface DigestOptions {
   now?: () => number;
   /** Bound on remembered nonces, so a flood of unauthenticated requests cannot grow memory. */
   maxNonces?: number;
+  /** Default "atlas". */
+  style?: DigestStyle;
 }
 
 export class DigestAuthority {
@@ -78,14 +84,25 @@ export class DigestAuthority {
   private readonly ha1Cache = new Map<string, { secret: string; ha1: string }>();
   private readonly now: () => number;
   private readonly maxNonces: number;
+  readonly style: DigestStyle;
 
   constructor(private readonly options: DigestOptions) {
     this.now = options.now ?? Date.now;
     this.maxNonces = options.maxNonces ?? 50_000;
+    this.style = options.style ?? "atlas";
   }
 
-  /** Issues a nonce and returns the two challenges (MD5 first, as Atlas documents; SHA-256 second). */
+  /**
+   * Issues a nonce and returns the challenges. "atlas": exactly the one recorded from Atlas, in its
+   * parameter order. "rfc7616": MD5 first, then SHA-256, both with `opaque`.
+   */
   challenges(stale = false): string[] {
+    if (this.style === "atlas") {
+      // 24 random bytes in standard base64: 32 characters, `+` and `/` included, as Atlas' nonces.
+      const nonce = randomBytes(24).toString("base64");
+      this.remember(nonce);
+      return [`Digest realm="${REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale}`];
+    }
     const nonce = randomBytes(18).toString("base64url");
     this.remember(nonce);
     const common = `realm="${REALM}", domain="", nonce="${nonce}", opaque="${this.opaque}", qop="auth", stale=${stale}`;
@@ -125,11 +142,15 @@ export class DigestAuthority {
     if (!username || !nonce || !uri || !response) return { ok: false, stale: false, reason: "missing Digest parameters" };
     const asked = (p.algorithm ?? "MD5").toUpperCase();
     const algorithm = ALGORITHMS.find((a) => a.toUpperCase() === asked);
-    if (!algorithm) return { ok: false, stale: false, username, reason: "unsupported algorithm" };
+    // Atlas offers MD5 alone; answering with an algorithm it never offered is refused (unverified).
+    if (!algorithm || (this.style === "atlas" && algorithm !== "MD5"))
+      return { ok: false, stale: false, username, reason: "unsupported algorithm" };
     if (qop !== "auth" || !nc || !cnonce || !/^[0-9a-fA-F]{1,8}$/.test(nc)) {
       return { ok: false, stale: false, username, reason: "qop=auth with nc and cnonce is required" };
     }
-    if (p.opaque !== undefined && p.opaque !== this.opaque) return { ok: false, stale: false, username, reason: "opaque mismatch" };
+    // Atlas sends no opaque, so there is nothing to echo; only the rfc7616 style checks it.
+    if (this.style === "rfc7616" && p.opaque !== undefined && p.opaque !== this.opaque)
+      return { ok: false, stale: false, username, reason: "opaque mismatch" };
     if (uri !== requestTarget) return { ok: false, stale: false, username, reason: "uri does not match the request" };
     const secret = secretFor(username);
     if (secret === undefined) return { ok: false, stale: false, username, reason: "unknown API key" };

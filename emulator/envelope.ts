@@ -10,6 +10,8 @@ export interface Outgoing {
   /** The versioned media type of a success; errors are always application/json. */
   contentType?: string;
   headers?: Record<string, string | string[]>;
+  /** Sent byte for byte instead of serialising `body` (an answer recorded verbatim, e.g. Atlas' 401). */
+  rawText?: string;
 }
 
 export interface Format {
@@ -52,6 +54,11 @@ function render(out: Outgoing, format: Format): Rendered {
     status = 200;
   }
   const headers: Record<string, string | string[] | number> = { ...(out.headers ?? {}) };
+  if (out.rawText !== undefined && !format.envelope) {
+    headers["Content-Type"] = contentType;
+    headers["Content-Length"] = Buffer.byteLength(out.rawText);
+    return { status, headers, text: out.rawText };
+  }
   if (payload === undefined || status === 204) return { status, headers };
   const text = format.pretty ? JSON.stringify(payload, null, 2) + "\n" : JSON.stringify(payload);
   headers["Content-Type"] = contentType;
@@ -59,11 +66,12 @@ function render(out: Outgoing, format: Format): Rendered {
   return { status, headers, text };
 }
 
-/** Sends the rendered answer, unless the response is already gone or begun. */
-export function writeAnswer(res: http.ServerResponse, out: Outgoing, format: Format): void {
-  if (res.destroyed || res.headersSent) return;
+/** Sends the rendered answer, unless the response is already gone or begun; returns the status sent (0: none). */
+export function writeAnswer(res: http.ServerResponse, out: Outgoing, format: Format): number {
+  if (res.destroyed || res.headersSent) return 0;
   const r = render(out, format);
   res.writeHead(r.status, r.headers);
   if (r.text === undefined) res.end();
   else res.end(r.text);
+  return r.status;
 }

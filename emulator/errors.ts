@@ -8,11 +8,11 @@ export interface FieldViolation {
 }
 
 export interface ApiErrorBody {
+  detail?: string;
   error: number;
   errorCode: string;
-  detail?: string;
-  reason?: string;
   parameters?: unknown[];
+  reason?: string;
   badRequestDetail?: { fields: FieldViolation[] };
 }
 
@@ -39,10 +39,9 @@ export function apiError(
   detail: string,
   extra: Partial<Pick<ApiErrorBody, "parameters" | "badRequestDetail">> = {},
 ): ApiErrorBody {
-  // Key order mirrors what Atlas sends (detail, error, errorCode, parameters, reason) loosely;
-  // clients must not depend on it.
-  const body: ApiErrorBody = { detail, error: status, errorCode, reason: reasonFor(status) };
-  if (extra.parameters) body.parameters = extra.parameters;
+  // Key order as recorded from Atlas: detail, error, errorCode, parameters (always present, [] when
+  // none), reason; anything else (badRequestDetail) after.
+  const body: ApiErrorBody = { detail, error: status, errorCode, parameters: extra.parameters ?? [], reason: reasonFor(status) };
   if (extra.badRequestDetail) body.badRequestDetail = extra.badRequestDetail;
   return body;
 }

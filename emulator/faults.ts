@@ -38,7 +38,10 @@ export function validateFaultSpec(v: unknown): string[] {
   ) {
     errs.push("status must be an HTTP status code (100-599)");
   }
-  if (s.kind === "latency" && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) errs.push("latencyMs must be a number >= 0");
+  // `latencyMs` is required for `latency`; on the answering kinds it delays the answer.
+  if ((s.kind === "latency" || s.latencyMs !== undefined) && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) {
+    errs.push("latencyMs must be a number >= 0");
+  }
   if (s.message !== undefined && !(typeof s.message === "string" && s.message)) errs.push("message must be a non-empty string");
   if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");

@@ -39,9 +39,10 @@ export interface EmulatorOptions {
   transitionMs?: number | undefined;
   /**
    * Token buckets per endpoint set: `{capacity, refillPerSecond, scope?}`, scope "project" (default:
-   * every credential of a project shares one bucket) or "credential". Default false (off).
+   * every credential of a project shares one bucket) or "credential"; or `"atlas"`, the recorded
+   * numbers (capacity 1200; refill 1 per 60 s, a guess; project scope). Default false (off).
    */
-  rateLimit?: RateLimitConfig | false | undefined;
+  rateLimit?: RateLimitConfig | "atlas" | false | undefined;
   /** Digest nonce lifetime (default 300000 ms); an expired nonce answers 401 with stale=true. */
   nonceTtlMs?: number | undefined;
   /** OAuth access-token lifetime (default 3600 s). */
@@ -66,10 +67,39 @@ export interface EmulatorOptions {
    */
   actionTimeoutMs?: number | undefined;
   /**
+   * Sync mode: when set, a processor PATCH that succeeds answers 504 STREAM_PROCESSOR_TIMEOUT
+   * (detail naming the workspace, `parameters: [workspace, processor]`) after this long, while the
+   * change is made all the same. Default off.
+   */
+  modifyTimeoutMs?: number | undefined;
+  /**
    * The emulator's clock (epoch ms) for transitions, nonces, tokens, rate limits and connection
    * propagation. Default `Date.now`; a test shares a virtual clock with the client it drives.
    */
   now?: (() => number) | undefined;
+  /**
+   * "atlas" (default): headers and bodies as recorded from Atlas — success
+   * `Content-Type: application/vnd.atlas.<asked date>+json;charset=utf-8`, errors with an
+   * `X-Error-Code` header, no `RateLimit-*` headers on a 404 `GROUP_NOT_FOUND`, workspaces with
+   * `failoverRegions` always and without `links`/`connections`, connections with `id`, `region` and
+   * default `networking` and without `links`, processors without `links`. "classic": the emulator's
+   * earlier spec-derived shapes (the served version's media type, `links` everywhere, no
+   * `X-Error-Code`, `failoverRegions` only when there are some).
+   */
+  responses?: "atlas" | "classic" | undefined;
+  /**
+   * "atlas" (default): one challenge as recorded, `Digest realm="MMS Public API", domain="",
+   * nonce="…", algorithm=MD5, qop="auth", stale=false` (no `opaque`, no SHA-256), and Atlas' 401 body
+   * byte for byte. "rfc7616": two challenges (MD5, then SHA-256) with `opaque`, the `-sess`
+   * variants accepted, and a compact `UNAUTHORIZED` body.
+   */
+  digest?: "atlas" | "rfc7616" | undefined;
+  /**
+   * How long a connection created through the connections API reads `PENDING` before `READY`;
+   * while PENDING, a processor create/modify naming it answers "connection named … does not
+   * exist". Default 0 (READY at once).
+   */
+  connectionPendingMs?: number | undefined;
   quiet?: boolean | undefined;
 }
 
@@ -80,10 +110,10 @@ export interface RunningEmulator {
   admin: EmulatorAdmin;
 }
 
-function rateLimitOption(v: RateLimitConfig | false | undefined): RateLimitConfig | false {
+function rateLimitOption(v: RateLimitConfig | "atlas" | false | undefined): RateLimitConfig | false {
   const cfg = validateRateLimit(v ?? false);
   if (cfg === undefined)
-    throw new Error('rateLimit must be false or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+    throw new Error('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
   return cfg;
 }
 
@@ -94,10 +124,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     nonceTtlMs: options.nonceTtlMs ?? 300_000,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     connectionPropagationMs: options.connectionPropagationMs ?? 0,
+    connectionPendingMs: options.connectionPendingMs ?? 0,
+    responses: options.responses ?? "atlas",
+    digest: options.digest ?? "atlas",
     actions: {
       mode: options.actionMode ?? "async",
       actionMs: options.actionMs ?? 0,
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
+      ...(options.modifyTimeoutMs !== undefined ? { modifyTimeoutMs: options.modifyTimeoutMs } : {}),
     },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
     ...(options.now ? { now: options.now } : {}),

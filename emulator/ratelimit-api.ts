@@ -8,7 +8,7 @@ import { refillTerms, STREAMS_ENDPOINT_SET } from "./ratelimit";
 import { OBJECT_ID_RE } from "./records";
 import type { RateLimitConfig, RoleAssignment } from "./types";
 import { parseBooleanParam } from "./validation";
-import { invalidVersionError, mediaTypeFor, resolveVersion } from "./versioning";
+import { invalidVersionError, negotiateVersion, successMediaType, type ResponseStyle } from "./versioning";
 
 export const RATE_LIMITS_PATH = "/api/atlas/v2/rateLimits";
 const RATE_LIMITS_VERSIONS: readonly string[] = ["2025-03-12"];
@@ -90,10 +90,11 @@ export function handleRateLimits(
   accept: string | undefined,
   cfg: RateLimitConfig | false,
   req: RateLimitsRequest,
+  responses: ResponseStyle = "atlas",
 ): { status: number; body: unknown; contentType: string } {
   if (method !== "GET")
     throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed for ${req.rawPath}.`), { Allow: "GET" });
-  const version = resolveVersion(accept, RATE_LIMITS_VERSIONS);
+  const version = negotiateVersion(accept, RATE_LIMITS_VERSIONS);
   if (!version) throw new ApiException(invalidVersionError());
-  return { status: 200, body: listRateLimits(cfg, req), contentType: mediaTypeFor(version) };
+  return { status: 200, body: listRateLimits(cfg, req), contentType: successMediaType(version, responses) };
 }

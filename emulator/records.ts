@@ -32,6 +32,8 @@ export interface ProcessorRecord {
   run?: { from: number; to?: number };
   /** In-flight transition shown until `until`. */
   transition?: Transition;
+  /** With autoscaling enabled: the tier it runs on since its start (`minTier`) or the admin API set. */
+  effectiveTier?: string;
   /** Admin: a failure armed to happen `ms` after the processor reads STARTED. */
   failAfterStart?: FailAfterStart;
 }

@@ -34,8 +34,11 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
   } else {
     params.tenantName = dec(segs[2]!);
     if (segs.length === 3) {
-      // Workspace delete/update exist in Atlas but are outside what the emulator needs.
-      table = [["GET", "getWorkspace", false]];
+      // Workspace update exists in Atlas but is outside what the emulator needs.
+      table = [
+        ["GET", "getWorkspace", false],
+        ["DELETE", "deleteWorkspace", true],
+      ];
     } else if (segs.length === 4 && segs[3] === "processors") {
       table = [["GET", "listProcessors", false]];
     } else if (segs.length === 4 && segs[3] === "connections") {

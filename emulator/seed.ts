@@ -97,6 +97,18 @@ export function validateSeed(doc: unknown, where = "seed"): SeedDocument {
         str(sp.tier, `${pat}.tier`, true);
         if (sp._id !== undefined && (typeof sp._id !== "string" || !OBJECT_ID_RE.test(sp._id))) p(`${pat}._id must be 24 hex characters`);
         if (sp.options !== undefined && !isPlainObject(sp.options)) p(`${pat}.options must be an object`);
+        str(sp.effectiveTier, `${pat}.effectiveTier`, true);
+        const auto = isPlainObject(sp.options) ? sp.options.autoscaling : undefined;
+        if (auto !== undefined) {
+          if (
+            !isPlainObject(auto) ||
+            typeof auto.enabled !== "boolean" ||
+            typeof auto.minTier !== "string" ||
+            typeof auto.maxTier !== "string"
+          ) {
+            p(`${pat}.options.autoscaling must be {enabled: boolean, minTier: string, maxTier: string}`);
+          }
+        }
       });
     });
   });

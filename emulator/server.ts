@@ -17,7 +17,7 @@ import { handleRateLimits, RATE_LIMITS_PATH } from "./ratelimit-api";
 import { OBJECT_ID_RE } from "./records";
 import { matchRoute } from "./routes";
 import type { RequestLogEntry } from "./types";
-import { ENDPOINT_VERSIONS, invalidVersionError, mediaTypeFor, resolveVersion, type EndpointKey } from "./versioning";
+import { ENDPOINT_VERSIONS, invalidVersionError, negotiateVersion, successMediaType, type EndpointKey } from "./versioning";
 
 /** Operations that read a JSON body (`:startWith`'s is optional). */
 const WITH_BODY: readonly EndpointKey[] = [
@@ -28,6 +28,24 @@ const WITH_BODY: readonly EndpointKey[] = [
   "createConnection",
   "modifyConnection",
 ];
+
+/** Atlas names an error's code in an `X-Error-Code` header too (recorded); an enveloped answer is a 200. */
+function withErrorCodeHeader(out: Outgoing, envelope: boolean): Outgoing {
+  const code = (out.body as { errorCode?: unknown } | undefined)?.errorCode;
+  if (envelope || out.status < 400 || typeof code !== "string") return out;
+  return { ...out, headers: { ...(out.headers ?? {}), "X-Error-Code": code } };
+}
+
+/** The project a streams path names, decoded; undefined for other paths. */
+function streamsGroupOf(rawPath: string): string | undefined {
+  const m = /^\/api\/atlas\/v2\/groups\/([^/]+)\/streams(?:\/|$)/.exec(rawPath);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
@@ -113,6 +131,9 @@ export class EmulatorServer {
       status: 0,
       authScheme: schemeOf(req.headers.authorization),
     };
+    // What the client asked for and sent: neither ever carries a credential.
+    if (req.headers.accept !== undefined) entry.accept = req.headers.accept;
+    if (req.headers["content-type"] !== undefined) entry.contentType = req.headers["content-type"];
     let logged = false;
     const log = (status: number) => {
       if (logged) return;
@@ -128,9 +149,13 @@ export class EmulatorServer {
       query = new URLSearchParams();
     }
     let pretty = false;
+    const atlasStyle = this.core.responses === "atlas";
     const send = (out: Outgoing, envelope = false) => {
-      log(out.status);
-      writeAnswer(res, out, { envelope, pretty });
+      // The log holds the status that went on the wire: an enveloped 404 is a 200 (its body's
+      // status is kept apart), and nothing sent (the client left) is 0.
+      const wire = writeAnswer(res, atlasStyle ? withErrorCodeHeader(out, envelope) : out, { envelope, pretty });
+      if (envelope && wire !== 0) entry.envelopedStatus = out.status;
+      log(wire);
     };
 
     if (body.tooLarge) return send({ status: 413, body: payloadTooLarge(), headers: { Connection: "close" } });
@@ -144,7 +169,10 @@ export class EmulatorServer {
       if (fault && (await this.preFault(fault, res, send, log, target))) return;
       const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
       const result = handleOAuth(deps, { method, rawPath, basic, body: body.buf, contentType: req.headers["content-type"] });
-      if (fault && answersAfterApply(fault.spec)) return send(faultAnswer(fault.spec, target));
+      if (fault && answersAfterApply(fault.spec)) {
+        await sleep(fault.spec.latencyMs ?? 0);
+        return send(faultAnswer(fault.spec, target));
+      }
       return send(result);
     }
 
@@ -166,7 +194,12 @@ export class EmulatorServer {
     if (!auth.ok) {
       if (auth.principalId) entry.principal = auth.principalId;
       // Never enveloped: a Digest handshake needs the real 401 and its challenge headers.
-      return send({ status: 401, body: auth.body, headers: { "WWW-Authenticate": auth.challenge } });
+      return send({
+        status: 401,
+        body: auth.body,
+        headers: { "WWW-Authenticate": auth.challenge },
+        ...(auth.rawText !== undefined ? { rawText: auth.rawText } : {}),
+      });
     }
     entry.principal = auth.principal.id;
 
@@ -176,12 +209,17 @@ export class EmulatorServer {
     if (fault && (await this.preFault(fault, res, send, log, target))) return;
 
     // Only authenticated requests reach the buckets: a 401 (every Digest handshake's first leg) is free.
-    const charged = this.core.limiter.charge(rawPath, auth.principal);
+    // Atlas' 404 GROUP_NOT_FOUND carries no RateLimit-* headers (recorded): an unknown project has no bucket.
+    const groupId = streamsGroupOf(rawPath);
+    const unknownProject = atlasStyle && groupId !== undefined && OBJECT_ID_RE.test(groupId) && !this.core.store.projects.has(groupId);
+    const charged = unknownProject ? undefined : this.core.limiter.charge(rawPath, auth.principal);
     const rateHeaders = charged?.headers ?? {};
     if (charged?.refusal) return send({ status: 429, body: charged.refusal, headers: rateHeaders }, envelope);
 
     const result = await this.atlas(method, rawPath, query, body.buf, req, auth.principal.id, auth.principal.kind);
     if (fault && answersAfterApply(fault.spec)) {
+      // The change is made at once; the answer comes `latencyMs` later (a slow, unclear answer).
+      await sleep(fault.spec.latencyMs ?? 0);
       const out = faultAnswer(fault.spec, target, afterApplyDefaultBody(method, rawPath, fault.spec.status ?? 500));
       return send({ ...out, headers: { ...rateHeaders, ...(out.headers ?? {}) } });
     }
@@ -201,13 +239,19 @@ export class EmulatorServer {
     try {
       if (rawPath === RATE_LIMITS_PATH) {
         const roles = this.core.auth.roles({ kind, id: principalId });
-        return handleRateLimits(method, req.headers.accept, this.core.limiter.settings, {
-          query,
-          baseUrl: `http://${host}`,
-          rawPath,
-          roles,
-          principalId,
-        });
+        return handleRateLimits(
+          method,
+          req.headers.accept,
+          this.core.limiter.settings,
+          {
+            query,
+            baseUrl: `http://${host}`,
+            rawPath,
+            roles,
+            principalId,
+          },
+          this.core.responses,
+        );
       }
       let route;
       try {
@@ -221,7 +265,7 @@ export class EmulatorServer {
           Allow: route.allow.join(", "),
         });
       }
-      const version = resolveVersion(req.headers.accept, ENDPOINT_VERSIONS[route.key]);
+      const version = negotiateVersion(req.headers.accept, ENDPOINT_VERSIONS[route.key]);
       if (!version) throw new ApiException(invalidVersionError());
       const { groupId } = route.params;
       // Unverified: Atlas' errorCode for a malformed project id.
@@ -250,12 +294,14 @@ export class EmulatorServer {
         baseUrl: `http://${host}`,
         rawPath,
         connectionPropagationMs: this.core.connectionPropagationMs,
+        connectionPendingMs: this.core.connectionPendingMs,
+        responses: this.core.responses,
       });
       // Durability before acknowledgement: the client never sees a change that could be lost.
       if (result.mutated) await this.core.persist();
       const timedOut = await holdAction(this.core.store.actions, route.key, route.params);
       if (timedOut) return { status: 504, body: timedOut };
-      return { status: result.status, body: result.body, contentType: mediaTypeFor(version) };
+      return { status: result.status, body: result.body, contentType: successMediaType(version, this.core.responses) };
     } catch (e) {
       if (e instanceof ApiException) return { status: e.status, body: e.body, headers: e.headers };
       throw e;
@@ -279,10 +325,12 @@ export class EmulatorServer {
         await sleep(spec.latencyMs ?? 0);
         return false;
       case "status":
+        await sleep(spec.latencyMs ?? 0);
         send(faultAnswer(spec));
         return true;
       case "processor-error":
         if (spec.applied) return false; // answered after the operation
+        await sleep(spec.latencyMs ?? 0);
         send(faultAnswer(spec, target));
         return true;
       case "reset":

@@ -42,8 +42,10 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
   }
   for (const c of w.connections ?? []) {
     const i = ws.connections.findIndex((x) => x.name === c.name);
-    if (i >= 0) ws.connections[i] = { ...c };
-    else ws.connections.push({ ...c });
+    // Every connection has an `id` (24 hex) as in Atlas; a seed may give it, a re-seed keeps it.
+    const id = typeof c.id === "string" ? c.id : ((i >= 0 ? ws.connections[i]!.id : undefined) ?? newObjectId());
+    if (i >= 0) ws.connections[i] = { ...c, id };
+    else ws.connections.push({ ...c, id });
   }
   for (const sp of w.processors ?? []) {
     const existing = ws.processors.get(sp.name);
@@ -57,6 +59,7 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
       state: sp.state ?? "CREATED",
     };
     if (sp.options) rec.options = structuredClone(sp.options);
+    if (sp.effectiveTier) rec.effectiveTier = sp.effectiveTier;
     if (sp.transition) rec.transition = { ...sp.transition };
     if (sp.run) rec.run = { ...sp.run };
     else if (rec.state === "STARTED") rec.run = { from: store.now() };
@@ -92,6 +95,7 @@ export function snapshot(store: Store): SeedDocument {
           failoverEnabled: sp.failoverEnabled,
         };
         if (sp.options) out.options = sp.options;
+        if (sp.effectiveTier) out.effectiveTier = sp.effectiveTier;
         if (sp.transition) out.transition = sp.transition;
         if (sp.run) out.run = sp.run;
         return out;

@@ -2,7 +2,15 @@
 // from timestamps (a processor is "STARTING" until its `transition.until` passes, then it reads as
 // the settled state) so no timers are needed. Which action each state allows, and what it leads
 // to, is decided in state-machine.ts; seeding and snapshots are in store-seed.ts.
-import { failoverRefusal, failoverStartRefusal, patchedOptions, pipelineChangeRefusal } from "./definition-rules";
+import {
+  autoscalingRefusal,
+  enabledAutoscaling,
+  failoverRefusal,
+  failoverStartRefusal,
+  patchedOptions,
+  pipelineChangeRefusal,
+  tierWithin,
+} from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
@@ -127,11 +135,28 @@ export class Store {
       tier: input.tier ?? "SP30",
       ...(input.maxTierSize ? { maxTierSize: input.maxTierSize } : {}),
       failoverRegions: [...(input.failoverRegions ?? [])],
-      connections: input.sampleSolar ? [{ name: "sample_stream_solar", type: "Sample" }] : [],
+      connections: input.sampleSolar ? [{ id: newObjectId(), name: "sample_stream_solar", type: "Sample" }] : [],
       processors: new Map(),
     };
     project.workspaces.set(ws.name, ws);
     return ws;
+  }
+
+  /**
+   * Deletes a workspace: refused with 403 STREAM_TENANT_HAS_STREAM_PROCESSORS while it holds
+   * processors (code and status from an acceptance log; the detail's wording is a guess).
+   */
+  deleteWorkspace(groupId: string, tenantName: string): void {
+    const ws = this.workspace(groupId, tenantName);
+    if (ws.processors.size > 0) {
+      fail(
+        403,
+        "STREAM_TENANT_HAS_STREAM_PROCESSORS",
+        `Cannot delete stream instance ${tenantName} because it has stream processors. Delete them first.`,
+        { parameters: [tenantName] },
+      );
+    }
+    this.project(groupId).workspaces.delete(tenantName);
   }
 
   // ---------- processors ----------
@@ -150,6 +175,8 @@ export class Store {
     }
     const noFailover = failoverRefusal(input.failoverEnabled, ws.name, ws.failoverRegions);
     if (noFailover) processorProblem(input.name, noFailover);
+    const tooLarge = autoscalingRefusal(input.options?.autoscaling, ws.name, ws.maxTierSize);
+    if (tooLarge) processorProblem(input.name, tooLarge);
     const sp: ProcessorRecord = {
       _id: newObjectId(),
       name: input.name,
@@ -182,11 +209,15 @@ export class Store {
     if (noFailover) processorProblem(name, noFailover);
     const noResume = pipelineChangeRefusal(sp.pipeline, patch.pipeline, patch.resumeFromCheckpoint);
     if (noResume) processorProblem(name, noResume);
+    const tooLarge = autoscalingRefusal(patch.options?.autoscaling, ws.name, ws.maxTierSize);
+    if (tooLarge) processorProblem(name, tooLarge);
     if (patch.pipeline) sp.pipeline = patch.pipeline;
     if (patch.options) {
       const options = patchedOptions(sp.options, patch.options);
       if (options) sp.options = options;
       else delete sp.options;
+      // A changed (or removed) autoscaling starts again from its minTier.
+      if ("autoscaling" in patch.options) delete sp.effectiveTier;
     }
     if (patch.tier) sp.tier = patch.tier;
     if (patch.failoverEnabled !== undefined) sp.failoverEnabled = patch.failoverEnabled;
@@ -216,7 +247,14 @@ export class Store {
     const noFailover =
       typeof region === "string" ? failoverStartRefusal(sp.failoverEnabled, region, ws.name, ws.failoverRegions) : undefined;
     if (noFailover) processorProblem(name, noFailover);
+    const tooLarge = autoscalingRefusal(opts.autoscaling, ws.name, ws.maxTierSize);
+    if (tooLarge) processorProblem(name, tooLarge);
     if (opts.tier) sp.tier = opts.tier;
+    // `:startWith`'s autoscaling replaces the stored one; an enabled one starts on its minTier.
+    if (opts.autoscaling) sp.options = { ...(sp.options ?? {}), autoscaling: { ...opts.autoscaling } };
+    const auto = enabledAutoscaling(sp.options);
+    if (auto) sp.effectiveTier = auto.minTier;
+    else delete sp.effectiveTier;
     sp.state = settledAfterStart(sp.pipeline, ws.connections);
     setTransition(sp, actionTransition("start", state, this.timing(), this.now()));
     // The run begins when the processor reads STARTED: after the transition, if there is one.
@@ -230,6 +268,7 @@ export class Store {
     const state = this.observedState(sp);
     this.refuse(name, "stop", state);
     sp.state = "STOPPED";
+    delete sp.effectiveTier; // no longer running: it reads the tier it would start on
     setTransition(sp, actionTransition("stop", state, this.timing(), this.now()));
     // In sync mode it keeps reading (and counting) as before until the action completes.
     this.endRun(sp, this.actions.mode === "sync" ? sp.transition?.until : undefined);
@@ -251,6 +290,21 @@ export class Store {
     sp.state = state;
     if (state !== "STARTED") this.endRun(sp);
     else if (!sp.run || sp.run.to !== undefined) sp.run = { from: this.now() };
+    return sp;
+  }
+
+  /**
+   * Admin: the tier an autoscaling processor runs on now, as if Atlas had scaled it. Refused
+   * (400) without enabled autoscaling or outside [minTier, maxTier].
+   */
+  setEffectiveTier(groupId: string, tenantName: string, name: string, tier: string): ProcessorRecord {
+    const sp = this.processor(groupId, tenantName, name);
+    const auto = enabledAutoscaling(sp.options);
+    if (!auto) fail(400, "VALIDATION_ERROR", `Processor ${name} has no enabled autoscaling; its effectiveTier is its tier.`);
+    if (!tierWithin(tier, auto.minTier, auto.maxTier)) {
+      fail(400, "VALIDATION_ERROR", `effectiveTier ${tier} is outside the autoscaling range ${auto.minTier}..${auto.maxTier} of ${name}.`);
+    }
+    sp.effectiveTier = tier;
     return sp;
   }
 

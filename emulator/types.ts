@@ -19,6 +19,11 @@ export interface SeedProcessor {
   options?: Record<string, unknown> | undefined;
   tier?: string | undefined;
   failoverEnabled?: boolean | undefined;
+  /**
+   * With `options.autoscaling: {enabled: true, minTier, maxTier}`: the tier it runs on now (read
+   * back as `effectiveTier`); default its `minTier`.
+   */
+  effectiveTier?: string | undefined;
   /** Persisted id; generated when absent. */
   _id?: string | undefined;
   /** Persisted in-flight transition (data file only). */
@@ -75,6 +80,7 @@ export interface FaultSpec {
   status?: number | undefined;
   body?: object | undefined;
   headers?: Record<string, string> | undefined;
+  /** latency: how long to wait before proceeding; status, status-after-apply, processor-error: how long before answering. */
   latencyMs?: number | undefined;
   /** processor-error: the message in Atlas' generic processor error (default `no healthy upstream`). */
   message?: string | undefined;
@@ -89,7 +95,14 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   query: string;
+  /** The HTTP status that went on the wire (0: reset, hung, or the client left first). */
   status: number;
+  /** With `envelope=true`: the status inside the enveloped body (the wire status is then 200). */
+  envelopedStatus?: number;
+  /** The request's `Accept` header, as sent. */
+  accept?: string;
+  /** The request's `Content-Type` header, as sent. */
+  contentType?: string;
   authScheme: AuthScheme;
   principal?: string;
   fault?: string;

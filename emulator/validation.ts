@@ -87,12 +87,51 @@ function name(v: unknown, field = "name"): string {
   return v;
 }
 
-function processorOptions(v: unknown, allowed: readonly string[]): Obj {
+export type Tier = (typeof TIERS)[number];
+
+/** `{enabled, minTier, maxTier}`, in that order (how GET shows it). */
+export interface Autoscaling {
+  enabled: boolean;
+  minTier: Tier;
+  maxTier: Tier;
+}
+
+/**
+ * Vertical autoscaling (`options.autoscaling` on create/PATCH, `autoscaling` on `:startWith`): all
+ * three fields required, tiers from the enum, `minTier` not above `maxTier`. Each refusal is a 400
+ * INVALID_ATTRIBUTE naming the field.
+ */
+export function parseAutoscaling(v: unknown, field: string): Autoscaling {
+  if (!isPlainObject(v)) return invalidField(field, "must be an object {enabled, minTier, maxTier}");
+  rejectUnknownIn(v, ["enabled", "minTier", "maxTier"], field);
+  for (const k of ["enabled", "minTier", "maxTier"]) if (v[k] === undefined) invalidField(`${field}.${k}`, "is required");
+  const enabled = optBoolean(v, "enabled", `${field}.`)!;
+  const minTier = optEnum(v, "minTier", TIERS, `${field}.`)!;
+  const maxTier = optEnum(v, "maxTier", TIERS, `${field}.`)!;
+  if (TIERS.indexOf(minTier) > TIERS.indexOf(maxTier)) invalidField(`${field}.minTier`, `must not exceed maxTier (${maxTier})`);
+  return { enabled, minTier, maxTier };
+}
+
+/**
+ * `options`: known keys only. With `nullable` (PATCH), `dlq: null` and `autoscaling: null` are
+ * kept as null, meaning "remove"; on create a null is the same as leaving the key out.
+ */
+function processorOptions(v: unknown, allowed: readonly string[], nullable = false): Obj {
   const o = requireObject(v, "options");
   rejectUnknownIn(o, allowed, "options");
-  if (o.dlq !== undefined) dlq(o.dlq, "options.dlq");
-  if (o.resumeFromCheckpoint !== undefined) optBoolean(o, "resumeFromCheckpoint", "options.");
-  return o;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(o)) {
+    if (k === "links") continue;
+    if (x === null && (k === "dlq" || k === "autoscaling")) {
+      if (nullable) out[k] = null;
+      continue;
+    }
+    if (k === "dlq") out.dlq = dlq(x, "options.dlq");
+    else if (k === "autoscaling") out.autoscaling = parseAutoscaling(x, "options.autoscaling");
+    else out[k] = x;
+  }
+  if (out.resumeFromCheckpoint !== undefined) optBoolean(out, "resumeFromCheckpoint", "options.");
+  return out;
 }
 
 /** `StreamsProcessor` (create). */
@@ -102,7 +141,10 @@ export function parseCreateProcessor(body: unknown): ProcessorInput {
   if (b.name === undefined) invalidField("name", "is required", "MISSING_ATTRIBUTE");
   if (b.pipeline === undefined) invalidField("pipeline", "is required", "MISSING_ATTRIBUTE");
   const input: ProcessorInput = { name: name(b.name), pipeline: pipeline(b.pipeline) };
-  if (b.options !== undefined) input.options = processorOptions(b.options, ["dlq"]);
+  if (b.options !== undefined && b.options !== null) {
+    const options = processorOptions(b.options, ["dlq", "autoscaling"]);
+    if (Object.keys(options).length) input.options = options;
+  }
   const tier = optEnum(b, "tier", TIERS);
   if (tier) input.tier = tier;
   const fo = optBoolean(b, "failoverEnabled");
@@ -117,10 +159,13 @@ export function parseModifyProcessor(body: unknown): Partial<ProcessorInput> & {
   const out: Partial<ProcessorInput> & { resumeFromCheckpoint?: boolean } = {};
   if (b.name !== undefined) out.name = name(b.name);
   if (b.pipeline !== undefined) out.pipeline = pipeline(b.pipeline);
-  if (b.options !== undefined) {
-    const o = processorOptions(b.options, ["dlq", "resumeFromCheckpoint"]);
-    if (o.dlq !== undefined) out.options = { dlq: o.dlq };
-    if (typeof o.resumeFromCheckpoint === "boolean") out.resumeFromCheckpoint = o.resumeFromCheckpoint;
+  // A field left out is kept; an explicit null resets it (`options: null` resets every option).
+  if (b.options === null) out.options = { dlq: null, autoscaling: null };
+  else if (b.options !== undefined) {
+    const o = processorOptions(b.options, ["dlq", "autoscaling", "resumeFromCheckpoint"], true);
+    const { resumeFromCheckpoint, ...rest } = o;
+    if (Object.keys(rest).length) out.options = rest;
+    if (typeof resumeFromCheckpoint === "boolean") out.resumeFromCheckpoint = resumeFromCheckpoint;
   }
   const tier = optEnum(b, "tier", TIERS);
   if (tier) out.tier = tier;
@@ -134,14 +179,17 @@ export interface StartWithInput {
   startAtOperationTime?: string;
   tier?: string;
   failover?: Obj;
+  /** Replaces the stored `options.autoscaling` from this start on. */
+  autoscaling?: Autoscaling;
 }
 
 /** `StreamsStartStreamProcessorWith`; the body is optional (an empty body means no options). */
 export function parseStartWith(body: unknown): StartWithInput {
   if (body === undefined) return {};
   const b = requireObject(body);
-  rejectUnknown(b, ["resumeFromCheckpoint", "startAtOperationTime", "tier", "failover"]);
+  rejectUnknown(b, ["resumeFromCheckpoint", "startAtOperationTime", "tier", "failover", "autoscaling"]);
   const out: StartWithInput = {};
+  if (b.autoscaling !== undefined) out.autoscaling = parseAutoscaling(b.autoscaling, "autoscaling");
   const r = optBoolean(b, "resumeFromCheckpoint");
   if (r !== undefined) out.resumeFromCheckpoint = r;
   const t = optString(b, "startAtOperationTime");

@@ -8,6 +8,7 @@ export type EndpointKey =
   | "listWorkspaces"
   | "createWorkspace"
   | "getWorkspace"
+  | "deleteWorkspace"
   | "listProcessors"
   | "createProcessor"
   | "getProcessor"
@@ -27,6 +28,7 @@ export const ENDPOINT_VERSIONS: Record<EndpointKey, readonly string[]> = {
   listWorkspaces: ["2023-02-01"],
   createWorkspace: ["2023-02-01"],
   getWorkspace: ["2023-02-01"],
+  deleteWorkspace: ["2023-02-01"],
   listProcessors: ["2024-05-30"],
   createProcessor: ["2024-05-30"],
   getProcessor: ["2024-05-30"],
@@ -71,13 +73,29 @@ function requestedVersions(accept: string | undefined): string[] {
  * sample that sends 2025-03-12 to a 2024-05-30 endpoint).
  */
 export function resolveVersion(accept: string | undefined, available: readonly string[]): string | undefined {
+  return negotiateVersion(accept, available)?.served;
+}
+
+/** The version served and the date the client asked for that led to it (Atlas names the latter in its answer). */
+export function negotiateVersion(accept: string | undefined, available: readonly string[]): { served: string; asked: string } | undefined {
   for (const asked of requestedVersions(accept)) {
     let best: string | undefined;
     for (const v of available) if (v <= asked) best = v;
-    if (best) return best;
+    if (best) return { served: best, asked };
   }
   return undefined;
 }
+
+/**
+ * The Content-Type of a success. "atlas": as recorded, the date the client asked for with
+ * `;charset=utf-8`; "classic": the served version's media type alone.
+ */
+export function successMediaType(version: { served: string; asked: string }, responses: ResponseStyle): string {
+  return responses === "atlas" ? `application/vnd.atlas.${version.asked}+json;charset=utf-8` : mediaTypeFor(version.served);
+}
+
+/** "atlas": headers and bodies as recorded from Atlas; "classic": the emulator's earlier, spec-derived shapes. */
+export type ResponseStyle = "atlas" | "classic";
 
 /** Atlas' 406 for a missing or unusable version, as recorded: fixed detail, no parameters. */
 export function invalidVersionError(): ApiErrorBody {

@@ -37,7 +37,7 @@ describe("emulator: the connections API", function () {
     it("lists the seeded connection as READY, with Atlas's page links and totalCount", async () => {
       const r = await c.request("GET", `${C}?itemsPerPage=1`, { accept: V_WS });
       expect(r.status).to.equal(200);
-      expect(r.headers["content-type"]).to.equal(V_WS);
+      expect(r.headers["content-type"]).to.equal(`${V_WS};charset=utf-8`);
       expect(r.json.totalCount).to.equal(1);
       expect(r.json.results).to.have.length(1);
       expect(r.json.results[0]).to.include({ name: "sample_stream_solar", type: "Sample", state: "READY" });
@@ -51,10 +51,10 @@ describe("emulator: the connections API", function () {
       expect(r.json.parameters).to.deep.equal(["nope", "demo-workspace"]);
     });
 
-    it("serves a later Accept date with the connections' 2023-02-01 version", async () => {
+    it("serves a later Accept date with the connections' 2023-02-01 version, naming the date asked for", async () => {
       const r = await c.request("GET", C, { accept: V_PROC });
       expect(r.status).to.equal(200);
-      expect(r.headers["content-type"]).to.equal(V_WS);
+      expect(r.headers["content-type"]).to.equal(`${V_PROC};charset=utf-8`);
     });
   });
 

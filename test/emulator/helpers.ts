@@ -106,7 +106,7 @@ export function digestHeader(
   const ha2 = H(`${method}:${uri}`);
   const ncs = nc.toString(16).padStart(8, "0");
   const response = H(`${ha1}:${ch.nonce}:${ncs}:${cnonce}:auth:${ha2}`);
-  return `Digest username="${user}", realm="${ch.realm}", nonce="${ch.nonce}", uri="${uri}", algorithm=${algorithm}, qop=auth, nc=${ncs}, cnonce="${cnonce}", response="${response}", opaque="${ch.opaque}"`;
+  return `Digest username="${user}", realm="${ch.realm}", nonce="${ch.nonce}", uri="${uri}", algorithm=${algorithm}, qop=auth, nc=${ncs}, cnonce="${cnonce}", response="${response}"${ch.opaque !== undefined ? `, opaque="${ch.opaque}"` : ""}`;
 }
 
 export class Client {

@@ -26,12 +26,12 @@ describe("emulator: versioning, envelope and bad input", function () {
       expect(resolveVersion("text/plain, application/vnd.atlas.2025-01-01+json;q=0.9", ["2024-05-30"])).to.equal("2024-05-30");
     });
 
-    it("serves a later date with the endpoint's newest version and names it in Content-Type", async () => {
+    it("serves a later date with the endpoint's newest version and names the date asked for in Content-Type, as Atlas", async () => {
       const r = await c.request("GET", `${P}/processor/orders`, { accept: "application/vnd.atlas.2025-03-12+json" });
       expect(r.status).to.equal(200);
-      expect(r.headers["content-type"]).to.equal("application/vnd.atlas.2024-05-30+json");
+      expect(r.headers["content-type"]).to.equal("application/vnd.atlas.2025-03-12+json;charset=utf-8");
       const s = await c.request("POST", `${P}/processor/orders:start`, { accept: "application/vnd.atlas.2025-03-12+json" });
-      expect(s.headers["content-type"]).to.equal("application/vnd.atlas.2024-05-30+json");
+      expect(s.headers["content-type"]).to.equal("application/vnd.atlas.2025-03-12+json;charset=utf-8");
     });
 
     it("answers 406 ApiError without a versioned Accept or with a date before the first version", async () => {

@@ -212,7 +212,7 @@ describe("emulator: Atlas rate limits, transient processor errors and the 406", 
       const c = new Client(e.url, { kind: "digest", ...OWNER });
       const r = await c.request("GET", "/api/atlas/v2/rateLimits", { accept: V_RATE });
       expect(r.status, r.text).to.equal(200);
-      expect(r.headers["content-type"]).to.equal(V_RATE);
+      expect(r.headers["content-type"]).to.equal(`${V_RATE};charset=utf-8`);
       expect(r.json.totalCount).to.equal(1);
       expect(r.json.links).to.deep.equal([{ href: `${e.url}/api/atlas/v2/rateLimits?pageNum=1&itemsPerPage=100`, rel: "self" }]);
       const [set] = r.json.results;
