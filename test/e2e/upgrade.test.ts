@@ -80,9 +80,11 @@ describe("e2e: a stack written by version 0.1.0, upgraded to this version", func
     const text = preview.stdout;
     expect(text).to.match(/1 to update/);
     expect(text).to.not.match(/to replace|to create|to delete/);
+    // The array 0.1.0 stored gives way to the text: shown as the old array out, the JSON text in.
     expect(text, text)
       .to.include("StreamProcessor::unsorted]")
-      .and.match(/~ pipeline +:/);
+      .and.match(/- pipeline +: \[/)
+      .and.match(/\+ pipeline +: \(json\) \[/);
     expect(text).to.not.include("StreamProcessor::sorted]");
     expect(writes()).to.deep.equal([]);
   });
