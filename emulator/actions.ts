@@ -1,5 +1,5 @@
 // How `:start`, `:startWith` and `:stop` answer. "async" (the default): at once, and GET shows
-// STARTING/STOPPING for `transitionMs`. "sync": the answer is held for `actionMs` while GET still
+// the previous state for `transitionMs` (STARTING/STOPPING with `transitionalStates`). "sync": the answer is held for `actionMs` while GET still
 // shows the previous state (the store records that with timestamps; only the HTTP answer waits
 // real time), and with `actionTimeoutMs` shorter than `actionMs` the caller gets Atlas' 504
 // STREAM_PROCESSOR_TIMEOUT while the change still completes at `actionMs`. Recorded Atlas calls
@@ -24,6 +24,12 @@ export interface ActionSettings {
    * the change could complete). Default off.
    */
   modifyTimeoutMs?: number;
+  /**
+   * Async mode: GET shows STARTING/STOPPING while an action takes effect (the emulator's earlier
+   * default). Default false: the previous state stays visible until the action lands, as no
+   * record of Atlas shows STARTING or STOPPING.
+   */
+  transitionalStates?: boolean;
 }
 
 export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = { mode: "async", actionMs: 0 };
@@ -85,6 +91,10 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
   if (b.actionMs !== undefined) {
     if (!(typeof b.actionMs === "number" && Number.isFinite(b.actionMs) && b.actionMs >= 0)) return "actionMs must be a number >= 0";
     next.actionMs = b.actionMs;
+  }
+  if (b.transitionalStates !== undefined) {
+    if (typeof b.transitionalStates !== "boolean") return "transitionalStates must be true or false";
+    next.transitionalStates = b.transitionalStates;
   }
   if (b.actionTimeoutMs === null || b.actionTimeoutMs === false) delete next.actionTimeoutMs;
   else if (b.actionTimeoutMs !== undefined) {

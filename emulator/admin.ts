@@ -9,7 +9,7 @@ import { validateFaultSpec } from "./faults";
 import { validateRateLimit } from "./ratelimit";
 import { validateSeed } from "./seed";
 import type { ProcessorRecord } from "./records";
-import type { FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
+import type { AppliedOperation, FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
 
 export type ProcessorSnapshot = ProcessorRecord & { observedState: string };
 
@@ -19,6 +19,9 @@ export interface EmulatorAdmin {
   faults(): Array<FaultSpec & { id: string; remaining: number }>;
   requests(): RequestLogEntry[];
   clearRequests(): void;
+  /** Every processor operation carried out (create, modify, delete, start, stop), oldest first. */
+  appliedOperations(): AppliedOperation[];
+  clearAppliedOperations(): void;
   seed(doc: SeedDocument): void;
   failProcessor(groupId: string, workspaceName: string, processorName: string): void;
   setProcessorState(groupId: string, workspaceName: string, processorName: string, state: string): void;
@@ -43,6 +46,7 @@ export interface EmulatorAdmin {
     actionMs?: number | undefined;
     actionTimeoutMs?: number | null | undefined;
     modifyTimeoutMs?: number | null | undefined;
+    transitionalStates?: boolean | undefined;
   }): ActionSettings;
   /**
    * Adds (or replaces) a connection of a workspace. Until `propagationMs` (default: the
@@ -79,6 +83,10 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     faults: () => core.faults.list(),
     requests: () => core.log.entries(),
     clearRequests: () => core.log.clear(),
+    appliedOperations: () => core.store.applied.map((a) => ({ ...a })),
+    clearAppliedOperations: () => {
+      core.store.applied.length = 0;
+    },
     seed(doc) {
       try {
         core.store.applySeed(validateSeed(doc));
@@ -138,6 +146,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     reset() {
       core.faults.clear();
       core.log.clear();
+      core.store.applied.length = 0;
       core.limiter.reset();
     },
     flush: () => (core.writer ? core.persist() : Promise.resolve()),
@@ -188,6 +197,13 @@ export async function handleAdminHttp(
         return { status: 200, body: { cleared: true } };
       }
       return { status: 200, body: { requests: admin.requests() } };
+    case "applied":
+      need("GET", "DELETE");
+      if (method === "DELETE") {
+        admin.clearAppliedOperations();
+        return { status: 200, body: { cleared: true } };
+      }
+      return { status: 200, body: { applied: admin.appliedOperations() } };
     case "seed":
       need("POST");
       admin.seed(obj() as SeedDocument);
@@ -200,12 +216,19 @@ export async function handleAdminHttp(
       if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | "atlas" | false);
       // `actionMode` is accepted as a clearer alias of `mode`.
       const mode = b.mode ?? b.actionMode;
-      if (mode !== undefined || b.actionMs !== undefined || b.actionTimeoutMs !== undefined || b.modifyTimeoutMs !== undefined) {
+      if (
+        mode !== undefined ||
+        b.actionMs !== undefined ||
+        b.actionTimeoutMs !== undefined ||
+        b.modifyTimeoutMs !== undefined ||
+        b.transitionalStates !== undefined
+      ) {
         admin.setActionMode({
           mode,
           actionMs: b.actionMs,
           actionTimeoutMs: b.actionTimeoutMs,
           modifyTimeoutMs: b.modifyTimeoutMs,
+          transitionalStates: b.transitionalStates,
         } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
       }
       const a = core.store.actions;
@@ -218,6 +241,7 @@ export async function handleAdminHttp(
           actionMs: a.actionMs,
           actionTimeoutMs: a.actionTimeoutMs ?? null,
           modifyTimeoutMs: a.modifyTimeoutMs ?? null,
+          transitionalStates: a.transitionalStates === true,
         },
       };
     }

@@ -20,8 +20,10 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --connection-propagation-ms N
                            how long a connection added through the admin API answers
                            "does not exist" (default 0)
-  --action-mode MODE       async (default: actions answer at once, then STARTING/STOPPING)
-                           or sync (actions answer after --action-ms)
+  --action-mode MODE       async (default: actions answer at once; GET shows the previous
+                           state for --transition-ms) or sync (actions answer after --action-ms)
+  --transitional-states    async mode: GET shows STARTING/STOPPING meanwhile instead (the
+                           earlier default; no record of Atlas shows those states)
   --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default 0)
   --action-timeout-ms N    sync mode: answer 504 STREAM_PROCESSOR_TIMEOUT after N ms when
                            shorter than --action-ms (default: off)
@@ -131,6 +133,9 @@ export function parseArgs(argv: string[]): CliOptions | "help" {
         break;
       case "--quiet":
         opts.quiet = true;
+        break;
+      case "--transitional-states":
+        opts.transitionalStates = true;
         break;
       default:
         throw new UsageError(`unknown argument: ${raw}`);

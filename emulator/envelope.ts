@@ -55,7 +55,8 @@ function render(out: Outgoing, format: Format): Rendered {
   }
   const headers: Record<string, string | string[] | number> = { ...(out.headers ?? {}) };
   if (out.rawText !== undefined && !format.envelope) {
-    headers["Content-Type"] = contentType;
+    // A verbatim answer may bring its own type (a proxy's HTML error page, a plain-text 503).
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["Content-Type"] = contentType;
     headers["Content-Length"] = Buffer.byteLength(out.rawText);
     return { status, headers, text: out.rawText };
   }

@@ -6,7 +6,7 @@ import type { Outgoing } from "./envelope";
 import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
 import type { FaultKind, FaultSpec } from "./types";
 
-const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "hang", "processor-error"];
+const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "reset-after-apply", "hang", "processor-error"];
 
 /** The first message Atlas was recorded answering for transient trouble. */
 const DEFAULT_PROCESSOR_ERROR_MESSAGE = "no healthy upstream";
@@ -44,7 +44,10 @@ export function validateFaultSpec(v: unknown): string[] {
   }
   if (s.message !== undefined && !(typeof s.message === "string" && s.message)) errs.push("message must be a non-empty string");
   if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
+  if (s.landsAfterMs !== undefined && !(typeof s.landsAfterMs === "number" && Number.isFinite(s.landsAfterMs) && s.landsAfterMs >= 0))
+    errs.push("landsAfterMs must be a number >= 0");
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
+  if (s.text !== undefined && typeof s.text !== "string") errs.push("text must be a string");
   if (s.headers !== undefined) {
     if (!isPlainObject(s.headers)) errs.push("headers must be an object of strings");
     else for (const [k, hv] of Object.entries(s.headers)) if (typeof hv !== "string") errs.push(`headers.${k} must be a string`);
@@ -54,7 +57,9 @@ export function validateFaultSpec(v: unknown): string[] {
 
 /** True when the fault lets the request be carried out and replaces only its answer. */
 export function answersAfterApply(spec: FaultSpec): boolean {
-  return spec.kind === "status-after-apply" || (spec.kind === "processor-error" && spec.applied === true);
+  return (
+    spec.kind === "status-after-apply" || spec.kind === "reset-after-apply" || (spec.kind === "processor-error" && spec.applied === true)
+  );
 }
 
 /**
@@ -106,6 +111,7 @@ export function faultAnswer(spec: FaultSpec, target?: FaultTarget, defaultBody?:
     return { status: 400, body: spec.body ?? processorErrorBody(spec, target?.rawPath ?? "", target?.body ?? Buffer.alloc(0)), headers };
   }
   const status = spec.status ?? 500;
+  if (spec.text !== undefined) return { status, rawText: spec.text, headers };
   return { status, body: spec.body ?? defaultBody ?? defaultErrorForStatus(status), headers };
 }
 

@@ -54,11 +54,17 @@ export interface EmulatorOptions {
    */
   connectionPropagationMs?: number | undefined;
   /**
-   * "async" (default): `:start`/`:startWith`/`:stop` answer at once and GET shows
-   * STARTING/STOPPING for `transitionMs`. "sync": they answer after `actionMs`, GET showing the
+   * "async" (default): `:start`/`:startWith`/`:stop` answer at once and GET shows the previous
+   * state for `transitionMs` (STARTING/STOPPING with `transitionalStates`). "sync": they answer after `actionMs`, GET showing the
    * previous state until then.
    */
   actionMode?: "async" | "sync" | undefined;
+  /**
+   * Async mode: GET shows STARTING/STOPPING while an action takes effect (the emulator's earlier
+   * default). Default false: the previous state stays visible until the action lands, as with
+   * Atlas (no record shows STARTING or STOPPING).
+   */
+  transitionalStates?: boolean | undefined;
   /** How long a sync-mode action takes. Default 0. */
   actionMs?: number | undefined;
   /**
@@ -132,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       actionMs: options.actionMs ?? 0,
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
       ...(options.modifyTimeoutMs !== undefined ? { modifyTimeoutMs: options.modifyTimeoutMs } : {}),
+      ...(options.transitionalStates ? { transitionalStates: true } : {}),
     },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
     ...(options.now ? { now: options.now } : {}),

@@ -55,6 +55,8 @@ export class EmulatorServer {
   readonly http: http.Server;
   readonly admin: EmulatorAdmin;
   private readonly sockets = new Set<Socket>();
+  /** Requests a fault carries out after answering (`landsAfterMs`); cancelled by close(). */
+  private readonly landing = new Set<NodeJS.Timeout>();
 
   constructor(private readonly core: EmulatorCore) {
     this.admin = createAdmin(core);
@@ -85,6 +87,8 @@ export class EmulatorServer {
   /** Stops listening and drops every connection (including hung ones). */
   close(): Promise<void> {
     return new Promise((resolve) => {
+      for (const t of this.landing) clearTimeout(t);
+      this.landing.clear();
       this.http.close(() => resolve());
       this.http.closeAllConnections();
       for (const s of this.sockets) s.destroy();
@@ -216,14 +220,37 @@ export class EmulatorServer {
     const rateHeaders = charged?.headers ?? {};
     if (charged?.refusal) return send({ status: 429, body: charged.refusal, headers: rateHeaders }, envelope);
 
-    const result = await this.atlas(method, rawPath, query, body.buf, req, auth.principal.id, auth.principal.kind);
+    const carryOut = () => this.atlas(method, rawPath, query, body.buf, req, auth.principal.id, auth.principal.kind);
+    const landsAfterMs = fault && answersAfterApply(fault.spec) ? (fault.spec.landsAfterMs ?? 0) : 0;
+    // With landsAfterMs the change lands in the background after the answer: a read right after
+    // the answer still shows the old state, as with an Atlas action whose answer was lost.
+    const result = landsAfterMs > 0 ? this.carryOutLater(carryOut, landsAfterMs) : await carryOut();
     if (fault && answersAfterApply(fault.spec)) {
-      // The change is made at once; the answer comes `latencyMs` later (a slow, unclear answer).
+      // The answer comes `latencyMs` later (a slow, unclear answer), or the connection is reset.
       await sleep(fault.spec.latencyMs ?? 0);
+      if (fault.spec.kind === "reset-after-apply") {
+        log(0);
+        res.socket?.resetAndDestroy?.();
+        res.destroy();
+        return;
+      }
       const out = faultAnswer(fault.spec, target, afterApplyDefaultBody(method, rawPath, fault.spec.status ?? 500));
       return send({ ...out, headers: { ...rateHeaders, ...(out.headers ?? {}) } });
     }
-    send({ ...result, headers: { ...rateHeaders, ...(result.headers ?? {}) } }, envelope);
+    if (result) send({ ...result, headers: { ...rateHeaders, ...(result.headers ?? {}) } }, envelope);
+  }
+
+  /** Runs a request `ms` from now (its answer is discarded: the client was answered already). */
+  private carryOutLater(run: () => Promise<Outgoing>, ms: number): undefined {
+    const t = setTimeout(() => {
+      this.landing.delete(t);
+      run().catch((e: unknown) => {
+        if (process.env.ATLAS_EMULATOR_DEBUG) console.error(e);
+      });
+    }, ms);
+    t.unref();
+    this.landing.add(t);
+    return undefined;
   }
 
   private async atlas(

@@ -66,6 +66,8 @@ export interface Timing {
   transitionMs: number;
   mode: "async" | "sync";
   actionMs: number;
+  /** Async mode: show STARTING/STOPPING instead of the previous state while the action lands. */
+  transitionalStates: boolean;
 }
 
 /** A create: the first phase for half of `transitionMs`, the second for the rest; none with 0. */
@@ -76,11 +78,15 @@ export function createTransition(transitionMs: number, now: number): Transition 
 }
 
 /**
- * A start or stop. Async: the transitional state for `transitionMs`. Sync: the previous state for
+ * A start or stop. Async: the previous state for `transitionMs` (no record of Atlas shows
+ * STARTING or STOPPING; with `transitionalStates`, those). Sync: the previous state for
  * `actionMs`, as the answer is held that long.
  */
 export function actionTransition(action: "start" | "stop", previous: string, t: Timing, now: number): Transition | undefined {
-  if (t.mode === "async") return t.transitionMs > 0 ? { state: OUTCOMES[action].transitional, until: now + t.transitionMs } : undefined;
+  if (t.mode === "async") {
+    if (!(t.transitionMs > 0)) return undefined;
+    return { state: t.transitionalStates ? OUTCOMES[action].transitional : previous, until: now + t.transitionMs };
+  }
   return t.actionMs > 0 ? { state: previous, until: now + t.actionMs } : undefined;
 }
 

@@ -28,7 +28,7 @@ import {
 } from "./state-machine";
 import { applySeed, publicState, snapshot } from "./store-seed";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
-import type { RoleAssignment, SeedApiKey, SeedDocument, SeedServiceAccount } from "./types";
+import type { AppliedOperation, RoleAssignment, SeedApiKey, SeedDocument, SeedServiceAccount } from "./types";
 
 export class Store {
   readonly projects = new Map<string, ProjectRecord>();
@@ -36,6 +36,13 @@ export class Store {
   readonly serviceAccounts = new Map<string, SeedServiceAccount>();
   /** How :start/:startWith/:stop take effect (see actions.ts). */
   actions: ActionSettings = { ...DEFAULT_ACTION_SETTINGS };
+  /** Every processor operation carried out, oldest first (bounded): what a test counts as "applied". */
+  readonly applied: AppliedOperation[] = [];
+
+  private noteApplied(operation: AppliedOperation["operation"], groupId: string, workspaceName: string, processorName: string): void {
+    if (this.applied.length >= 10_000) this.applied.shift();
+    this.applied.push({ time: new Date(this.now()).toISOString(), operation, groupId, workspaceName, processorName });
+  }
 
   constructor(
     public transitionMs = 0,
@@ -188,6 +195,7 @@ export class Store {
     if (input.options) sp.options = input.options;
     setTransition(sp, createTransition(this.transitionMs, this.now()));
     ws.processors.set(sp.name, sp);
+    this.noteApplied("create", groupId, tenantName, sp.name);
     return sp;
   }
 
@@ -228,6 +236,7 @@ export class Store {
       ws.processors.clear();
       for (const [k, v] of entries) ws.processors.set(k, v);
     }
+    this.noteApplied("modify", groupId, tenantName, name);
     return sp;
   }
 
@@ -236,6 +245,7 @@ export class Store {
     const ws = this.workspace(groupId, tenantName);
     this.processor(groupId, tenantName, name);
     ws.processors.delete(name);
+    this.noteApplied("delete", groupId, tenantName, name);
   }
 
   startProcessor(groupId: string, tenantName: string, name: string, opts: StartWithInput = {}): ProcessorRecord {
@@ -260,6 +270,7 @@ export class Store {
     // The run begins when the processor reads STARTED: after the transition, if there is one.
     if (sp.state === "STARTED") sp.run = { from: sp.transition?.until ?? this.now() };
     else delete sp.run;
+    this.noteApplied("start", groupId, tenantName, name);
     return sp;
   }
 
@@ -272,6 +283,7 @@ export class Store {
     setTransition(sp, actionTransition("stop", state, this.timing(), this.now()));
     // In sync mode it keeps reading (and counting) as before until the action completes.
     this.endRun(sp, this.actions.mode === "sync" ? sp.transition?.until : undefined);
+    this.noteApplied("stop", groupId, tenantName, name);
     return sp;
   }
 
@@ -325,7 +337,12 @@ export class Store {
   }
 
   private timing(): Timing {
-    return { transitionMs: this.transitionMs, mode: this.actions.mode, actionMs: this.actions.actionMs };
+    return {
+      transitionMs: this.transitionMs,
+      mode: this.actions.mode,
+      actionMs: this.actions.actionMs,
+      transitionalStates: this.actions.transitionalStates === true,
+    };
   }
 }
 

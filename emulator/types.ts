@@ -70,7 +70,7 @@ export interface SeedDocument {
   serviceAccounts?: SeedServiceAccount[] | undefined;
 }
 
-export type FaultKind = "status" | "status-after-apply" | "latency" | "reset" | "hang" | "processor-error";
+export type FaultKind = "status" | "status-after-apply" | "latency" | "reset" | "reset-after-apply" | "hang" | "processor-error";
 
 export interface FaultSpec {
   method: string;
@@ -82,10 +82,32 @@ export interface FaultSpec {
   headers?: Record<string, string> | undefined;
   /** latency: how long to wait before proceeding; status, status-after-apply, processor-error: how long before answering. */
   latencyMs?: number | undefined;
+  /**
+   * status, status-after-apply: the answer's body verbatim instead of an error document (an HTML
+   * page from a gateway, a plain-text 503); give its type in `headers` (default application/json).
+   */
+  text?: string | undefined;
   /** processor-error: the message in Atlas' generic processor error (default `no healthy upstream`). */
   message?: string | undefined;
   /** processor-error: carry the request out first, then answer the error. Default false. */
   applied?: boolean | undefined;
+  /**
+   * status-after-apply, reset-after-apply, processor-error with `applied`: the request is carried
+   * out this long *after* the answer (or the reset), so a read right after the answer still shows
+   * the old state — an action that lands in the background. Default 0 (carried out first).
+   */
+  landsAfterMs?: number | undefined;
+}
+
+/** An operation the emulator carried out (whatever the client was answered): what tests count. */
+export interface AppliedOperation {
+  /** ISO 8601. */
+  time: string;
+  /** create, modify, delete, start, stop. */
+  operation: "create" | "modify" | "delete" | "start" | "stop";
+  groupId: string;
+  workspaceName: string;
+  processorName: string;
 }
 
 export type AuthScheme = "digest" | "bearer" | "basic" | "none";

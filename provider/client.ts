@@ -15,7 +15,8 @@ import { asError, redact, UnverifiedActionError } from "./errors";
 import { fromValue, parseToPlain, stringifyJson } from "./ordered-json";
 import { admit, budgetKey, settle } from "./project-budget";
 import { noteChange } from "./reads";
-import { decideRetry, parseRetryAfter } from "./retry";
+import { decideRetry, parseRetryAfter, TIMEOUT_CODES } from "./retry";
+import type { UnclearAnswer } from "./state";
 import { clientKey, secretsOf, type ConnectionSettings } from "./settings";
 
 export interface ApiCall {
@@ -31,7 +32,9 @@ export interface ApiCall {
    * sending again. Resolves true when a fresh read shows the action already took effect; then
    * the call ends as applied instead of sending it a second time.
    */
-  tookEffect?: () => Promise<boolean>;
+  tookEffect?: (answer: UnclearAnswer) => Promise<boolean>;
+  /** How progress lines name the call (`orders: :start`); default `METHOD path`. */
+  label?: string;
   /**
    * A call that may take Atlas up to a minute (create, PATCH, DELETE, :start, :startWith,
    * :stop): its per-attempt timeout is `actionTimeoutMs` instead of `requestTimeoutMs`.
@@ -173,11 +176,16 @@ export class AtlasHttpClient {
       return false;
     }
     if (!retry) return false;
-    // A 429 means "not done"; anything else may have been applied before the answer was lost.
+    const label = api.label ?? `${api.method} ${api.path}`;
+    const why = failure === "transient-400" && detail ? ` (${redact(detail, this.secrets)})` : "";
+    // A 429 means "not done"; anything else may have been applied before the answer was lost:
+    // reading settles it (state.ts, settleVerdict) before anything is sent a second time.
     if (api.tookEffect && status !== 429) {
+      const answer: UnclearAnswer =
+        status === 504 || (status === undefined && code !== undefined && TIMEOUT_CODES.includes(code)) ? "timeout" : "error";
       let applied: boolean;
       try {
-        applied = await api.tookEffect();
+        applied = await api.tookEffect(answer);
       } catch (e) {
         // axios-retry would swallow this and report the earlier failure: keep the read's error.
         call.readFailure = { outcome, error: asError(e) };
@@ -185,14 +193,17 @@ export class AtlasHttpClient {
       }
       if (applied) {
         call.applied = true;
-        this.log(`[atlas] ${api.method} ${api.path}: got ${outcome}, but a fresh read shows it took effect; not sending it again`);
+        this.log(`[atlas] ${label} answered ${outcome}${why}; Atlas shows it applied, so it is not sent again`);
         return false;
       }
+      call.nextDelayMs = delay;
+      this.log(
+        `[atlas] ${label} answered ${outcome}${why}; Atlas shows it not applied: sending it again (retry ${retriesSoFar + 1} in ${delay} ms)`,
+      );
+      return true;
     }
     call.nextDelayMs = delay;
-    this.log(
-      `[atlas] ${api.method} ${api.path}: ${outcome}${failure === "transient-400" && detail ? ` (${redact(detail, this.secrets)})` : ""}; retry ${retriesSoFar + 1} in ${delay} ms`,
-    );
+    this.log(`[atlas] ${label}: ${outcome}${why}; retry ${retriesSoFar + 1} in ${delay} ms`);
     return true;
   }
 

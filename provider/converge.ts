@@ -25,6 +25,11 @@ export interface ConvergeContext {
    * (the client option actionSettleMs).
    */
   pendingMs?: number;
+  /**
+   * After an action got an error answer, or a start of a FAILED processor, how long the old state
+   * still showing is no verdict (the client option unclearSettleMs). Default 3 000 ms.
+   */
+  unclearSettleMs?: number;
 }
 
 /** How pollUntil ends besides `done`. */
@@ -33,6 +38,11 @@ export interface PollOptions {
   after?: string;
   /** Epoch ms (before the deadline) at which to return the last observation instead of failing. */
   returnBy?: number;
+  /**
+   * The state the action was sent from: Atlas keeps showing it until the action lands, so it is
+   * not announced as news, only as "still …" while the wait goes on.
+   */
+  from?: string | undefined;
 }
 
 /** How often a processor that stays in a transitional state gets a "still …" line. */
@@ -73,11 +83,11 @@ export async function pollUntil(
   done: (state: Observed) => boolean,
   opts: PollOptions = {},
 ): Promise<ObservedProcessor | undefined> {
-  const { after, returnBy } = opts;
+  const { after, returnBy, from } = opts;
   const { clock } = ctx;
   let last: ObservedProcessor | undefined;
   let lastState: string | undefined = "(not read yet)";
-  let lastPrinted: string | undefined = "(nothing yet)";
+  let lastPrinted: string | undefined = from ?? "(nothing yet)";
   let lastPrintedAt = clock.now();
   let lastReadError: string | undefined;
   // Fixed-rate polling: each delay counts from when the previous look was *sent*, so a slow
@@ -121,7 +131,8 @@ export async function pollUntil(
     // a short transition needs no line of its own (100 processors would print 100 STARTINGs).
     const now = clock.now();
     if (state !== lastState) lastState = state;
-    if (done(state) || !isTransitional(state) ? state !== lastPrinted : now - lastPrintedAt >= PROGRESS_EVERY_MS) {
+    const news = state !== lastPrinted && (done(state) || !isTransitional(state));
+    if (news || (!done(state) && now - lastPrintedAt >= PROGRESS_EVERY_MS)) {
       const elapsed = `${((now - ctx.startedAt) / 1000).toFixed(1)}s`;
       ctx.log(`[atlas] ${ref.processorName}: ${state === lastPrinted ? "still " : ""}${state ?? "not found"} (${elapsed})`);
       lastPrinted = state;
@@ -132,6 +143,7 @@ export async function pollUntil(
 }
 
 const DEFAULT_PENDING_MS = 120_000;
+const DEFAULT_UNCLEAR_SETTLE_MS = 3_000;
 
 /** After a timed-out action: wait for its effect up to the pending window, and say so on timeout. */
 function afterTimeout(ctx: ConvergeContext, outcome: ActionOutcome, action: string): PollOptions {
@@ -185,10 +197,25 @@ export async function converge(
       case "start":
       case "stop": {
         const before = observed?.state;
-        const outcome = step.kind === "start" ? await ctx.api.start(ref, startWith) : await ctx.api.stop(ref);
+        const outcome = step.kind === "start" ? await ctx.api.start(ref, startWith, before) : await ctx.api.stop(ref, before);
         const action = `:${startWith && step.kind === "start" ? "startWith" : step.kind}`;
         ctx.log(`[atlas] ${ref.processorName}: ${before} → ${desired} (${actionNote(outcome, action)})`);
-        observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending", afterTimeout(ctx, outcome, action));
+        // Restarting a FAILED processor: Atlas shows the old FAILED until the start lands, so
+        // FAILED is a verdict only once the settle window has passed (the timed-out action's
+        // longer window, or the short one).
+        const restartingFailed = step.kind === "start" && before === "FAILED";
+        const opts = { ...afterTimeout(ctx, outcome, action), from: before };
+        const waitOpts = restartingFailed
+          ? { ...opts, returnBy: opts.returnBy ?? ctx.clock.now() + (ctx.unclearSettleMs ?? DEFAULT_UNCLEAR_SETTLE_MS) }
+          : opts;
+        const settled = (s: Observed) => {
+          const v = waitVerdict(desired, s);
+          return v !== "pending" && !(v === "failed" && restartingFailed);
+        };
+        observed = await pollUntil(ref, ctx, desired, settled, waitOpts);
+        // The short window passed with the processor still moving: wait for it as after any start.
+        if (restartingFailed && outcome !== "timed-out" && waitVerdict(desired, observed?.state) === "pending")
+          observed = await pollUntil(ref, ctx, desired, (s) => waitVerdict(desired, s) !== "pending", { from: before });
         const verdict = waitVerdict(desired, observed?.state);
         if (verdict === "done") return observed as ObservedProcessor;
         if (verdict === "pending" && outcome === "timed-out") {
@@ -225,9 +252,9 @@ export async function ensureStopped(
     if (observed === undefined) return undefined;
   }
   if (observed.state !== "STARTED") return observed; // CREATED, STOPPED, FAILED: not running
-  const outcome = await ctx.api.stop(ref);
+  const outcome = await ctx.api.stop(ref, observed.state);
   const stopped = (s: Observed) => s === undefined || (!isTransitional(s) && s !== "STARTED");
-  const seen = await pollUntil(ref, ctx, "STOPPED", stopped, afterTimeout(ctx, outcome, ":stop"));
+  const seen = await pollUntil(ref, ctx, "STOPPED", stopped, { ...afterTimeout(ctx, outcome, ":stop"), from: "STARTED" });
   // A :stop that timed out and shows no effect once its window passed: a fresh read decided, stop again.
   return seen && !stopped(seen.state) ? ensureStopped(ref, ctx, seen) : seen;
 }

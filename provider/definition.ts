@@ -109,6 +109,21 @@ export function autoscalingBody(a: AutoscalingOptions): AutoscalingOptions {
   return out;
 }
 
+/**
+ * Whether Atlas's copy carries what a PATCH sent (its pipeline in order, the options it set or
+ * reset, tier and failoverEnabled): after an unclear answer to the PATCH, this decides whether
+ * it was applied, instead of sending it again blindly.
+ */
+export function patchApplied(atlas: Definition, body: ModifyBody): boolean {
+  if (!coversJson(stagesOf(atlas), body.pipeline)) return false;
+  const o = body.options;
+  const option = (sent: object | null | undefined, held: object | undefined) =>
+    sent === undefined || (sent === null ? held === undefined : covers(held, sent));
+  if (!option(o?.dlq, atlas.options?.dlq) || !option(o?.autoscaling, atlas.options?.autoscaling)) return false;
+  if (body.tier !== undefined && atlas.tier !== undefined && atlas.tier !== body.tier) return false;
+  return body.failoverEnabled === undefined || (atlas.failoverEnabled ?? false) === body.failoverEnabled;
+}
+
 export interface ModifyBody {
   /** In the order declared (Json keeps it through serialization). */
   pipeline: Json[];

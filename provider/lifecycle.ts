@@ -46,6 +46,7 @@ function contextFor(api: ProcessorApi, timeoutSeconds: number, clock: Clock): Co
     log: (line) => console.log(line),
     clock,
     pendingMs: api.actionSettleMs,
+    unclearSettleMs: api.unclearSettleMs,
   };
 }
 

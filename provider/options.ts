@@ -26,6 +26,13 @@ export interface ClientOptions {
    */
   actionSettleMs: number;
   /**
+   * After an action (create, PATCH, DELETE, `:start`, `:stop`) got an error answer (5xx, reset,
+   * transient 400), how long reads that still show the old state are not taken as "not applied":
+   * Atlas may have applied it and show the change a moment later. Only then is it sent again.
+   * Default 3 000 ms.
+   */
+  unclearSettleMs: number;
+  /**
    * How long create and modify keep retrying "connection named X does not exist" (a connection
    * created moments ago propagates for a few seconds). Default 60 000 ms.
    */
@@ -47,6 +54,7 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   requestTimeoutMs: 30_000,
   actionTimeoutMs: 90_000,
   actionSettleMs: 120_000,
+  unclearSettleMs: 3_000,
   connectionWaitMs: 60_000,
   maxRetries: 6,
   retryBudgetMs: 120_000,
@@ -75,6 +83,7 @@ export const OPTION_KEYS = {
   requestTimeoutMs: { config: "atlas-stream-processor:requestTimeoutMs", env: "ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS" },
   actionTimeoutMs: { config: "atlas-stream-processor:actionTimeoutMs", env: "ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS" },
   actionSettleMs: { config: "atlas-stream-processor:actionSettleMs", env: "ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS" },
+  unclearSettleMs: { config: "atlas-stream-processor:unclearSettleMs", env: "ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS" },
   connectionWaitMs: { config: "atlas-stream-processor:connectionWaitMs", env: "ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS" },
   maxRetries: { config: "atlas-stream-processor:maxRetries", env: "ATLAS_STREAM_PROCESSOR_MAX_RETRIES" },
   retryBudgetMs: { config: "atlas-stream-processor:retryBudgetMs", env: "ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS" },
@@ -89,6 +98,7 @@ type NumericOption =
   | "requestTimeoutMs"
   | "actionTimeoutMs"
   | "actionSettleMs"
+  | "unclearSettleMs"
   | "connectionWaitMs"
   | "maxRetries"
   | "retryBudgetMs"
@@ -100,6 +110,7 @@ const NUMERIC_OPTIONS: Record<NumericOption, { min: "positive" | "zero"; whole: 
   requestTimeoutMs: { min: "positive", whole: false, unit: "number of milliseconds" },
   actionTimeoutMs: { min: "positive", whole: false, unit: "number of milliseconds" },
   actionSettleMs: { min: "positive", whole: false, unit: "number of milliseconds" },
+  unclearSettleMs: { min: "zero", whole: false, unit: "number of milliseconds" },
   connectionWaitMs: { min: "zero", whole: false, unit: "number of milliseconds" },
   maxRetries: { min: "zero", whole: true, unit: "whole number" },
   retryBudgetMs: { min: "positive", whole: false, unit: "number of milliseconds" },

@@ -8,7 +8,8 @@ import type { AtlasHttpClient } from "./client";
 import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "./errors";
 import { classifyFailure, missingConnectionName, retryDelayMs } from "./retry";
 import { sharedRead, type ReadAnswer } from "./reads";
-import { actionTookEffect } from "./state";
+import { actionTookEffect, pollDelayMs, settleVerdict, type UnclearAnswer } from "./state";
+import { patchApplied, type ModifyBody } from "./definition";
 import { processorPath, workspacePath, workspacesPath } from "./atlas-paths";
 import { notFoundFromCode, processorMissing } from "./not-found";
 import { toObserved } from "./observed";
@@ -61,6 +62,11 @@ export class ProcessorApi {
     return this.http.settings.options.actionSettleMs;
   }
 
+  /** How long the old state after an error answer is no verdict (client option unclearSettleMs). */
+  get unclearSettleMs(): number {
+    return this.http.settings.options.unclearSettleMs;
+  }
+
   private get v() {
     return this.http.settings.options.versions;
   }
@@ -101,15 +107,38 @@ export class ProcessorApi {
     return code === "GROUP_NOT_FOUND" || code === "STREAM_TENANT_NOT_FOUND_FOR_NAME" ? notFoundFromCode(ref, code) : undefined;
   }
 
-  /** `:start`, or `:startWith` when a body is given (tier or start options). */
-  start(ref: ProcessorRef, startWith?: StartWithBody): Promise<ActionOutcome> {
-    return startWith
-      ? this.act(ref, "start", "startWith", this.v.startWith, startWith)
-      : this.act(ref, "start", "start", this.v.processor, undefined);
+  /**
+   * After an unclear answer, reads until `effect` shows or the answer's settle window has passed
+   * (state.ts, settleVerdict): true when the action is applied (never send it again), false when
+   * it is not (send it again). Reads are shared per workspace, so a settling processor costs no
+   * requests of its own while others are read too.
+   */
+  private async settle(
+    ref: ProcessorRef,
+    answer: UnclearAnswer,
+    effect: (observed: ObservedProcessor | undefined) => boolean,
+  ): Promise<boolean> {
+    const { unclearSettleMs, actionSettleMs } = this.http.settings.options;
+    const from = this.clock.now();
+    for (let attempt = 0; ; attempt++) {
+      const verdict = settleVerdict(effect(await this.get(ref)), answer, this.clock.now() - from, { unclearSettleMs, actionSettleMs });
+      if (verdict !== "read-again") return verdict === "applied";
+      await this.clock.sleep(pollDelayMs(attempt));
+    }
   }
 
-  stop(ref: ProcessorRef): Promise<ActionOutcome> {
-    return this.act(ref, "stop", "stop", this.v.processor, undefined);
+  /**
+   * `:start`, or `:startWith` when a body is given (tier or start options). `before` is the state
+   * it is sent from (it tells a FAILED start from an old FAILED still showing).
+   */
+  start(ref: ProcessorRef, startWith?: StartWithBody, before?: string): Promise<ActionOutcome> {
+    return startWith
+      ? this.act(ref, "start", "startWith", this.v.startWith, startWith, before)
+      : this.act(ref, "start", "start", this.v.processor, undefined, before);
+  }
+
+  stop(ref: ProcessorRef, before?: string): Promise<ActionOutcome> {
+    return this.act(ref, "stop", "stop", this.v.processor, undefined, before);
   }
 
   private async act(
@@ -118,12 +147,14 @@ export class ProcessorApi {
     suffix: "start" | "startWith" | "stop",
     version: string,
     body: unknown,
+    before?: string,
   ): Promise<ActionOutcome> {
-    const tookEffect = async () => actionTookEffect(action, (await this.get(ref))?.state);
+    const tookEffect = (answer: UnclearAnswer) => this.settle(ref, answer, (o) => actionTookEffect(action, o?.state, before));
     try {
       const res = await this.http.call({
         method: "POST",
         path: processorPath(ref, suffix),
+        label: `${ref.processorName}: :${suffix}`,
         version,
         body,
         slow: true,
@@ -145,7 +176,7 @@ export class ProcessorApi {
       if (isAtlasApiError(e) && (e.status === 400 || e.status === 409)) {
         let applied: boolean;
         try {
-          applied = await tookEffect();
+          applied = await tookEffect("refused");
         } catch (readError) {
           throw new UnverifiedActionError(
             `Atlas API POST ${processorPath(ref, suffix)}`,
@@ -205,10 +236,11 @@ export class ProcessorApi {
         method: "POST",
         path: `${workspacePath(ref)}/processor`,
         version: this.v.processor,
+        label: `${ref.processorName}: create`,
         body: { name: ref.processorName, ...def },
-        // Not retried blindly: a lost answer to a create is settled by the caller's fresh read.
+        // Not retried blindly: an unclear answer is settled by reading (does it exist now?).
         slow: true,
-        tookEffect: async () => (await this.get(ref)) !== undefined,
+        tookEffect: (answer) => this.settle(ref, answer, (o) => o !== undefined),
         explainNotFound: (code) => this.explainNotFound(ref, code),
         authHint: ROLES_HINT(ref.projectId),
       }),
@@ -221,14 +253,17 @@ export class ProcessorApi {
   }
 
   /** PATCH the definition (the processor must not be running). */
-  async modify(ref: ProcessorRef, def: Partial<ProcessorDefinitionBody>): Promise<void> {
+  async modify(ref: ProcessorRef, def: ModifyBody): Promise<void> {
     await this.withConnectionWait(ref, () =>
       this.http.call({
         method: "PATCH",
         path: processorPath(ref),
+        label: `${ref.processorName}: PATCH`,
         version: this.v.processor,
         body: def,
-        // Sending the same definition twice is harmless.
+        // Harmless twice, but still a second action: after an unclear answer, Atlas's definition
+        // decides whether it was applied.
+        tookEffect: (answer) => this.settle(ref, answer, (o) => o !== undefined && patchApplied(o, def)),
         slow: true,
         explainNotFound: (code) => this.explainNotFound(ref, code),
         authHint: ROLES_HINT(ref.projectId),
@@ -242,9 +277,10 @@ export class ProcessorApi {
       await this.http.call({
         method: "DELETE",
         path: processorPath(ref),
+        label: `${ref.processorName}: DELETE`,
         version: this.v.processor,
         slow: true,
-        tookEffect: async () => (await this.get(ref)) === undefined,
+        tookEffect: (answer) => this.settle(ref, answer, (o) => o === undefined),
         authHint: ROLES_HINT(ref.projectId),
       });
     } catch (e) {

@@ -55,13 +55,51 @@ export function waitVerdict(desired: DesiredState, observed: Observed): WaitVerd
 }
 
 /**
- * After :start/:stop got a 5xx, a reset or a timeout, a fresh read decides whether the action
- * was applied anyway: then it must not be sent again (repeats must be harmless).
+ * After :start/:stop got an unclear answer, whether a fresh read shows the action applied (then
+ * it must not be sent again). `before` is the state it was sent from: a start of a processor that
+ * was not FAILED and now reads FAILED did run (and crashed); one that was FAILED and still reads
+ * FAILED shows nothing yet.
  */
-export function actionTookEffect(action: "start" | "stop", observed: Observed): boolean {
+export function actionTookEffect(action: "start" | "stop", observed: Observed, before?: Observed): boolean {
   if (observed === undefined) return false;
   if (isTransitional(observed)) return true;
-  return action === "start" ? observed === "STARTED" : observed === "STOPPED";
+  if (action === "stop") return observed === "STOPPED";
+  return observed === "STARTED" || (observed === "FAILED" && before !== undefined && before !== "FAILED");
+}
+
+/**
+ * How an answer to an action was unclear:
+ * - `error`: a 5xx, a reset or a transient 400 — Atlas may have applied it, and its effect may
+ *   show a moment later (Atlas shows the old state until then, never STARTING/STOPPING);
+ * - `timeout`: a 504 or no answer in time — Atlas may still be applying it, for up to a minute;
+ * - `refused`: a 4xx that may mean "already done" (start of a running processor).
+ */
+export type UnclearAnswer = "error" | "timeout" | "refused";
+
+export interface SettleWindows {
+  /** How long the old state after an `error` answer is not yet proof that nothing happened (client option unclearSettleMs). */
+  unclearSettleMs: number;
+  /** The same after a `timeout` (client option actionSettleMs). */
+  actionSettleMs: number;
+}
+
+export type SettleVerdict = "applied" | "read-again" | "not-applied";
+
+/**
+ * The one rule for every unclear answer to an action (`:start`, `:startWith`, `:stop`, create,
+ * PATCH, DELETE), from a fresh read: its effect shows → applied, never sent again; otherwise the
+ * old state is proof of nothing until the answer's settle window has passed (read again), and
+ * only then is the action taken as not applied (sent again).
+ */
+export function settleVerdict(tookEffect: boolean, answer: UnclearAnswer, msSinceAnswer: number, w: SettleWindows): SettleVerdict {
+  if (tookEffect) return "applied";
+  return msSinceAnswer < settleWindowMs(answer, w) ? "read-again" : "not-applied";
+}
+
+/** The settle window of an answer (see settleVerdict). */
+export function settleWindowMs(answer: UnclearAnswer, w: SettleWindows): number {
+  // A refusal ("already started") may come while the other start still lands: the short window too.
+  return answer === "timeout" ? w.actionSettleMs : w.unclearSettleMs;
 }
 
 /**

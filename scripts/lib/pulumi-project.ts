@@ -262,6 +262,10 @@ export class EmulatorAdminClient {
   clearRequests(): Promise<unknown> {
     return this.call("DELETE", "/requests");
   }
+  /** Every processor operation the emulator carried out (whatever the client was answered). */
+  async applied(): Promise<Array<{ operation: string; processorName: string }>> {
+    return (await this.call<{ applied: Array<{ operation: string; processorName: string }> }>("GET", "/applied")).applied;
+  }
   seed(doc: unknown): Promise<unknown> {
     return this.call("POST", "/seed", doc);
   }

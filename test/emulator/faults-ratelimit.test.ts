@@ -171,7 +171,7 @@ describe("emulator: fault injection, request log and rate limiting", function ()
     expect((await admin(emu.url, "GET", `/admin/processors/${G}/demo-workspace/extra`)).json.state).to.equal("STARTED");
     expect((await admin(emu.url, "GET", `/admin/processors/${G}/demo-workspace/ghost`)).status).to.equal(404);
     expect((await admin(emu.url, "POST", "/admin/seed", { projects: [{ id: "bad" }] })).status).to.equal(400);
-    expect((await admin(emu.url, "PUT", "/admin/settings", { transitionMs: 10000 })).status).to.equal(200);
+    expect((await admin(emu.url, "PUT", "/admin/settings", { transitionMs: 10000, transitionalStates: true })).status).to.equal(200);
     await c.request("POST", startPath, { accept: V_PROC });
     expect((await c.request("GET", `${P}/processor/orders`, { accept: V_PROC })).json.state).to.equal("STARTING");
     expect((await admin(emu.url, "GET", "/admin/nothing")).status).to.equal(404);

@@ -156,7 +156,17 @@ describe("emulator: persistence, seeds and CLI", function () {
 
     it("prints its URL, binds 127.0.0.1, serves the seed with the transition delay, stops cleanly on SIGTERM", async () => {
       const file = path.join(dir, "cli-state.json");
-      const run = launch(["--port", "0", "--data-file", file, "--transition-ms", "5000", "--rate-limit", "100/10"]);
+      const run = launch([
+        "--port",
+        "0",
+        "--data-file",
+        file,
+        "--transition-ms",
+        "5000",
+        "--rate-limit",
+        "100/10",
+        "--transitional-states",
+      ]);
       const url = await run.url;
       expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
       const c = new Client(url, { kind: "digest", ...OWNER });

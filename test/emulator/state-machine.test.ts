@@ -43,8 +43,24 @@ describe("emulator: processor state machine", function () {
     expect(await state("inventory")).to.equal("STARTED");
   });
 
-  it("shows STARTING/STOPPING/INIT during the transition delay, then the settled state", async () => {
+  it("by default shows the previous state during the transition delay (as Atlas: no STARTING), INIT for a create", async () => {
     emu.admin.setTransitionMs(250);
+    await post("orders", "start");
+    expect(await state("orders")).to.equal("CREATED");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await state("orders")).to.equal("STARTED");
+    await post("orders", "stop");
+    expect(await state("orders")).to.equal("STARTED");
+    const created = await c.request("POST", `${P}/processor`, { accept: V_PROC, body: { name: "late", pipeline } });
+    expect(created.json.state).to.equal("INIT");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await state("orders")).to.equal("STOPPED");
+    expect(await state("late")).to.equal("CREATED");
+  });
+
+  it("with transitionalStates shows STARTING/STOPPING/INIT during the transition delay, then the settled state", async () => {
+    emu.admin.setTransitionMs(250);
+    emu.admin.setActionMode({ transitionalStates: true });
     await post("orders", "start");
     expect(await state("orders")).to.equal("STARTING");
     await new Promise((r) => setTimeout(r, 300));
@@ -62,6 +78,7 @@ describe("emulator: processor state machine", function () {
   it("computes transitions lazily from an injected clock (pure store)", () => {
     let now = 1000;
     const s = storeWithProcessorP(100, () => now);
+    s.actions = { ...s.actions, transitionalStates: true };
     s.startProcessor(G, "w", "p");
     expect(s.observedState(s.processor(G, "w", "p"))).to.equal("STARTING");
     now += 99;

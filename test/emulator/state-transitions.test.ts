@@ -24,8 +24,9 @@ describe("emulator: which actions each state allows (pure)", () => {
 });
 
 describe("emulator: what GET shows while an operation takes effect (pure)", () => {
-  const async: Timing = { transitionMs: 100, mode: "async", actionMs: 0 };
-  const sync: Timing = { transitionMs: 100, mode: "sync", actionMs: 40 };
+  const async: Timing = { transitionMs: 100, mode: "async", actionMs: 0, transitionalStates: false };
+  const transitional: Timing = { ...async, transitionalStates: true };
+  const sync: Timing = { transitionMs: 100, mode: "sync", actionMs: 40, transitionalStates: false };
   const table: Array<[string, ReturnType<typeof createTransition>, string, Array<[number, string]>]> = [
     [
       "a create: INIT, then CREATING, then CREATED",
@@ -41,8 +42,27 @@ describe("emulator: what GET shows while an operation takes effect (pure)", () =
     ],
     ["a create with transitionMs 0: CREATED at once", createTransition(0, 0), "CREATED", [[0, "CREATED"]]],
     [
-      "an async start: STARTING, then STARTED",
+      "an async start (default): the previous state until it lands, as Atlas shows no STARTING",
       actionTransition("start", "STOPPED", async, 0),
+      "STARTED",
+      [
+        [0, "STOPPED"],
+        [99, "STOPPED"],
+        [100, "STARTED"],
+      ],
+    ],
+    [
+      "an async stop (default): the previous state until it lands",
+      actionTransition("stop", "STARTED", async, 0),
+      "STOPPED",
+      [
+        [99, "STARTED"],
+        [100, "STOPPED"],
+      ],
+    ],
+    [
+      "an async start with transitionalStates: STARTING, then STARTED",
+      actionTransition("start", "STOPPED", transitional, 0),
       "STARTED",
       [
         [0, "STARTING"],
@@ -51,8 +71,8 @@ describe("emulator: what GET shows while an operation takes effect (pure)", () =
       ],
     ],
     [
-      "an async stop: STOPPING, then STOPPED",
-      actionTransition("stop", "STARTED", async, 0),
+      "an async stop with transitionalStates: STOPPING, then STOPPED",
+      actionTransition("stop", "STARTED", transitional, 0),
       "STOPPED",
       [
         [99, "STOPPING"],

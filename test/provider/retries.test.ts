@@ -48,7 +48,9 @@ describe("StreamProcessor provider under faults (retries that never do harm twic
       const { result, lines } = await captureConsole(() => p.create(inputs("orders")));
       expect(result!.outs!.state).to.equal("STARTED");
       expect(requestsTo(log(), "POST", START)).to.have.length(1);
-      expect(lines.join("\n")).to.include("took effect");
+      expect(lines.join("\n"))
+        .to.include("orders: :start answered HTTP 500")
+        .and.include("Atlas shows it applied, so it is not sent again");
     });
   });
 
