@@ -6,8 +6,11 @@ import {
   pollDelayMs,
   satisfies,
   SETTLED_STATES,
+  settleVerdict,
+  settleWindowMs,
   waitVerdict,
   type Observed,
+  type UnclearAnswer,
 } from "../../../provider/state";
 import type { DesiredState } from "../../../provider/types";
 
@@ -126,6 +129,41 @@ describe("state", () => {
         expect(actionTookEffect(action, observed)).to.equal(expected);
       });
     }
+  });
+
+  describe("actionTookEffect from the state the action was sent from", () => {
+    const cases: ["start" | "stop", Observed, Observed, boolean][] = [
+      ["start", "FAILED", "STOPPED", true], // it ran, then crashed
+      ["start", "FAILED", "FAILED", false], // the old FAILED, still showing
+      ["start", "STOPPED", "STOPPED", false], // the old state: Atlas shows no STARTING
+      ["start", "STARTED", "FAILED", true],
+      ["stop", "STARTED", "STARTED", false],
+    ];
+    for (const [action, observed, before, expected] of cases) {
+      it(`${action} from ${show(before)}, then observed ${show(observed)} → ${expected}`, () => {
+        expect(actionTookEffect(action, observed, before)).to.equal(expected);
+      });
+    }
+  });
+
+  describe("settleVerdict: every unclear answer settled by reading", () => {
+    const w = { unclearSettleMs: 3000, actionSettleMs: 120_000 };
+    const cases: [string, boolean, UnclearAnswer, number, string][] = [
+      ["the effect shows at once", true, "error", 0, "applied"],
+      ["the effect shows after the window", true, "error", 9000, "applied"],
+      ["the old state right after a 500", false, "error", 0, "read-again"],
+      ["the old state 2.9 s after a 500", false, "error", 2999, "read-again"],
+      ["the old state once the short window passed", false, "error", 3000, "not-applied"],
+      ["the old state 10 s after a 504: it may still land", false, "timeout", 10_000, "read-again"],
+      ["the old state once a 504's window passed", false, "timeout", 120_000, "not-applied"],
+      ["a refusal while the other start may still land", false, "refused", 1000, "read-again"],
+      ["a refusal after the short window", false, "refused", 3000, "not-applied"],
+    ];
+    for (const [what, effect, answer, ms, expected] of cases) {
+      it(`${what} → ${expected}`, () => expect(settleVerdict(effect, answer, ms, w)).to.equal(expected));
+    }
+    it("the windows: short after an error or a refusal, actionSettleMs after a timeout", () =>
+      expect((["error", "refused", "timeout"] as const).map((a) => settleWindowMs(a, w))).to.deep.equal([3000, 3000, 120_000]));
   });
 
   describe("pollDelayMs", () => {
