@@ -86,7 +86,7 @@ async function soak(seed: number): Promise<string[]> {
     };
     const started = () => "STARTED";
     let n = faults(emu, random, [
-      ...names.map((s) => ["POST", API] as [string, string]),
+      ...names.map(() => ["POST", API] as [string, string]),
       ...names.map((s) => ["POST", `${API}/${s}:start`] as [string, string]),
     ]);
     await step(`up (create ${N}, ${n} faults)`, () => proj.up(), started);
