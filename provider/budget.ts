@@ -19,6 +19,13 @@ export interface BudgetView {
   updatedAt: number;
   /** Tokens per second, from a 429's parameters; undefined until one was seen. */
   refillPerSecond?: number;
+  /**
+   * Tokens per second measured from successive `RateLimit-Remaining` values (see answered);
+   * used until a 429 states the refill.
+   */
+  measuredRefillPerSecond?: number;
+  /** Where the measurement started: a `RateLimit-Remaining`, when it came, and the answers since. */
+  since?: { at: number; remaining: number; answers: number };
   /** Requests admitted and not yet answered (they will draw on the bucket). */
   outstanding: number;
   /** No request to the project before this epoch ms (after a 429). */
@@ -30,7 +37,10 @@ export type RequestKind = "action" | "read";
 export interface BudgetPolicy {
   /** Share of the capacity kept for actions: reads wait while fewer tokens are left. Default 0.2. */
   actionReserve: number;
-  /** Refill rate assumed until a 429 states it, as a share of the capacity per second. Default 0.1. */
+  /**
+   * Refill rate assumed until one is measured from RateLimit-Remaining or stated by a 429, as a
+   * share of the capacity per second. Default 0.1.
+   */
   assumedRefillShare: number;
   /** Reads wait this much longer than actions after a 429's pause. Default 100 ms. */
   readLagMs: number;
@@ -48,7 +58,26 @@ export function requestKind(method: string): RequestKind {
 }
 
 function refillPerSecond(v: BudgetView, p: BudgetPolicy): number {
-  return v.refillPerSecond ?? Math.max(0.1, (v.limit ?? 0) * p.assumedRefillShare);
+  return v.refillPerSecond ?? v.measuredRefillPerSecond ?? Math.max(0.1, (v.limit ?? 0) * p.assumedRefillShare);
+}
+
+/** A refill measurement needs this long and this many answers (RateLimit-Remaining moves by whole tokens). */
+const MEASURE_MIN_MS = 2000;
+const MEASURE_MIN_ANSWERS = 5;
+
+/**
+ * The refill between two `RateLimit-Remaining` readings: every answer in between drew one token,
+ * so remaining(now) = remaining(then) − answers + refill · elapsed. Undefined until the span is
+ * long enough to say.
+ */
+export function measuredRefill(
+  since: { at: number; remaining: number; answers: number },
+  remaining: number,
+  now: number,
+): number | undefined {
+  const elapsed = now - since.at;
+  if (elapsed < MEASURE_MIN_MS || since.answers < MEASURE_MIN_ANSWERS) return undefined;
+  return Math.max(0, (remaining - since.remaining + since.answers) / (elapsed / 1000));
 }
 
 /** Tokens expected to be left at `now`, with the refill since the last answer and what is still unanswered. */
@@ -102,6 +131,13 @@ export function answered(v: BudgetView, r: ResponseFacts, now: number, maxPauseM
   if (remaining !== undefined) {
     out.remaining = remaining;
     out.updatedAt = now;
+    if (r.status !== 429) {
+      // Measure the refill from what Atlas reports, instead of counting on an assumed one.
+      const since = v.since ? { ...v.since, answers: v.since.answers + 1 } : undefined;
+      const measured = since ? measuredRefill(since, remaining, now) : undefined;
+      if (measured !== undefined) out.measuredRefillPerSecond = measured;
+      out.since = since && measured === undefined ? since : { at: now, remaining, answers: 0 };
+    }
   }
   if (r.status === 429) {
     // Atlas states the wait; without one, wait for a token's refill (at least a second).

@@ -4,6 +4,7 @@ import {
   answered,
   emptyBudget,
   estimatedTokens,
+  measuredRefill,
   parseBucketParameters,
   projectOf,
   requestKind,
@@ -14,6 +15,26 @@ const policy = { actionReserve: 0.2, assumedRefillShare: 0.1, readLagMs: 100 };
 const view = (x: Partial<BudgetView>): BudgetView => ({ ...emptyBudget(0), ...x });
 
 describe("budget", () => {
+  describe("the refill measured before a 429 states one", () => {
+    const cases: [string, { at: number; remaining: number; answers: number }, number, number, number | undefined][] = [
+      ["no refill: every answer drew one", { at: 0, remaining: 1198, answers: 14 }, 1184, 51_000, 0],
+      ["10 a second", { at: 0, remaining: 100, answers: 30 }, 90, 2000, 10],
+      ["too short a span to say", { at: 0, remaining: 100, answers: 30 }, 90, 1999, undefined],
+      ["too few answers to say", { at: 0, remaining: 100, answers: 4 }, 96, 5000, undefined],
+    ];
+    for (const [what, since, remaining, now, expected] of cases) {
+      it(`measured from RateLimit-Remaining: ${what}`, () => expect(measuredRefill(since, remaining, now)).to.equal(expected));
+    }
+    it("answered measures it, and the estimate then uses it", () => {
+      let v = view({});
+      for (let i = 0; i <= 10; i++)
+        v = answered({ ...v, outstanding: 1 }, { status: 200, limit: "100", remaining: String(100 - i + 2 * i) }, i * 250);
+      // After 8 answers over 2 s, remaining is up by 8: each drew one, so 16 tokens came back in 2 s.
+      expect(v.measuredRefillPerSecond).to.equal(8);
+      expect(estimatedTokens({ ...v, remaining: 0, updatedAt: 0, outstanding: 0 }, 1000)).to.equal(8);
+    });
+  });
+
   describe("admissionDelayMs (capacity 100, refill 10/s)", () => {
     const bucket = { limit: 100, refillPerSecond: 10, updatedAt: 1000 };
     const cases: [string, BudgetView, "action" | "read", number][] = [
