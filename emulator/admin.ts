@@ -8,6 +8,7 @@ import { isPlainObject } from "./documents";
 import { validateFaultSpec } from "./faults";
 import { validateRateLimit } from "./ratelimit";
 import { validateSeed } from "./seed";
+import { applySeed, publicState } from "./snapshots";
 import type { ProcessorRecord } from "./records";
 import type { AppliedOperation, FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
 
@@ -89,7 +90,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     },
     seed(doc) {
       try {
-        core.store.applySeed(validateSeed(doc));
+        applySeed(core.store, validateSeed(doc));
       } catch (e) {
         badRequest((e as Error).message);
       }
@@ -247,7 +248,7 @@ export async function handleAdminHttp(
     }
     case "state":
       need("GET");
-      return { status: 200, body: core.store.publicState() };
+      return { status: 200, body: publicState(core.store) };
     case "reset":
       need("POST");
       admin.reset();

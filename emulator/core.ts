@@ -7,6 +7,7 @@ import type { ActionSettings } from "./actions";
 import { AtomicWriter } from "./persistence";
 import { RateLimiter } from "./ratelimit";
 import { RequestLog } from "./requestlog";
+import { snapshot } from "./snapshots";
 import { Store } from "./store";
 import type { RateLimitConfig } from "./types";
 import type { ResponseStyle } from "./versioning";
@@ -54,7 +55,7 @@ export class EmulatorCore {
     this.auth = new Authenticator(this.store, this.digest, this.tokens);
     this.connectionPropagationMs = options.connectionPropagationMs ?? 0;
     this.connectionPendingMs = options.connectionPendingMs ?? 0;
-    this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => this.store.snapshot()) : undefined;
+    this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => snapshot(this.store)) : undefined;
   }
 
   /** Persists the state if a data file is configured; resolves when it is on disk. */

@@ -6,6 +6,7 @@ import { loadDataFile } from "./persistence";
 import { validateRateLimit } from "./ratelimit";
 import { defaultSeedPath, loadSeedFile, validateSeed } from "./seed";
 import { EmulatorServer } from "./server";
+import { applySeed } from "./snapshots";
 import type { RateLimitConfig, SeedDocument } from "./types";
 
 export type { EmulatorAdmin, ProcessorSnapshot } from "./admin";
@@ -146,10 +147,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   // The data file, when present, is the truth; the seed only initialises a fresh one.
   const persisted = options.dataFile ? loadDataFile(options.dataFile) : undefined;
-  if (persisted) core.store.applySeed(persisted);
+  if (persisted) applySeed(core.store, persisted);
   else {
     const seed = options.seed ?? defaultSeedPath();
-    core.store.applySeed(typeof seed === "string" ? loadSeedFile(seed) : validateSeed(seed));
+    applySeed(core.store, typeof seed === "string" ? loadSeedFile(seed) : validateSeed(seed));
     if (options.dataFile) await core.persist();
   }
 

@@ -1,5 +1,7 @@
 // The Store's state in and out as documents: merging a seed, the data-file snapshot (secrets
-// included, so loading it back reproduces the state) and the admin view (no secrets).
+// included, so loading it back reproduces the state) and the admin view (no secrets). Callers use
+// these functions directly: the Store has no seed or snapshot methods, so this file depends on
+// store.ts and nothing points back.
 import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import type { Store } from "./store";
 import type { SeedDocument, SeedProcessor, SeedWorkspace } from "./types";
