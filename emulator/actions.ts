@@ -4,6 +4,7 @@
 // real time), and with `actionTimeoutMs` shorter than `actionMs` the caller gets Atlas' 504
 // STREAM_PROCESSOR_TIMEOUT while the change still completes at `actionMs`. Recorded Atlas calls
 // blocked 30–60 s and then answered that 504 after applying (Terraform provider acceptance logs).
+import { EMULATOR_DEFAULTS } from "./defaults";
 import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
 import { matchRoute, type RouteParams } from "./routes";
@@ -32,7 +33,10 @@ export interface ActionSettings {
   transitionalStates?: boolean;
 }
 
-export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = { mode: "async", actionMs: 0 };
+export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = {
+  mode: EMULATOR_DEFAULTS.actionMode,
+  actionMs: EMULATOR_DEFAULTS.actionMs,
+};
 
 const ACTIONS: readonly EndpointKey[] = ["startProcessor", "startProcessorWith", "stopProcessor"];
 

@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import type { EmulatorAdmin } from "./admin";
 import { EmulatorCore } from "./core";
+import { EMULATOR_DEFAULTS as D } from "./defaults";
 import { loadDataFile } from "./persistence";
 import { validateRateLimit } from "./ratelimit";
 import { defaultSeedPath, loadSeedFile, validateSeed } from "./seed";
@@ -118,7 +119,7 @@ export interface RunningEmulator {
 }
 
 function rateLimitOption(v: RateLimitConfig | "atlas" | false | undefined): RateLimitConfig | false {
-  const cfg = validateRateLimit(v ?? false);
+  const cfg = validateRateLimit(v ?? D.rateLimit);
   if (cfg === undefined)
     throw new Error('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
   return cfg;
@@ -126,17 +127,17 @@ function rateLimitOption(v: RateLimitConfig | "atlas" | false | undefined): Rate
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const core = new EmulatorCore({
-    transitionMs: options.transitionMs ?? 0,
+    transitionMs: options.transitionMs ?? D.transitionMs,
     rateLimit: rateLimitOption(options.rateLimit),
-    nonceTtlMs: options.nonceTtlMs ?? 300_000,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-    connectionPropagationMs: options.connectionPropagationMs ?? 0,
-    connectionPendingMs: options.connectionPendingMs ?? 0,
-    responses: options.responses ?? "atlas",
-    digest: options.digest ?? "atlas",
+    nonceTtlMs: options.nonceTtlMs ?? D.nonceTtlMs,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? D.tokenTtlSeconds,
+    connectionPropagationMs: options.connectionPropagationMs ?? D.connectionPropagationMs,
+    connectionPendingMs: options.connectionPendingMs ?? D.connectionPendingMs,
+    responses: options.responses ?? D.responses,
+    digest: options.digest ?? D.digest,
     actions: {
-      mode: options.actionMode ?? "async",
-      actionMs: options.actionMs ?? 0,
+      mode: options.actionMode ?? D.actionMode,
+      actionMs: options.actionMs ?? D.actionMs,
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
       ...(options.modifyTimeoutMs !== undefined ? { modifyTimeoutMs: options.modifyTimeoutMs } : {}),
       ...(options.transitionalStates ? { transitionalStates: true } : {}),
@@ -155,10 +156,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
 
   const server = new EmulatorServer(core);
-  const host = options.host ?? "127.0.0.1";
+  const host = options.host ?? D.host;
   await new Promise<void>((resolve, reject) => {
     server.http.once("error", reject);
-    server.http.listen(options.port ?? 0, host, () => {
+    server.http.listen(options.port ?? D.port, host, () => {
       server.http.off("error", reject);
       resolve();
     });

@@ -3,6 +3,7 @@
 // 2025-03-12; https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listratelimits).
 import { paginate } from "./api";
 import { authorize } from "./auth";
+import { EMULATOR_DEFAULTS } from "./defaults";
 import { ApiException, apiError, invalidField } from "./errors";
 import { refillTerms, STREAMS_ENDPOINT_SET } from "./ratelimit";
 import { OBJECT_ID_RE } from "./records";
@@ -31,7 +32,7 @@ const STREAMS_ENDPOINTS: ReadonlyArray<{ method: string; path: string }> = [
 
 /** Atlas' scope names: a project is a GROUP; one credential's bucket is the USER scope. */
 function atlasScope(cfg: RateLimitConfig): "GROUP" | "USER" {
-  return (cfg.scope ?? "project") === "project" ? "GROUP" : "USER";
+  return (cfg.scope ?? EMULATOR_DEFAULTS.rateLimitScope) === "project" ? "GROUP" : "USER";
 }
 
 function endpointSetViews(cfg: RateLimitConfig | false): Array<Record<string, unknown>> {

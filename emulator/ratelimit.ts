@@ -1,6 +1,7 @@
 // Token buckets as Atlas describes them (https://www.mongodb.com/docs/atlas/api/api-rate-limit/):
 // one bucket per endpoint set × scope, each request takes a token, tokens refill at a fixed rate
 // up to the capacity. Refill is computed lazily from timestamps (no timers), with an injectable clock.
+import { EMULATOR_DEFAULTS } from "./defaults";
 import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
 import type { RateLimitConfig, RateLimitScope } from "./types";
@@ -92,7 +93,7 @@ export class RateLimiter {
 
   /** The current configuration, scope filled in; false when off. */
   get settings(): (RateLimitConfig & { scope: RateLimitScope }) | false {
-    return this.config ? { ...this.config, scope: this.config.scope ?? "project" } : false;
+    return this.config ? { ...this.config, scope: this.config.scope ?? EMULATOR_DEFAULTS.rateLimitScope } : false;
   }
 
   configure(config: RateLimitConfig | false): void {
@@ -116,7 +117,7 @@ export class RateLimiter {
     const cfg = this.config;
     const target = cfg ? endpointSetOf(rawPath) : undefined;
     if (!cfg || !target) return undefined;
-    const d = this.take(bucketKey(cfg.scope ?? "project", target.set, target.groupId, principal))!;
+    const d = this.take(bucketKey(cfg.scope ?? EMULATOR_DEFAULTS.rateLimitScope, target.set, target.groupId, principal))!;
     return d.allowed
       ? { headers: rateHeaders(d) }
       : { headers: rateHeaders(d), refusal: rateLimitedBody(target.set, d.retryAfterSeconds, cfg) };

@@ -13,6 +13,7 @@ import {
   tierWithin,
 } from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
+import { EMULATOR_DEFAULTS, WORKSPACE_DEFAULTS } from "./defaults";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
 import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
@@ -45,7 +46,7 @@ export class Store {
   }
 
   constructor(
-    public transitionMs = 0,
+    public transitionMs: number = EMULATOR_DEFAULTS.transitionMs,
     readonly now: () => number = Date.now,
   ) {}
 
@@ -122,7 +123,7 @@ export class Store {
       name: input.name,
       cloudProvider: input.cloudProvider,
       region: input.region,
-      tier: input.tier ?? "SP30",
+      tier: input.tier ?? WORKSPACE_DEFAULTS.tier,
       ...(input.maxTierSize ? { maxTierSize: input.maxTierSize } : {}),
       failoverRegions: [...(input.failoverRegions ?? [])],
       connections: input.sampleSolar ? [{ id: newObjectId(), name: "sample_stream_solar", type: "Sample" }] : [],
