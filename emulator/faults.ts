@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { isPlainObject } from "./documents";
 import type { Outgoing } from "./envelope";
 import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
+import { ACTION_SUFFIX_RE } from "./routes";
 import type { FaultKind, FaultSpec } from "./types";
 
 const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "reset-after-apply", "hang", "processor-error"];
@@ -64,7 +65,8 @@ export function answersAfterApply(spec: FaultSpec): boolean {
 
 /**
  * The processor a request is about: the `{processorName}` segment (without `:start`-style actions),
- * the `name` of a create body, or else the last path segment.
+ * the `name` of a create body, or else the last path segment. Looser than `matchRoute` on purpose:
+ * a fault may match any path (an OAuth one, a path no route serves) and still names something.
  */
 function processorNameOf(rawPath: string, body: Buffer): string {
   const segs = rawPath.split("/");
@@ -76,7 +78,7 @@ function processorNameOf(rawPath: string, body: Buffer): string {
     }
   };
   const i = segs.lastIndexOf("processor");
-  if (i >= 0 && segs[i + 1]) return dec(segs[i + 1]!.replace(/:(start|startWith|stop)$/, ""));
+  if (i >= 0 && segs[i + 1]) return dec(segs[i + 1]!.replace(ACTION_SUFFIX_RE, ""));
   if (i >= 0) {
     try {
       const parsed: unknown = JSON.parse(body.toString("utf8"));

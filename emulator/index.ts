@@ -1,16 +1,16 @@
 // Programmatic entry point: `startEmulator(options)` for tests, scripts and the CLI.
 import type { AddressInfo } from "node:net";
-import type { EmulatorAdmin } from "./admin";
+import type { EmulatorAdmin } from "./handlers/admin";
 import { EmulatorCore } from "./core";
 import { EMULATOR_DEFAULTS as D } from "./defaults";
 import { loadDataFile } from "./persistence";
-import { validateRateLimit } from "./ratelimit";
+import { RATE_LIMIT_PROBLEM, validateRateLimit } from "./ratelimit";
 import { defaultSeedPath, loadSeedFile, validateSeed } from "./seed";
 import { EmulatorServer } from "./server";
 import { applySeed } from "./snapshots";
 import type { RateLimitConfig, SeedDocument } from "./types";
 
-export type { EmulatorAdmin, ProcessorSnapshot } from "./admin";
+export type { EmulatorAdmin, ProcessorSnapshot } from "./handlers/admin";
 export type {
   FaultKind,
   FaultSpec,
@@ -120,8 +120,7 @@ export interface RunningEmulator {
 
 function rateLimitOption(v: RateLimitConfig | "atlas" | false | undefined): RateLimitConfig | false {
   const cfg = validateRateLimit(v ?? D.rateLimit);
-  if (cfg === undefined)
-    throw new Error('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+  if (cfg === undefined) throw new Error(RATE_LIMIT_PROBLEM);
   return cfg;
 }
 

@@ -4,6 +4,7 @@
 import { EMULATOR_DEFAULTS } from "./defaults";
 import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
+import { streamsGroupOf } from "./routes";
 import type { RateLimitConfig, RateLimitScope } from "./types";
 
 /**
@@ -27,17 +28,9 @@ interface Bucket {
 
 /** The endpoint set a path belongs to and the project it names, or undefined (not rate limited). */
 function endpointSetOf(rawPath: string): { set: string; groupId: string } | undefined {
-  const prefix = "/api/atlas/v2/groups/";
-  if (!rawPath.startsWith(prefix)) return undefined;
-  const segs = rawPath.slice(prefix.length).split("/");
-  if (!segs[0] || segs[1] !== "streams") return undefined;
-  let groupId = segs[0];
-  try {
-    groupId = decodeURIComponent(groupId);
-  } catch {
-    // undecodable escapes: the raw text still names one bucket
-  }
-  return { set: STREAMS_ENDPOINT_SET, groupId };
+  const group = streamsGroupOf(rawPath);
+  // Undecodable escapes: the raw text still names one bucket.
+  return group && { set: STREAMS_ENDPOINT_SET, groupId: group.groupId ?? group.raw };
 }
 
 /** Which bucket a request draws on. */
@@ -167,6 +160,10 @@ export function parseRateLimit(text: string): RateLimitConfig | undefined {
   if (!(capacity >= 1) || !(refillPerSecond >= 0)) return undefined;
   return { capacity, refillPerSecond };
 }
+
+/** What the `rateLimit` option and the admin API accept, in the words of their refusal. */
+export const RATE_LIMIT_PROBLEM =
+  'rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}';
 
 export function validateRateLimit(v: unknown): RateLimitConfig | false | undefined {
   if (v === false) return false;

@@ -1,16 +1,16 @@
 // The admin API (`/admin/...`, no auth: a loopback test tool) and the equivalent in-process
 // helpers. Both share one implementation so tests and scripts see identical behaviour.
-import { mergeActionSettings, type ActionSettings } from "./actions";
-import { addConnection } from "./connections";
-import { ApiException, apiError, resourceNotFound } from "./errors";
-import type { EmulatorCore } from "./core";
-import { isPlainObject } from "./documents";
-import { validateFaultSpec } from "./faults";
-import { validateRateLimit } from "./ratelimit";
-import { validateSeed } from "./seed";
-import { applySeed, publicState } from "./snapshots";
-import type { ProcessorRecord } from "./records";
-import type { AppliedOperation, FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
+import { mergeActionSettings, type ActionSettings } from "../actions";
+import { addConnection } from "../connections";
+import { ApiException, apiError, resourceNotFound } from "../errors";
+import type { EmulatorCore } from "../core";
+import { isPlainObject } from "../documents";
+import { validateFaultSpec } from "../faults";
+import { RATE_LIMIT_PROBLEM, validateRateLimit } from "../ratelimit";
+import { validateSeed } from "../seed";
+import { applySeed, publicState } from "../snapshots";
+import type { ProcessorRecord } from "../records";
+import type { AppliedOperation, FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "../types";
 
 export type ProcessorSnapshot = ProcessorRecord & { observedState: string };
 
@@ -124,8 +124,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     },
     setRateLimit(cfg) {
       const v = validateRateLimit(cfg);
-      if (v === undefined)
-        badRequest('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+      if (v === undefined) badRequest(RATE_LIMIT_PROBLEM);
       core.limiter.configure(v);
     },
     setActionMode(settings) {
