@@ -1,7 +1,7 @@
 // Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
 // for the next N matching requests. Pure bookkeeping; the server performs the fault.
 import { randomBytes } from "node:crypto";
-import { isPlainObject } from "./documents";
+import { isDuration, isPlainObject } from "./documents";
 import type { Outgoing } from "./envelope";
 import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
 import { ACTION_SUFFIX_RE } from "./routes";
@@ -39,14 +39,14 @@ export function validateFaultSpec(v: unknown): string[] {
   ) {
     errs.push("status must be an HTTP status code (100-599)");
   }
-  // `latencyMs` is required for `latency`; on the answering kinds it delays the answer.
+  // `latencyMs` is required for `latency`; on the answering kinds it delays the answer. Not
+  // isDuration: any number >= 0 has been accepted since it was added.
   if ((s.kind === "latency" || s.latencyMs !== undefined) && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) {
     errs.push("latencyMs must be a number >= 0");
   }
   if (s.message !== undefined && !(typeof s.message === "string" && s.message)) errs.push("message must be a non-empty string");
   if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
-  if (s.landsAfterMs !== undefined && !(typeof s.landsAfterMs === "number" && Number.isFinite(s.landsAfterMs) && s.landsAfterMs >= 0))
-    errs.push("landsAfterMs must be a number >= 0");
+  if (s.landsAfterMs !== undefined && !isDuration(s.landsAfterMs)) errs.push("landsAfterMs must be a number >= 0");
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
   if (s.text !== undefined && typeof s.text !== "string") errs.push("text must be a string");
   if (s.headers !== undefined) {

@@ -4,7 +4,7 @@ import { mergeActionSettings, type ActionSettings } from "../actions";
 import { addConnection } from "../connections";
 import { ApiException, apiError, resourceNotFound } from "../errors";
 import type { EmulatorCore } from "../core";
-import { isPlainObject } from "../documents";
+import { isDuration, isPlainObject } from "../documents";
 import { validateFaultSpec } from "../faults";
 import { RATE_LIMIT_PROBLEM, validateRateLimit } from "../ratelimit";
 import { validateSeed } from "../seed";
@@ -106,7 +106,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       persist();
     },
     failAfterStart(g, w, p, ms) {
-      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) badRequest("ms must be a number >= 0");
+      if (!isDuration(ms)) badRequest("ms must be a number >= 0");
       core.store.failAfterStart(g, w, p, ms);
     },
     getProcessor(g, w, p) {
@@ -119,6 +119,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       persist();
     },
     setTransitionMs(ms) {
+      // Not isDuration: Infinity (a transition that never ends) has always been accepted here.
       if (!(typeof ms === "number" && ms >= 0)) badRequest("transitionMs must be a number >= 0");
       core.store.transitionMs = ms;
     },
@@ -139,7 +140,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
         badRequest("connection must be {name, type} with non-empty strings");
       }
       const ms = opts.propagationMs ?? core.connectionPropagationMs;
-      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) badRequest("propagationMs must be a number >= 0");
+      if (!isDuration(ms)) badRequest("propagationMs must be a number >= 0");
       addConnection(core.store, g, w, { name: c.name, type: c.type }, ms);
       persist();
     },
