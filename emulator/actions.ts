@@ -4,7 +4,8 @@
 // real time), and with `actionTimeoutMs` shorter than `actionMs` the caller gets Atlas' 504
 // STREAM_PROCESSOR_TIMEOUT while the change still completes at `actionMs`. Recorded Atlas calls
 // blocked 30–60 s and then answered that 504 after applying (Terraform provider acceptance logs).
-import { isPlainObject } from "./documents";
+import { EMULATOR_DEFAULTS } from "./defaults";
+import { isDuration, isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
 import { matchRoute, type RouteParams } from "./routes";
 import type { EndpointKey } from "./versioning";
@@ -32,7 +33,10 @@ export interface ActionSettings {
   transitionalStates?: boolean;
 }
 
-export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = { mode: "async", actionMs: 0 };
+export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = {
+  mode: EMULATOR_DEFAULTS.actionMode,
+  actionMs: EMULATOR_DEFAULTS.actionMs,
+};
 
 const ACTIONS: readonly EndpointKey[] = ["startProcessor", "startProcessorWith", "stopProcessor"];
 
@@ -89,7 +93,7 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
     next.mode = b.mode;
   }
   if (b.actionMs !== undefined) {
-    if (!(typeof b.actionMs === "number" && Number.isFinite(b.actionMs) && b.actionMs >= 0)) return "actionMs must be a number >= 0";
+    if (!isDuration(b.actionMs)) return "actionMs must be a number >= 0";
     next.actionMs = b.actionMs;
   }
   if (b.transitionalStates !== undefined) {
@@ -98,14 +102,14 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
   }
   if (b.actionTimeoutMs === null || b.actionTimeoutMs === false) delete next.actionTimeoutMs;
   else if (b.actionTimeoutMs !== undefined) {
-    if (!(typeof b.actionTimeoutMs === "number" && Number.isFinite(b.actionTimeoutMs) && b.actionTimeoutMs >= 0)) {
+    if (!isDuration(b.actionTimeoutMs)) {
       return "actionTimeoutMs must be a number >= 0, or null to turn it off";
     }
     next.actionTimeoutMs = b.actionTimeoutMs;
   }
   if (b.modifyTimeoutMs === null || b.modifyTimeoutMs === false) delete next.modifyTimeoutMs;
   else if (b.modifyTimeoutMs !== undefined) {
-    if (!(typeof b.modifyTimeoutMs === "number" && Number.isFinite(b.modifyTimeoutMs) && b.modifyTimeoutMs >= 0)) {
+    if (!isDuration(b.modifyTimeoutMs)) {
       return "modifyTimeoutMs must be a number >= 0, or null to turn it off";
     }
     next.modifyTimeoutMs = b.modifyTimeoutMs;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `atlas-streams-emulator`: runs the emulator until SIGINT/SIGTERM.
+import { EMULATOR_DEFAULTS as D } from "./defaults";
 import { startEmulator, type EmulatorOptions } from "./index";
 import { parseRateLimit, parseRateLimitScope } from "./ratelimit";
 import type { RateLimitConfig } from "./types";
@@ -7,37 +8,42 @@ import type { RateLimitConfig } from "./types";
 /** The options the flags give: `--rate-limit atlas` is expanded to its numbers here. */
 export type CliOptions = Omit<EmulatorOptions, "rateLimit"> & { rateLimit?: RateLimitConfig | false | undefined };
 
+/** The CLI's own defaults (a fixed port, a visible transition); why they differ: defaults.ts. */
+const CLI = D.cli;
+
+// Numeric and host defaults below are read from EMULATOR_DEFAULTS; the async/sync, atlas/classic and
+// atlas/rfc7616 choices say "(default: …)" in words, next to what the default does.
 const USAGE = `Usage: atlas-streams-emulator [options]
 
-  --port N                 port to listen on (default 8080; 0 = ephemeral)
-  --host HOST              interface to bind (default 127.0.0.1)
+  --port N                 port to listen on (default ${CLI.port}; 0 = ephemeral)
+  --host HOST              interface to bind (default ${D.host})
   --seed FILE              seed document (default: the shipped emulator/seeds/default.json)
   --data-file FILE         persist state to FILE (atomic writes); loaded on start if it exists
-  --transition-ms N        how long start/stop/create stay transitional (default 500)
+  --transition-ms N        how long start/stop/create stay transitional (default ${CLI.transitionMs})
   --rate-limit CAP/REFILL  token buckets per endpoint set, e.g. 100/10, or atlas (the recorded
                            capacity 1200, refill 1 per 60 s: a guess) (default: off)
-  --rate-limit-scope S     who shares a bucket: project (default) or credential
+  --rate-limit-scope S     who shares a bucket: ${D.rateLimitScope} (default) or credential
   --connection-propagation-ms N
                            how long a connection added through the admin API answers
-                           "does not exist" (default 0)
+                           "does not exist" (default ${D.connectionPropagationMs})
   --action-mode MODE       async (default: actions answer at once; GET shows the previous
                            state for --transition-ms) or sync (actions answer after --action-ms)
   --transitional-states    async mode: GET shows STARTING/STOPPING meanwhile instead (the
                            earlier default; no record of Atlas shows those states)
-  --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default 0)
+  --action-ms N            how long a sync-mode :start/:startWith/:stop takes (default ${D.actionMs})
   --action-timeout-ms N    sync mode: answer 504 STREAM_PROCESSOR_TIMEOUT after N ms when
                            shorter than --action-ms (default: off)
   --modify-timeout-ms N    sync mode: a processor PATCH answers 504 STREAM_PROCESSOR_TIMEOUT
                            after N ms, the change made all the same (default: off)
   --connection-pending-ms N
                            how long a connection created through the API reads PENDING
-                           (and is unusable) before READY (default 0)
+                           (and is unusable) before READY (default ${D.connectionPendingMs})
   --responses STYLE        atlas (default: headers and bodies as recorded from Atlas) or
                            classic (the earlier spec-derived shapes, links included)
   --digest STYLE           atlas (default: one MD5 challenge without opaque, as recorded) or
                            rfc7616 (MD5 and SHA-256 challenges with opaque)
-  --nonce-ttl-ms N         Digest nonce lifetime (default 300000)
-  --token-ttl-seconds N    OAuth access-token lifetime (default 3600)
+  --nonce-ttl-ms N         Digest nonce lifetime (default ${D.nonceTtlMs})
+  --token-ttl-seconds N    OAuth access-token lifetime (default ${D.tokenTtlSeconds})
   --quiet                  print only the listening line
   --help                   show this help
 `;
@@ -69,7 +75,7 @@ const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
 ]);
 
 export function parseArgs(argv: string[]): CliOptions | "help" {
-  const opts: CliOptions = { port: 8080, host: "127.0.0.1", transitionMs: 500 };
+  const opts: CliOptions = { port: CLI.port, host: D.host, transitionMs: CLI.transitionMs };
   let scope: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
@@ -175,7 +181,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  seed: ${typeof opts.seed === "string" ? opts.seed : "default"}; data file: ${opts.dataFile ?? "none (in memory)"}; transition: ${opts.transitionMs} ms; rate limit: ${
         opts.rateLimit
-          ? `${opts.rateLimit.capacity}/${Number(opts.rateLimit.refillPerSecond.toFixed(4))} per ${opts.rateLimit.scope ?? "project"}`
+          ? `${opts.rateLimit.capacity}/${Number(opts.rateLimit.refillPerSecond.toFixed(4))} per ${opts.rateLimit.scope ?? D.rateLimitScope}`
           : "off"
       }\n  admin API: ${emulator.url}/admin/state\n`,
     );

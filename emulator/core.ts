@@ -7,6 +7,7 @@ import type { ActionSettings } from "./actions";
 import { AtomicWriter } from "./persistence";
 import { RateLimiter } from "./ratelimit";
 import { RequestLog } from "./requestlog";
+import { snapshot } from "./snapshots";
 import { Store } from "./store";
 import type { RateLimitConfig } from "./types";
 import type { ResponseStyle } from "./versioning";
@@ -20,14 +21,14 @@ export interface CoreOptions {
   dataFile?: string;
   now?: () => number;
   /** Default time a connection added through the admin API stays unusable. */
-  connectionPropagationMs?: number;
+  connectionPropagationMs: number;
   actions?: ActionSettings;
   /** Headers and bodies as recorded from Atlas ("atlas", default) or the earlier spec-derived shapes ("classic"). */
-  responses?: ResponseStyle;
+  responses: ResponseStyle;
   /** Digest challenge as Atlas sends it ("atlas", default) or the RFC 7616 pair with opaque ("rfc7616"). */
-  digest?: DigestStyle;
-  /** How long a connection created through the API reads PENDING (and is unusable). Default 0. */
-  connectionPendingMs?: number;
+  digest: DigestStyle;
+  /** How long a connection created through the API reads PENDING (and is unusable). */
+  connectionPendingMs: number;
 }
 
 export class EmulatorCore {
@@ -47,14 +48,14 @@ export class EmulatorCore {
     const now = options.now ?? Date.now;
     this.store = new Store(options.transitionMs, now);
     if (options.actions) this.store.actions = { ...options.actions };
-    this.digest = new DigestAuthority({ nonceTtlMs: options.nonceTtlMs, now, style: options.digest ?? "atlas" });
-    this.responses = options.responses ?? "atlas";
+    this.digest = new DigestAuthority({ nonceTtlMs: options.nonceTtlMs, now, style: options.digest });
+    this.responses = options.responses;
     this.tokens = new TokenStore(options.tokenTtlSeconds, now);
     this.limiter = new RateLimiter(options.rateLimit, now);
     this.auth = new Authenticator(this.store, this.digest, this.tokens);
-    this.connectionPropagationMs = options.connectionPropagationMs ?? 0;
-    this.connectionPendingMs = options.connectionPendingMs ?? 0;
-    this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => this.store.snapshot()) : undefined;
+    this.connectionPropagationMs = options.connectionPropagationMs;
+    this.connectionPendingMs = options.connectionPendingMs;
+    this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => snapshot(this.store)) : undefined;
   }
 
   /** Persists the state if a data file is configured; resolves when it is on disk. */

@@ -7,6 +7,15 @@ export function isPlainObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A duration in milliseconds as the options, the admin API and faults accept it: a finite number
+ * >= 0. Refused with "<name> must be a number >= 0". (`transitionMs` and a fault's `latencyMs` have
+ * accepted any number >= 0, Infinity included, since they were added; their checks say so.)
+ */
+export function isDuration(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
 /** The operator of a pipeline stage (`$source` for `{ $source: {...} }`), or undefined for a non-object. */
 export function stageName(stage: unknown): string | undefined {
   return isPlainObject(stage) ? Object.keys(stage)[0] : undefined;

@@ -1,9 +1,10 @@
 // Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
 // for the next N matching requests. Pure bookkeeping; the server performs the fault.
 import { randomBytes } from "node:crypto";
-import { isPlainObject } from "./documents";
+import { isDuration, isPlainObject } from "./documents";
 import type { Outgoing } from "./envelope";
 import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
+import { ACTION_SUFFIX_RE } from "./routes";
 import type { FaultKind, FaultSpec } from "./types";
 
 const KINDS: readonly FaultKind[] = ["status", "status-after-apply", "latency", "reset", "reset-after-apply", "hang", "processor-error"];
@@ -38,14 +39,14 @@ export function validateFaultSpec(v: unknown): string[] {
   ) {
     errs.push("status must be an HTTP status code (100-599)");
   }
-  // `latencyMs` is required for `latency`; on the answering kinds it delays the answer.
+  // `latencyMs` is required for `latency`; on the answering kinds it delays the answer. Not
+  // isDuration: any number >= 0 has been accepted since it was added.
   if ((s.kind === "latency" || s.latencyMs !== undefined) && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) {
     errs.push("latencyMs must be a number >= 0");
   }
   if (s.message !== undefined && !(typeof s.message === "string" && s.message)) errs.push("message must be a non-empty string");
   if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
-  if (s.landsAfterMs !== undefined && !(typeof s.landsAfterMs === "number" && Number.isFinite(s.landsAfterMs) && s.landsAfterMs >= 0))
-    errs.push("landsAfterMs must be a number >= 0");
+  if (s.landsAfterMs !== undefined && !isDuration(s.landsAfterMs)) errs.push("landsAfterMs must be a number >= 0");
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
   if (s.text !== undefined && typeof s.text !== "string") errs.push("text must be a string");
   if (s.headers !== undefined) {
@@ -64,7 +65,8 @@ export function answersAfterApply(spec: FaultSpec): boolean {
 
 /**
  * The processor a request is about: the `{processorName}` segment (without `:start`-style actions),
- * the `name` of a create body, or else the last path segment.
+ * the `name` of a create body, or else the last path segment. Looser than `matchRoute` on purpose:
+ * a fault may match any path (an OAuth one, a path no route serves) and still names something.
  */
 function processorNameOf(rawPath: string, body: Buffer): string {
   const segs = rawPath.split("/");
@@ -76,7 +78,7 @@ function processorNameOf(rawPath: string, body: Buffer): string {
     }
   };
   const i = segs.lastIndexOf("processor");
-  if (i >= 0 && segs[i + 1]) return dec(segs[i + 1]!.replace(/:(start|startWith|stop)$/, ""));
+  if (i >= 0 && segs[i + 1]) return dec(segs[i + 1]!.replace(ACTION_SUFFIX_RE, ""));
   if (i >= 0) {
     try {
       const parsed: unknown = JSON.parse(body.toString("utf8"));

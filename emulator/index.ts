@@ -1,14 +1,16 @@
 // Programmatic entry point: `startEmulator(options)` for tests, scripts and the CLI.
 import type { AddressInfo } from "node:net";
-import type { EmulatorAdmin } from "./admin";
+import type { EmulatorAdmin } from "./handlers/admin";
 import { EmulatorCore } from "./core";
+import { EMULATOR_DEFAULTS as D } from "./defaults";
 import { loadDataFile } from "./persistence";
-import { validateRateLimit } from "./ratelimit";
+import { RATE_LIMIT_PROBLEM, validateRateLimit } from "./ratelimit";
 import { defaultSeedPath, loadSeedFile, validateSeed } from "./seed";
 import { EmulatorServer } from "./server";
+import { applySeed } from "./snapshots";
 import type { RateLimitConfig, SeedDocument } from "./types";
 
-export type { EmulatorAdmin, ProcessorSnapshot } from "./admin";
+export type { EmulatorAdmin, ProcessorSnapshot } from "./handlers/admin";
 export type {
   FaultKind,
   FaultSpec,
@@ -117,25 +119,24 @@ export interface RunningEmulator {
 }
 
 function rateLimitOption(v: RateLimitConfig | "atlas" | false | undefined): RateLimitConfig | false {
-  const cfg = validateRateLimit(v ?? false);
-  if (cfg === undefined)
-    throw new Error('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+  const cfg = validateRateLimit(v ?? D.rateLimit);
+  if (cfg === undefined) throw new Error(RATE_LIMIT_PROBLEM);
   return cfg;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const core = new EmulatorCore({
-    transitionMs: options.transitionMs ?? 0,
+    transitionMs: options.transitionMs ?? D.transitionMs,
     rateLimit: rateLimitOption(options.rateLimit),
-    nonceTtlMs: options.nonceTtlMs ?? 300_000,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-    connectionPropagationMs: options.connectionPropagationMs ?? 0,
-    connectionPendingMs: options.connectionPendingMs ?? 0,
-    responses: options.responses ?? "atlas",
-    digest: options.digest ?? "atlas",
+    nonceTtlMs: options.nonceTtlMs ?? D.nonceTtlMs,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? D.tokenTtlSeconds,
+    connectionPropagationMs: options.connectionPropagationMs ?? D.connectionPropagationMs,
+    connectionPendingMs: options.connectionPendingMs ?? D.connectionPendingMs,
+    responses: options.responses ?? D.responses,
+    digest: options.digest ?? D.digest,
     actions: {
-      mode: options.actionMode ?? "async",
-      actionMs: options.actionMs ?? 0,
+      mode: options.actionMode ?? D.actionMode,
+      actionMs: options.actionMs ?? D.actionMs,
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
       ...(options.modifyTimeoutMs !== undefined ? { modifyTimeoutMs: options.modifyTimeoutMs } : {}),
       ...(options.transitionalStates ? { transitionalStates: true } : {}),
@@ -146,18 +147,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   // The data file, when present, is the truth; the seed only initialises a fresh one.
   const persisted = options.dataFile ? loadDataFile(options.dataFile) : undefined;
-  if (persisted) core.store.applySeed(persisted);
+  if (persisted) applySeed(core.store, persisted);
   else {
     const seed = options.seed ?? defaultSeedPath();
-    core.store.applySeed(typeof seed === "string" ? loadSeedFile(seed) : validateSeed(seed));
+    applySeed(core.store, typeof seed === "string" ? loadSeedFile(seed) : validateSeed(seed));
     if (options.dataFile) await core.persist();
   }
 
   const server = new EmulatorServer(core);
-  const host = options.host ?? "127.0.0.1";
+  const host = options.host ?? D.host;
   await new Promise<void>((resolve, reject) => {
     server.http.once("error", reject);
-    server.http.listen(options.port ?? 0, host, () => {
+    server.http.listen(options.port ?? D.port, host, () => {
       server.http.off("error", reject);
       resolve();
     });

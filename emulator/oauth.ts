@@ -3,13 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { Outgoing } from "./envelope";
 import { apiError } from "./errors";
-
-const OAUTH_TOKEN_PATH = "/api/oauth/token";
-const OAUTH_REVOKE_PATH = "/api/oauth/revoke";
-
-export function isOAuthPath(rawPath: string): boolean {
-  return rawPath === OAUTH_TOKEN_PATH || rawPath === OAUTH_REVOKE_PATH;
-}
+import { OAUTH_TOKEN_PATH } from "./routes";
 
 interface TokenRecord {
   clientId: string;

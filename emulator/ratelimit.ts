@@ -1,8 +1,10 @@
 // Token buckets as Atlas describes them (https://www.mongodb.com/docs/atlas/api/api-rate-limit/):
 // one bucket per endpoint set × scope, each request takes a token, tokens refill at a fixed rate
 // up to the capacity. Refill is computed lazily from timestamps (no timers), with an injectable clock.
+import { EMULATOR_DEFAULTS } from "./defaults";
 import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
+import { streamsGroupOf } from "./routes";
 import type { RateLimitConfig, RateLimitScope } from "./types";
 
 /**
@@ -26,17 +28,9 @@ interface Bucket {
 
 /** The endpoint set a path belongs to and the project it names, or undefined (not rate limited). */
 function endpointSetOf(rawPath: string): { set: string; groupId: string } | undefined {
-  const prefix = "/api/atlas/v2/groups/";
-  if (!rawPath.startsWith(prefix)) return undefined;
-  const segs = rawPath.slice(prefix.length).split("/");
-  if (!segs[0] || segs[1] !== "streams") return undefined;
-  let groupId = segs[0];
-  try {
-    groupId = decodeURIComponent(groupId);
-  } catch {
-    // undecodable escapes: the raw text still names one bucket
-  }
-  return { set: STREAMS_ENDPOINT_SET, groupId };
+  const group = streamsGroupOf(rawPath);
+  // Undecodable escapes: the raw text still names one bucket.
+  return group && { set: STREAMS_ENDPOINT_SET, groupId: group.groupId ?? group.raw };
 }
 
 /** Which bucket a request draws on. */
@@ -92,7 +86,7 @@ export class RateLimiter {
 
   /** The current configuration, scope filled in; false when off. */
   get settings(): (RateLimitConfig & { scope: RateLimitScope }) | false {
-    return this.config ? { ...this.config, scope: this.config.scope ?? "project" } : false;
+    return this.config ? { ...this.config, scope: this.config.scope ?? EMULATOR_DEFAULTS.rateLimitScope } : false;
   }
 
   configure(config: RateLimitConfig | false): void {
@@ -116,7 +110,7 @@ export class RateLimiter {
     const cfg = this.config;
     const target = cfg ? endpointSetOf(rawPath) : undefined;
     if (!cfg || !target) return undefined;
-    const d = this.take(bucketKey(cfg.scope ?? "project", target.set, target.groupId, principal))!;
+    const d = this.take(bucketKey(cfg.scope ?? EMULATOR_DEFAULTS.rateLimitScope, target.set, target.groupId, principal))!;
     return d.allowed
       ? { headers: rateHeaders(d) }
       : { headers: rateHeaders(d), refusal: rateLimitedBody(target.set, d.retryAfterSeconds, cfg) };
@@ -166,6 +160,10 @@ export function parseRateLimit(text: string): RateLimitConfig | undefined {
   if (!(capacity >= 1) || !(refillPerSecond >= 0)) return undefined;
   return { capacity, refillPerSecond };
 }
+
+/** What the `rateLimit` option and the admin API accept, in the words of their refusal. */
+export const RATE_LIMIT_PROBLEM =
+  'rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}';
 
 export function validateRateLimit(v: unknown): RateLimitConfig | false | undefined {
   if (v === false) return false;

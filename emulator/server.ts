@@ -1,50 +1,67 @@
-// HTTP front end: request log, fault injection, authentication, rate limiting, routing,
-// versioning and error wrapping. Everything that touches sockets is here; decisions are
-// delegated to the pure modules (bodies: body.ts, answers on the wire: envelope.ts, OAuth: oauth.ts).
+// HTTP front end: the request pipeline. Every request runs through PIPELINE (at the end of this
+// file), a list of named steps, each for the kinds of path it applies to (routes.ts `pathKind`):
+//   read body → admin → log entry → body size → outside the API → format → authenticate → fault →
+//   rate limit → route → answer.
+// Everything that touches sockets is here; decisions are delegated to the pure modules (the route
+// table: routes.ts; the operations: handlers/; bodies: body.ts; answers on the wire: envelope.ts;
+// OAuth: oauth.ts).
 import * as http from "node:http";
 import type { Socket } from "node:net";
 import { afterApplyDefaultBody, holdAction } from "./actions";
-import { createAdmin, handleAdminHttp, type EmulatorAdmin } from "./admin";
-import { handleApi, type ApiResult } from "./api";
 import { authorize, schemeOf } from "./auth";
 import { parseJsonBody, payloadTooLarge, readBody, type Body } from "./body";
 import type { EmulatorCore } from "./core";
 import { PLAIN, parseFormat, wantsPretty, writeAnswer, type Outgoing } from "./envelope";
 import { ApiException, apiError, resourceNotFound } from "./errors";
 import { answersAfterApply, faultAnswer, type ActiveFault, type FaultTarget } from "./faults";
-import { handleOAuth, isOAuthPath, parseBasic } from "./oauth";
-import { handleRateLimits, RATE_LIMITS_PATH } from "./ratelimit-api";
+import { HANDLERS, type ApiResult } from "./handlers";
+import { createAdmin, handleAdminHttp, type EmulatorAdmin } from "./handlers/admin";
+import { handleOAuth, parseBasic } from "./oauth";
 import { OBJECT_ID_RE } from "./records";
-import { matchRoute } from "./routes";
+import { matchRoute, pathKind, streamsGroupOf, type PathKind } from "./routes";
 import type { RequestLogEntry } from "./types";
-import { ENDPOINT_VERSIONS, invalidVersionError, negotiateVersion, successMediaType, type EndpointKey } from "./versioning";
+import { ENDPOINT_VERSIONS, invalidVersionError, negotiateVersion, successMediaType } from "./versioning";
 
-/** Operations that read a JSON body (`:startWith`'s is optional). */
-const WITH_BODY: readonly EndpointKey[] = [
-  "createProcessor",
-  "modifyProcessor",
-  "createWorkspace",
-  "startProcessorWith",
-  "createConnection",
-  "modifyConnection",
-];
+/** One request on its way through the pipeline: what the steps have learnt so far. */
+interface Exchange {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  method: string;
+  rawUrl: string;
+  rawPath: string;
+  rawQuery: string;
+  kind: PathKind;
+  body: Body;
+  entry: RequestLogEntry;
+  query: URLSearchParams;
+  pretty: boolean;
+  envelope: boolean;
+  send: (out: Outgoing, envelope?: boolean) => void;
+  log: (status: number) => void;
+  principal?: { kind: "apiKey" | "serviceAccount"; id: string };
+  fault?: ActiveFault;
+  rateHeaders: Record<string, string>;
+  /** The operation's answer; undefined when it lands after the answer. */
+  result?: Outgoing | undefined;
+}
+
+const NEXT = "next";
+const DONE = "done";
+type Verdict = typeof NEXT | typeof DONE;
+
+interface Step {
+  name: string;
+  /** The kinds of path the step applies to. */
+  for: readonly PathKind[];
+  /** DONE once the request is answered (or reset, or hung); anything else goes on. */
+  run(server: EmulatorServer, x: Exchange): Promise<Verdict | void> | Verdict | void;
+}
 
 /** Atlas names an error's code in an `X-Error-Code` header too (recorded); an enveloped answer is a 200. */
 function withErrorCodeHeader(out: Outgoing, envelope: boolean): Outgoing {
   const code = (out.body as { errorCode?: unknown } | undefined)?.errorCode;
   if (envelope || out.status < 400 || typeof code !== "string") return out;
   return { ...out, headers: { ...(out.headers ?? {}), "X-Error-Code": code } };
-}
-
-/** The project a streams path names, decoded; undefined for other paths. */
-function streamsGroupOf(rawPath: string): string | undefined {
-  const m = /^\/api\/atlas\/v2\/groups\/([^/]+)\/streams(?:\/|$)/.exec(rawPath);
-  if (!m) return undefined;
-  try {
-    return decodeURIComponent(m[1]!);
-  } catch {
-    return undefined;
-  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -110,134 +127,155 @@ export class EmulatorServer {
     }
   }
 
+  /** Runs a request through the pipeline: each step that applies to its path, in order, until one answers. */
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     const rawUrl = req.url ?? "/";
     const qi = rawUrl.indexOf("?");
     const rawPath = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
-    const rawQuery = qi < 0 ? "" : rawUrl.slice(qi + 1);
-
-    let body: Body;
-    try {
-      body = await readBody(req);
-    } catch {
-      res.destroy(); // the client went away mid-body; nobody to answer
-      return;
+    const x: Exchange = {
+      req,
+      res,
+      method,
+      rawUrl,
+      rawPath,
+      rawQuery: qi < 0 ? "" : rawUrl.slice(qi + 1),
+      kind: pathKind(rawPath),
+      body: { tooLarge: false, buf: Buffer.alloc(0) },
+      entry: undefined as unknown as RequestLogEntry, // set by "log entry", the first step of every logged kind
+      query: new URLSearchParams(),
+      pretty: false,
+      envelope: false,
+      send: () => undefined,
+      log: () => undefined,
+      rateHeaders: {},
+    };
+    for (const step of PIPELINE) {
+      if (!step.for.includes(x.kind)) continue;
+      if ((await step.run(this, x)) === DONE) return;
     }
+  }
 
-    if (rawPath === "/admin" || rawPath.startsWith("/admin/")) return this.handleAdmin(res, method, rawPath, body);
+  // ---- the steps' bodies (PIPELINE, at the end of this file, lists them in order) ----
 
+  /** The request log entry, and `send`/`log`, which record the status that went on the wire. */
+  openLogEntry(x: Exchange): void {
+    const { req } = x;
     const entry: RequestLogEntry = {
       time: new Date().toISOString(),
-      method,
-      path: rawPath,
-      query: rawQuery,
+      method: x.method,
+      path: x.rawPath,
+      query: x.rawQuery,
       status: 0,
       authScheme: schemeOf(req.headers.authorization),
     };
     // What the client asked for and sent: neither ever carries a credential.
     if (req.headers.accept !== undefined) entry.accept = req.headers.accept;
     if (req.headers["content-type"] !== undefined) entry.contentType = req.headers["content-type"];
+    x.entry = entry;
     let logged = false;
-    const log = (status: number) => {
+    x.log = (status: number) => {
       if (logged) return;
       logged = true;
       entry.status = status;
       this.core.log.add(entry);
     };
-
-    let query: URLSearchParams;
     try {
-      query = new URLSearchParams(rawQuery);
+      x.query = new URLSearchParams(x.rawQuery);
     } catch {
-      query = new URLSearchParams();
+      x.query = new URLSearchParams();
     }
-    let pretty = false;
     const atlasStyle = this.core.responses === "atlas";
-    const send = (out: Outgoing, envelope = false) => {
+    x.send = (out: Outgoing, envelope = false) => {
       // The log holds the status that went on the wire: an enveloped 404 is a 200 (its body's
       // status is kept apart), and nothing sent (the client left) is 0.
-      const wire = writeAnswer(res, atlasStyle ? withErrorCodeHeader(out, envelope) : out, { envelope, pretty });
+      const wire = writeAnswer(x.res, atlasStyle ? withErrorCodeHeader(out, envelope) : out, { envelope, pretty: x.pretty });
       if (envelope && wire !== 0) entry.envelopedStatus = out.status;
-      log(wire);
+      x.log(wire);
     };
+  }
 
-    if (body.tooLarge) return send({ status: 413, body: payloadTooLarge(), headers: { Connection: "close" } });
-
-    if (isOAuthPath(rawPath)) {
-      const basic = parseBasic(req.headers.authorization);
-      if (basic) entry.principal = basic.user;
-      const fault = this.core.faults.take(method, rawPath);
-      if (fault) entry.fault = fault.id;
-      const target: FaultTarget = { rawPath, body: body.buf };
-      if (fault && (await this.preFault(fault, res, send, log, target))) return;
-      const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
-      const result = handleOAuth(deps, { method, rawPath, basic, body: body.buf, contentType: req.headers["content-type"] });
-      if (fault && answersAfterApply(fault.spec)) {
-        await sleep(fault.spec.latencyMs ?? 0);
-        return send(faultAnswer(fault.spec, target));
-      }
-      return send(result);
-    }
-
-    if (!rawPath.startsWith("/api/atlas/")) {
-      return send({ status: 404, body: resourceNotFound(rawPath) });
-    }
-
-    // ---- Atlas Administration API ----
-    let envelope: boolean;
-    try {
-      pretty = wantsPretty(query);
-      envelope = parseFormat(query).envelope;
-    } catch (e) {
-      if (e instanceof ApiException) return send({ status: e.status, body: e.body });
-      throw e;
-    }
-
-    const auth = this.core.auth.authenticate(method, rawUrl, req.headers.authorization);
+  /** Atlas API: Digest or Bearer, else 401 (never enveloped: a Digest handshake needs the real 401 and its challenge). */
+  authenticate(x: Exchange): Verdict {
+    const auth = this.core.auth.authenticate(x.method, x.rawUrl, x.req.headers.authorization);
     if (!auth.ok) {
-      if (auth.principalId) entry.principal = auth.principalId;
-      // Never enveloped: a Digest handshake needs the real 401 and its challenge headers.
-      return send({
+      if (auth.principalId) x.entry.principal = auth.principalId;
+      x.send({
         status: 401,
         body: auth.body,
         headers: { "WWW-Authenticate": auth.challenge },
         ...(auth.rawText !== undefined ? { rawText: auth.rawText } : {}),
       });
+      return DONE;
     }
-    entry.principal = auth.principal.id;
+    x.entry.principal = auth.principal.id;
+    x.principal = auth.principal;
+    return NEXT;
+  }
 
-    const fault = this.core.faults.take(method, rawPath);
-    if (fault) entry.fault = fault.id;
-    const target: FaultTarget = { rawPath, body: body.buf };
-    if (fault && (await this.preFault(fault, res, send, log, target))) return;
+  /**
+   * One fault per request, for OAuth and the Atlas API alike (on the API it comes after
+   * authentication, so a Digest challenge never uses one up). Performs what happens before the operation.
+   */
+  async takeFault(x: Exchange): Promise<Verdict> {
+    const fault = this.core.faults.take(x.method, x.rawPath);
+    if (!fault) return NEXT;
+    x.entry.fault = fault.id;
+    x.fault = fault;
+    return (await this.preFault(fault, x.res, x.send, x.log, { rawPath: x.rawPath, body: x.body.buf })) ? DONE : NEXT;
+  }
 
-    // Only authenticated requests reach the buckets: a 401 (every Digest handshake's first leg) is free.
-    // Atlas' 404 GROUP_NOT_FOUND carries no RateLimit-* headers (recorded): an unknown project has no bucket.
-    const groupId = streamsGroupOf(rawPath);
+  /**
+   * Only authenticated requests reach the buckets: a 401 (every Digest handshake's first leg) is free.
+   * Atlas' 404 GROUP_NOT_FOUND carries no RateLimit-* headers (recorded): an unknown project has no bucket.
+   */
+  chargeRateLimit(x: Exchange): Verdict {
+    const groupId = streamsGroupOf(x.rawPath)?.groupId;
+    const atlasStyle = this.core.responses === "atlas";
     const unknownProject = atlasStyle && groupId !== undefined && OBJECT_ID_RE.test(groupId) && !this.core.store.projects.has(groupId);
-    const charged = unknownProject ? undefined : this.core.limiter.charge(rawPath, auth.principal);
-    const rateHeaders = charged?.headers ?? {};
-    if (charged?.refusal) return send({ status: 429, body: charged.refusal, headers: rateHeaders }, envelope);
+    const charged = unknownProject ? undefined : this.core.limiter.charge(x.rawPath, x.principal!);
+    x.rateHeaders = charged?.headers ?? {};
+    if (charged?.refusal) {
+      x.send({ status: 429, body: charged.refusal, headers: x.rateHeaders }, x.envelope);
+      return DONE;
+    }
+    return NEXT;
+  }
 
-    const carryOut = () => this.atlas(method, rawPath, query, body.buf, req, auth.principal.id, auth.principal.kind);
-    const landsAfterMs = fault && answersAfterApply(fault.spec) ? (fault.spec.landsAfterMs ?? 0) : 0;
+  /** Carries the request out: now, or (a fault's `landsAfterMs`) in the background after the answer. */
+  async route(x: Exchange): Promise<void> {
+    if (x.kind === "oauth") {
+      const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
+      const basic = parseBasic(x.req.headers.authorization);
+      const contentType = x.req.headers["content-type"];
+      x.result = handleOAuth(deps, { method: x.method, rawPath: x.rawPath, basic, body: x.body.buf, contentType });
+      return;
+    }
+    const carryOut = () => this.atlas(x);
     // With landsAfterMs the change lands in the background after the answer: a read right after
     // the answer still shows the old state, as with an Atlas action whose answer was lost.
-    const result = landsAfterMs > 0 ? this.carryOutLater(carryOut, landsAfterMs) : await carryOut();
-    if (fault && answersAfterApply(fault.spec)) {
-      // The answer comes `latencyMs` later (a slow, unclear answer), or the connection is reset.
-      await sleep(fault.spec.latencyMs ?? 0);
-      if (fault.spec.kind === "reset-after-apply") {
-        log(0);
-        res.socket?.resetAndDestroy?.();
-        res.destroy();
+    const landsAfterMs = x.fault && answersAfterApply(x.fault.spec) ? (x.fault.spec.landsAfterMs ?? 0) : 0;
+    x.result = landsAfterMs > 0 ? this.carryOutLater(carryOut, landsAfterMs) : await carryOut();
+  }
+
+  /** The answer: the operation's, or an after-apply fault's (`latencyMs` later, or a reset). */
+  async answer(x: Exchange): Promise<void> {
+    const spec = x.fault?.spec;
+    if (spec && answersAfterApply(spec)) {
+      await sleep(spec.latencyMs ?? 0);
+      // On OAuth an after-apply fault has always answered its status, reset-after-apply included
+      // (and landsAfterMs is not applied there); kept as it was. The API resets the socket.
+      if (spec.kind === "reset-after-apply" && x.kind === "atlas") {
+        x.log(0);
+        x.res.socket?.resetAndDestroy?.();
+        x.res.destroy();
         return;
       }
-      const out = faultAnswer(fault.spec, target, afterApplyDefaultBody(method, rawPath, fault.spec.status ?? 500));
-      return send({ ...out, headers: { ...rateHeaders, ...(out.headers ?? {}) } });
+      const target: FaultTarget = { rawPath: x.rawPath, body: x.body.buf };
+      const out = faultAnswer(spec, target, afterApplyDefaultBody(x.method, x.rawPath, spec.status ?? 500));
+      return x.send({ ...out, headers: { ...x.rateHeaders, ...(out.headers ?? {}) } });
     }
-    if (result) send({ ...result, headers: { ...rateHeaders, ...(result.headers ?? {}) } }, envelope);
+    if (x.result) x.send({ ...x.result, headers: { ...x.rateHeaders, ...(x.result.headers ?? {}) } }, x.envelope);
   }
 
   /** Runs a request `ms` from now (its answer is discarded: the client was answered already). */
@@ -253,76 +291,65 @@ export class EmulatorServer {
     return undefined;
   }
 
-  private async atlas(
-    method: string,
-    rawPath: string,
-    query: URLSearchParams,
-    buf: Buffer,
-    req: http.IncomingMessage,
-    principalId: string,
-    kind: "apiKey" | "serviceAccount",
-  ): Promise<Outgoing> {
-    const host = (req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
+  /**
+   * An Atlas operation, in order: the route (404, 405), the version (406), the project id (400)
+   * and the project (404), the role (403), the body the route needs (400), the handler, then
+   * persistence and a sync-mode action's hold. Refusals come back as answers.
+   */
+  private async atlas(x: Exchange): Promise<Outgoing> {
+    const host = (x.req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
+    const principal = x.principal!;
     try {
-      if (rawPath === RATE_LIMITS_PATH) {
-        const roles = this.core.auth.roles({ kind, id: principalId });
-        return handleRateLimits(
-          method,
-          req.headers.accept,
-          this.core.limiter.settings,
-          {
-            query,
-            baseUrl: `http://${host}`,
-            rawPath,
-            roles,
-            principalId,
-          },
-          this.core.responses,
-        );
-      }
       let route;
       try {
-        route = matchRoute(method, rawPath);
+        route = matchRoute(x.method, x.rawPath);
       } catch {
         route = { kind: "none" } as const; // undecodable escapes such as %zz
       }
-      if (route.kind === "none") throw new ApiException(resourceNotFound(rawPath));
+      if (route.kind === "none") throw new ApiException(resourceNotFound(x.rawPath));
       if (route.kind === "method") {
-        throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed for ${rawPath}.`), {
+        throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${x.method} is not allowed for ${x.rawPath}.`), {
           Allow: route.allow.join(", "),
         });
       }
-      const version = negotiateVersion(req.headers.accept, ENDPOINT_VERSIONS[route.key]);
+      const version = negotiateVersion(x.req.headers.accept, ENDPOINT_VERSIONS[route.key]);
       if (!version) throw new ApiException(invalidVersionError());
+      const roles = this.core.auth.roles(principal);
       const { groupId } = route.params;
-      // Unverified: Atlas' errorCode for a malformed project id.
-      if (!OBJECT_ID_RE.test(groupId)) {
-        throw new ApiException(
-          apiError(400, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, { parameters: [groupId] }),
-        );
+      // Every route but /rateLimits names a project (that one authorizes by its query: handlers/rate-limits.ts).
+      if (groupId !== undefined) {
+        // Unverified: Atlas' errorCode for a malformed project id.
+        if (!OBJECT_ID_RE.test(groupId)) {
+          throw new ApiException(
+            apiError(400, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, { parameters: [groupId] }),
+          );
+        }
+        this.core.store.project(groupId);
+        const denied = authorize(roles, groupId, route.write);
+        if (denied) throw new ApiException(denied);
       }
-      this.core.store.project(groupId);
-      const denied = authorize(this.core.auth.roles({ kind, id: principalId }), groupId, route.write);
-      if (denied) throw new ApiException(denied);
 
-      const parsed = WITH_BODY.includes(route.key) ? parseJsonBody(buf) : undefined;
-      if (parsed === undefined && WITH_BODY.includes(route.key) && route.key !== "startProcessorWith") {
+      const parsed = route.route.body === "none" ? undefined : parseJsonBody(x.body.buf);
+      if (parsed === undefined && route.route.body === "required") {
         throw new ApiException(
           apiError(400, "VALIDATION_ERROR", "A request body is required.", {
             badRequestDetail: { fields: [{ field: "body", description: "is required" }] },
           }),
         );
       }
-      const result: ApiResult = handleApi(this.core.store, {
+      const deps = { store: this.core.store, rateLimit: this.core.limiter.settings };
+      const result: ApiResult = HANDLERS[route.key](deps, {
         key: route.key,
         params: route.params,
-        query,
+        query: x.query,
         body: parsed,
         baseUrl: `http://${host}`,
-        rawPath,
+        rawPath: x.rawPath,
         connectionPropagationMs: this.core.connectionPropagationMs,
         connectionPendingMs: this.core.connectionPendingMs,
         responses: this.core.responses,
+        principalId: principal.id,
+        roles,
       });
       // Durability before acknowledgement: the client never sees a change that could be lost.
       if (result.mutated) await this.core.persist();
@@ -373,7 +400,7 @@ export class EmulatorServer {
     }
   }
 
-  private async handleAdmin(res: http.ServerResponse, method: string, rawPath: string, body: Body): Promise<void> {
+  async handleAdmin(res: http.ServerResponse, method: string, rawPath: string, body: Body): Promise<void> {
     let out: Outgoing;
     try {
       if (body.tooLarge) throw new ApiException(payloadTooLarge());
@@ -387,3 +414,80 @@ export class EmulatorServer {
     writeAnswer(res, out, PLAIN);
   }
 }
+
+const API: readonly PathKind[] = ["oauth", "atlas"];
+const LOGGED: readonly PathKind[] = ["oauth", "atlas", "none"];
+
+/** The pipeline, in order: every request passes through the steps that apply to its kind of path. */
+const PIPELINE: readonly Step[] = [
+  {
+    name: "read body",
+    for: ["admin", ...LOGGED],
+    async run(_s, x) {
+      try {
+        x.body = await readBody(x.req);
+      } catch {
+        x.res.destroy(); // the client went away mid-body; nobody to answer
+        return DONE;
+      }
+      return NEXT;
+    },
+  },
+  // A loopback tool: no log entry, no authentication, no faults, no rate limit.
+  {
+    name: "admin",
+    for: ["admin"],
+    async run(s, x) {
+      await s.handleAdmin(x.res, x.method, x.rawPath, x.body);
+      return DONE;
+    },
+  },
+  { name: "log entry", for: LOGGED, run: (s, x) => s.openLogEntry(x) },
+  {
+    name: "body size",
+    for: LOGGED,
+    run(_s, x) {
+      if (!x.body.tooLarge) return NEXT;
+      x.send({ status: 413, body: payloadTooLarge(), headers: { Connection: "close" } });
+      return DONE;
+    },
+  },
+  {
+    name: "outside the API",
+    for: ["none"],
+    run(_s, x) {
+      x.send({ status: 404, body: resourceNotFound(x.rawPath) });
+      return DONE;
+    },
+  },
+  {
+    name: "format",
+    for: ["atlas"],
+    run(_s, x) {
+      try {
+        x.pretty = wantsPretty(x.query);
+        x.envelope = parseFormat(x.query).envelope;
+      } catch (e) {
+        if (!(e instanceof ApiException)) throw e;
+        x.send({ status: e.status, body: e.body });
+        return DONE;
+      }
+      return NEXT;
+    },
+  },
+  {
+    name: "authenticate",
+    for: API,
+    run(s, x) {
+      if (x.kind === "atlas") return s.authenticate(x);
+      // OAuth: the endpoint itself checks the client's Basic credentials; the log names the client.
+      const basic = parseBasic(x.req.headers.authorization);
+      if (basic) x.entry.principal = basic.user;
+      return NEXT;
+    },
+  },
+  { name: "fault", for: API, run: (s, x) => s.takeFault(x) },
+  { name: "rate limit", for: ["atlas"], run: (s, x) => s.chargeRateLimit(x) },
+  { name: "route", for: API, run: (s, x) => s.route(x) },
+  { name: "answer", for: API, run: (s, x) => s.answer(x) },
+];

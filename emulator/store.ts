@@ -1,7 +1,8 @@
 // The emulated Atlas state. Pure: no I/O, an injectable clock, and transitions computed lazily
 // from timestamps (a processor is "STARTING" until its `transition.until` passes, then it reads as
 // the settled state) so no timers are needed. Which action each state allows, and what it leads
-// to, is decided in state-machine.ts; seeding and snapshots are in store-seed.ts.
+// to, is decided in state-machine.ts; seeding and snapshots are in snapshots.ts
+// (which depends on this file; nothing here points back).
 import {
   autoscalingRefusal,
   enabledAutoscaling,
@@ -12,6 +13,7 @@ import {
   tierWithin,
 } from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
+import { EMULATOR_DEFAULTS, WORKSPACE_DEFAULTS } from "./defaults";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
 import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
@@ -26,9 +28,8 @@ import {
   type Timing,
   type Transition,
 } from "./state-machine";
-import { applySeed, publicState, snapshot } from "./store-seed";
 import type { ProcessorInput, StartWithInput, WorkspaceInput } from "./validation";
-import type { AppliedOperation, RoleAssignment, SeedApiKey, SeedDocument, SeedServiceAccount } from "./types";
+import type { AppliedOperation, RoleAssignment, SeedApiKey, SeedServiceAccount } from "./types";
 
 export class Store {
   readonly projects = new Map<string, ProjectRecord>();
@@ -45,26 +46,9 @@ export class Store {
   }
 
   constructor(
-    public transitionMs = 0,
+    public transitionMs: number = EMULATOR_DEFAULTS.transitionMs,
     readonly now: () => number = Date.now,
   ) {}
-
-  // ---------- seeding / snapshot ----------
-
-  /** Merges a (validated) seed: projects by id, workspaces and processors by name, keys by id. */
-  applySeed(doc: SeedDocument): void {
-    applySeed(this, doc);
-  }
-
-  /** Full document (secrets included) for the data file. Loading it back reproduces the state. */
-  snapshot(): SeedDocument {
-    return snapshot(this);
-  }
-
-  /** State for the admin API: no secrets. */
-  publicState(): unknown {
-    return publicState(this);
-  }
 
   // ---------- lookups ----------
 
@@ -139,7 +123,7 @@ export class Store {
       name: input.name,
       cloudProvider: input.cloudProvider,
       region: input.region,
-      tier: input.tier ?? "SP30",
+      tier: input.tier ?? WORKSPACE_DEFAULTS.tier,
       ...(input.maxTierSize ? { maxTierSize: input.maxTierSize } : {}),
       failoverRegions: [...(input.failoverRegions ?? [])],
       connections: input.sampleSolar ? [{ id: newObjectId(), name: "sample_stream_solar", type: "Sample" }] : [],

@@ -21,7 +21,8 @@ export type EndpointKey =
   | "createConnection"
   | "getConnection"
   | "modifyConnection"
-  | "deleteConnection";
+  | "deleteConnection"
+  | "listRateLimits";
 
 /** Versions each endpoint offers, oldest first (from the spec's `x-xgen-version`s). */
 export const ENDPOINT_VERSIONS: Record<EndpointKey, readonly string[]> = {
@@ -42,6 +43,7 @@ export const ENDPOINT_VERSIONS: Record<EndpointKey, readonly string[]> = {
   getConnection: ["2023-02-01"],
   modifyConnection: ["2023-02-01"],
   deleteConnection: ["2023-02-01"],
+  listRateLimits: ["2025-03-12"],
 };
 
 const MEDIA_RE = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/i;

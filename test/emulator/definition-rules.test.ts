@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { checkpointedStagesChanged, patchedOptions, pipelineChangeRefusal } from "../../emulator/definition-rules";
 import { failureDue } from "../../emulator/fail-after-start";
+import { applySeed, snapshot } from "../../emulator/snapshots";
 import { Store } from "../../emulator/store";
 import { admin, Client, G, OWNER, P, specErrors, storeWithProcessorP, V_PROC, V_START_WITH, V_WS, type Resp } from "./helpers";
 
@@ -289,9 +290,9 @@ describe("emulator: definition rules over HTTP", function () {
       const ha = state.projects[0].workspaces.find((w: { name: string }) => w.name === HA_WS);
       expect(ha.failoverRegions).to.deep.equal(["DUBLIN_IRL"]);
       const store = new Store();
-      store.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", failoverRegions: ["DUBLIN_IRL", "OREGON_USA"] }] }] });
+      applySeed(store, { projects: [{ id: G, workspaces: [{ name: "w", failoverRegions: ["DUBLIN_IRL", "OREGON_USA"] }] }] });
       const again = new Store();
-      again.applySeed(store.snapshot());
+      applySeed(again, snapshot(store));
       expect(again.workspace(G, "w").failoverRegions).to.deep.equal(["DUBLIN_IRL", "OREGON_USA"]);
     });
 
@@ -308,9 +309,9 @@ describe("emulator: definition rules over HTTP", function () {
         maxTierSize: "SP30",
       });
       const store = new Store();
-      store.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", tier: "SP10", maxTierSize: "SP30" }] }] });
+      applySeed(store, { projects: [{ id: G, workspaces: [{ name: "w", tier: "SP10", maxTierSize: "SP30" }] }] });
       const again = new Store();
-      again.applySeed(store.snapshot());
+      applySeed(again, snapshot(store));
       expect(again.workspace(G, "w").maxTierSize).to.equal("SP30");
     });
 

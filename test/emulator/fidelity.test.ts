@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { parseArgs } from "../../emulator/cli";
 import { processorStats } from "../../emulator/stats";
+import { applySeed } from "../../emulator/snapshots";
 import { Store } from "../../emulator/store";
 import { ATLAS_STATS_KEYS } from "../atlas-stats-keys";
 import { Client, G, OWNER, P, V_PROC, V_START_WITH, admin, componentErrors, specErrors, storeWithProcessorP } from "./helpers";
@@ -49,7 +50,7 @@ describe("emulator: fidelity to recorded Atlas behaviour", function () {
     it("follows the phases exactly on an injected clock (pure store)", () => {
       let now = 1_000;
       const s = new Store(100, () => now);
-      s.applySeed({ projects: [{ id: G, workspaces: [{ name: "w", connections: [{ name: "src", type: "Sample" }] }] }] });
+      applySeed(s, { projects: [{ id: G, workspaces: [{ name: "w", connections: [{ name: "src", type: "Sample" }] }] }] });
       s.createProcessor(G, "w", { name: "p", pipeline: [{ $source: { connectionName: "src" } }] });
       const seen = [0, 49, 50, 99, 100].map((t) => {
         now = 1_000 + t;

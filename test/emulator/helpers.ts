@@ -8,6 +8,7 @@ import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import YAML from "yaml";
 import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "../seed";
+import { applySeed } from "../../emulator/snapshots";
 import { Store } from "../../emulator/store";
 import type { SeedProcessor } from "../../emulator/types";
 import type { RunningEmulator } from "../../emulator";
@@ -300,7 +301,7 @@ export function specErrors(operationId: string, r: Resp): string | undefined {
  */
 export function storeWithProcessorP(transitionMs: number, clock: () => number, processor: Partial<SeedProcessor> = {}): Store {
   const s = new Store(transitionMs, clock);
-  s.applySeed({
+  applySeed(s, {
     projects: [
       {
         id: G,

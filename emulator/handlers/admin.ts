@@ -1,15 +1,16 @@
 // The admin API (`/admin/...`, no auth: a loopback test tool) and the equivalent in-process
 // helpers. Both share one implementation so tests and scripts see identical behaviour.
-import { mergeActionSettings, type ActionSettings } from "./actions";
-import { addConnection } from "./connections";
-import { ApiException, apiError, resourceNotFound } from "./errors";
-import type { EmulatorCore } from "./core";
-import { isPlainObject } from "./documents";
-import { validateFaultSpec } from "./faults";
-import { validateRateLimit } from "./ratelimit";
-import { validateSeed } from "./seed";
-import type { ProcessorRecord } from "./records";
-import type { AppliedOperation, FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "./types";
+import { mergeActionSettings, type ActionSettings } from "../actions";
+import { addConnection } from "../connections";
+import { ApiException, apiError, resourceNotFound } from "../errors";
+import type { EmulatorCore } from "../core";
+import { isDuration, isPlainObject } from "../documents";
+import { validateFaultSpec } from "../faults";
+import { RATE_LIMIT_PROBLEM, validateRateLimit } from "../ratelimit";
+import { validateSeed } from "../seed";
+import { applySeed, publicState } from "../snapshots";
+import type { ProcessorRecord } from "../records";
+import type { AppliedOperation, FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "../types";
 
 export type ProcessorSnapshot = ProcessorRecord & { observedState: string };
 
@@ -89,7 +90,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     },
     seed(doc) {
       try {
-        core.store.applySeed(validateSeed(doc));
+        applySeed(core.store, validateSeed(doc));
       } catch (e) {
         badRequest((e as Error).message);
       }
@@ -105,7 +106,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       persist();
     },
     failAfterStart(g, w, p, ms) {
-      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) badRequest("ms must be a number >= 0");
+      if (!isDuration(ms)) badRequest("ms must be a number >= 0");
       core.store.failAfterStart(g, w, p, ms);
     },
     getProcessor(g, w, p) {
@@ -118,13 +119,13 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       persist();
     },
     setTransitionMs(ms) {
+      // Not isDuration: Infinity (a transition that never ends) has always been accepted here.
       if (!(typeof ms === "number" && ms >= 0)) badRequest("transitionMs must be a number >= 0");
       core.store.transitionMs = ms;
     },
     setRateLimit(cfg) {
       const v = validateRateLimit(cfg);
-      if (v === undefined)
-        badRequest('rateLimit must be false, "atlas" or {capacity: integer >= 1, refillPerSecond >= 0, scope?: "project" | "credential"}');
+      if (v === undefined) badRequest(RATE_LIMIT_PROBLEM);
       core.limiter.configure(v);
     },
     setActionMode(settings) {
@@ -139,7 +140,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
         badRequest("connection must be {name, type} with non-empty strings");
       }
       const ms = opts.propagationMs ?? core.connectionPropagationMs;
-      if (!(typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) badRequest("propagationMs must be a number >= 0");
+      if (!isDuration(ms)) badRequest("propagationMs must be a number >= 0");
       addConnection(core.store, g, w, { name: c.name, type: c.type }, ms);
       persist();
     },
@@ -247,7 +248,7 @@ export async function handleAdminHttp(
     }
     case "state":
       need("GET");
-      return { status: 200, body: core.store.publicState() };
+      return { status: 200, body: publicState(core.store) };
     case "reset":
       need("POST");
       admin.reset();

@@ -1,5 +1,8 @@
 // The Store's state in and out as documents: merging a seed, the data-file snapshot (secrets
-// included, so loading it back reproduces the state) and the admin view (no secrets).
+// included, so loading it back reproduces the state) and the admin view (no secrets). Callers use
+// these functions directly: the Store has no seed or snapshot methods, so this file depends on
+// store.ts and nothing points back.
+import { WORKSPACE_DEFAULTS } from "./defaults";
 import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import type { Store } from "./store";
 import type { SeedDocument, SeedProcessor, SeedWorkspace } from "./types";
@@ -24,9 +27,9 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
     ws = {
       _id: w._id ?? newObjectId(),
       name: w.name,
-      cloudProvider: w.cloudProvider ?? "AWS",
-      region: w.region ?? "VIRGINIA_USA",
-      tier: w.tier ?? "SP30",
+      cloudProvider: w.cloudProvider ?? WORKSPACE_DEFAULTS.cloudProvider,
+      region: w.region ?? WORKSPACE_DEFAULTS.region,
+      tier: w.tier ?? WORKSPACE_DEFAULTS.tier,
       failoverRegions: [...(w.failoverRegions ?? [])],
       connections: [],
       processors: new Map(),
