@@ -9,6 +9,7 @@
  * state in plain text inside `__provider`.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { cadenceFor } from "./cadence";
 import { sharedClient } from "./client";
 import { systemClock, type Clock } from "./clock";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
@@ -46,6 +47,8 @@ function contextFor(api: ProcessorApi, timeoutSeconds: number, clock: Clock): Co
     log: (line) => console.log(line),
     clock,
     pendingMs: api.actionSettleMs,
+    // The waits of every resource using this endpoint and credential learn together.
+    cadence: cadenceFor(sharedClient(resolveSettings(stackConfig(), process.env))),
   };
 }
 
