@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import type { StreamProcessorArgs } from "../../provider/resource";
+import { atlasGenericError } from "../atlas-errors";
 import { EngineStack } from "../engine";
 import { API_KEY, PROJECT, WORKSPACE, atlasCurl, captureConsole, configureProvider, processorApiPath, withEmulator } from "../helpers";
 
@@ -111,6 +112,24 @@ describe("destroy (through the engine's steps, against the emulator)", function 
         log.slice(deletes[0]! + 1, deletes[1]).some((w) => w.startsWith("GET ")),
         `a read between the DELETEs: ${log.join(", ")}`,
       ).to.equal(true);
+      expect(state("fresh")).to.equal(undefined);
+    });
+
+    it("a DELETE refused with a 400 (should Atlas insist on a stop): stopped, then deleted", async () => {
+      const stack = new EngineStack();
+      await stack.up(args("fresh", { pipeline: PIPELINE }));
+      emu.admin.clearRequests();
+      emu.admin.injectFault({
+        method: "DELETE",
+        path: `${PROCESSORS}/fresh`,
+        kind: "status",
+        status: 400,
+        times: 1,
+        body: atlasGenericError("fresh", "processor must be stopped before it can be deleted"),
+      });
+      await stack.destroy();
+      const writes = sent().filter((w) => !w.startsWith("GET "));
+      expect(writes).to.deep.equal(["DELETE fresh", "POST fresh:stop", "DELETE fresh"]);
       expect(state("fresh")).to.equal(undefined);
     });
 
