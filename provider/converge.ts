@@ -9,6 +9,7 @@ import { classifyFailure } from "./retry";
 import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "./state";
 import type { DesiredState, ObservedProcessor, ProcessorRef } from "./types";
 import type { Clock } from "./clock";
+import { lookAtMs, type Cadence } from "./cadence";
 
 export interface ConvergeContext {
   api: ProcessorApi;
@@ -30,6 +31,11 @@ export interface ConvergeContext {
    * still showing is no verdict (the client option unclearSettleMs). Default 3 000 ms.
    */
   unclearSettleMs?: number;
+  /**
+   * When set, the waits after a create or an action place their looks from what the earlier
+   * waits of this process saw (cadence.ts) instead of on the fixed ladder of `pollDelayMs`.
+   */
+  cadence?: Cadence;
 }
 
 /** How pollUntil ends besides `done`. */
@@ -93,6 +99,13 @@ export async function pollUntil(
   // Fixed-rate polling: each delay counts from when the previous look was *sent*, so a slow
   // answer does not push the next look later (one request latency sooner per look).
   let previousLookAt = clock.now();
+  // A wait after a create or an action (not one for a timed-out action's window, nor the wait
+  // for a state to settle before acting) places its looks from what earlier waits of its kind saw.
+  const cadence = returnBy === undefined && goal !== "settled" ? ctx.cadence : undefined;
+  const plan = cadence?.plan(goal);
+  const began = clock.now();
+  let lastPendingAt: number | undefined;
+  let readFailed = false;
   for (let attempt = 0; ; attempt++) {
     if (
       returnBy !== undefined &&
@@ -113,7 +126,8 @@ export async function pollUntil(
         lastState ?? "NOT_FOUND",
       );
     }
-    await clock.sleep(Math.max(0, Math.min(previousLookAt + pollDelayMs(attempt) - clock.now(), Math.max(0, remaining))));
+    const lookAt = plan ? began + lookAtMs(attempt, previousLookAt - began, plan) : previousLookAt + pollDelayMs(attempt);
+    await clock.sleep(Math.max(0, Math.min(lookAt - clock.now(), Math.max(0, remaining))));
     previousLookAt = clock.now();
     try {
       last = await ctx.api.get(ref);
@@ -121,6 +135,7 @@ export async function pollUntil(
     } catch (e) {
       if (endsWait(e)) throw e;
       lastReadError = errorMessage(e);
+      readFailed = true;
       ctx.log(
         `[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - clock.now()) / 1000))}s left)`,
       );
@@ -138,7 +153,11 @@ export async function pollUntil(
       lastPrinted = state;
       lastPrintedAt = now;
     }
-    if (done(state)) return last;
+    if (done(state)) {
+      if (cadence && !readFailed && state === goal) cadence.learn(goal, { lo: lastPendingAt, hi: previousLookAt - began });
+      return last;
+    }
+    lastPendingAt = previousLookAt - began;
   }
 }
 

@@ -9,6 +9,7 @@
  * state in plain text inside `__provider`.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { cadenceFor } from "./cadence";
 import { sharedClient } from "./client";
 import { systemClock, type Clock } from "./clock";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
@@ -47,6 +48,8 @@ function contextFor(api: ProcessorApi, timeoutSeconds: number, clock: Clock): Co
     clock,
     pendingMs: api.actionSettleMs,
     unclearSettleMs: api.unclearSettleMs,
+    // The waits of every resource using this endpoint and credential learn together.
+    cadence: cadenceFor(sharedClient(resolveSettings(stackConfig(), process.env))),
   };
 }
 
@@ -308,20 +311,38 @@ export async function update(
   return { outs };
 }
 
-/** delete: stop a running processor; delete it only if this resource created it. */
+/**
+ * delete: a processor this resource created is deleted with one DELETE, running or not (Atlas
+ * stops a running processor as part of its deletion: documented for mongosh's `sp.<name>.drop()`,
+ * and what the official resource relies on, sending DELETE without a stop). A 404 counts as
+ * deleted; an unclear answer (5xx, reset, timeout) is settled by a fresh read, never by a blind
+ * second DELETE. Should Atlas refuse the DELETE (a 400/409, e.g. while the processor is still
+ * being created or if it ever insists on a stop first), the processor is stopped and the DELETE
+ * sent again. One this resource adopted is only stopped, and left in place.
+ */
 export async function remove(_id: string, props: StreamProcessorOutputs, clock: Clock = systemClock): Promise<void> {
   const api = processorApi(clock);
   const ref = refOf(props);
   const ctx = contextFor(api, props.timeoutSeconds ?? 600, clock);
+  if (props.createdByResource) {
+    try {
+      await api.remove(ref);
+    } catch (e) {
+      if (!(isAtlasApiError(e) && (e.status === 400 || e.status === 409))) throw e;
+      console.log(`[atlas] ${ref.processorName}: DELETE refused (HTTP ${e.status}); stopping it first`);
+      if ((await ensureStopped(ref, ctx)) === undefined) {
+        console.log(`[atlas] ${ref.processorName}: already gone`);
+        return;
+      }
+      await api.remove(ref);
+    }
+    console.log(`[atlas] ${ref.processorName}: deleted`);
+    return;
+  }
   const stopped = await ensureStopped(ref, ctx);
   if (stopped === undefined) {
     console.log(`[atlas] ${ref.processorName}: already gone`);
     return;
   }
-  if (props.createdByResource) {
-    await api.remove(ref);
-    console.log(`[atlas] ${ref.processorName}: deleted`);
-  } else {
-    console.log(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
-  }
+  console.log(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
 }

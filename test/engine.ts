@@ -75,6 +75,14 @@ export class EngineStack {
     return lifecycle.diff(this.id, this.outs, await checkedThroughEngine(args));
   }
 
+  /** A destroy: delete with the state the engine holds; the stack is empty afterwards. */
+  async destroy(): Promise<void> {
+    if (this.outs === undefined || this.id === undefined) throw new Error("destroy before the first up");
+    await lifecycle.remove(this.id, this.outs);
+    this.outs = undefined;
+    this.id = undefined;
+  }
+
   /** A refresh: read, and the state the engine keeps afterwards. */
   async refresh(): Promise<void> {
     if (this.outs === undefined || this.id === undefined) throw new Error("refresh before the first up");
