@@ -36,9 +36,11 @@ export interface CadencePolicy {
   probeMs: number;
   /** The first step of the ladder after the bracket's top has passed. Default 100 ms. */
   briskMs: number;
+  /** With nothing learnt yet, looks stay `briskMs` apart for this long before backing off. Default 2000 ms. */
+  learnMs: number;
 }
 
-export const DEFAULT_CADENCE_POLICY: CadencePolicy = { window: 24, toleranceMs: 40, probeMs: 60, briskMs: 100 };
+export const DEFAULT_CADENCE_POLICY: CadencePolicy = { window: 24, toleranceMs: 40, probeMs: 60, briskMs: 100, learnMs: 2000 };
 
 /** What a wait plans before its first look: the first look's time, and the time known to have shown the goal. */
 export interface LookPlan {
@@ -67,6 +69,9 @@ export function planLooks(samples: readonly SettleSample[], p: CadencePolicy = D
 export function lookAtMs(attempt: number, previousMs: number, plan: LookPlan, p: CadencePolicy = DEFAULT_CADENCE_POLICY): number {
   if (attempt <= 0) return plan.firstMs;
   if (attempt === 1 && plan.hiMs !== undefined && plan.hiMs > previousMs) return plan.hiMs;
+  // Nothing learnt yet (the first waits of a run): every `briskMs` for the first `learnMs`, so the
+  // first sample is already close; these looks are shared by every wait of that moment.
+  if (plan.hiMs === undefined && previousMs + p.briskMs <= p.learnMs) return previousMs + p.briskMs;
   return previousMs + pollDelayMs(attempt - 1, p.briskMs);
 }
 

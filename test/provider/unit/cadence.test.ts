@@ -40,11 +40,13 @@ describe("the look cadence after a create or an action", () => {
       expect(lookAtMs(1, 500, { firstMs: 500, hiMs: 500 })).to.equal(600);
     });
 
-    it("without history: at once, then every 100 ms and backing off to 3 s", () => {
+    it("without history: at once, then every 100 ms for 2 s, then backing off to 3 s", () => {
       const at: number[] = [];
-      for (let a = 0, prev = 0; a < 20; a++) at.push((prev = lookAtMs(a, prev, { firstMs: 0 })));
-      expect(at.slice(0, 6)).to.deep.equal([0, 100, 200, 350, 575, 913]);
-      expect(at[19]! - at[18]!).to.equal(3000);
+      for (let a = 0, prev = 0; a < 40; a++) at.push((prev = lookAtMs(a, prev, { firstMs: 0 })));
+      expect(at.slice(0, 6)).to.deep.equal([0, 100, 200, 300, 400, 500]);
+      expect(at[20]).to.equal(2000);
+      expect(at[21]! - at[20]!).to.be.greaterThan(100);
+      expect(at[39]! - at[38]!).to.equal(3000);
     });
   });
 
