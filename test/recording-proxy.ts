@@ -50,3 +50,15 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       }),
   };
 }
+
+/** The bodies of the requests with that method whose path (without the query) ends with `suffix`. */
+export function bodiesOf(proxy: RecordingProxy, method: string, suffix: string): string[] {
+  return proxy.requests.filter((r) => r.method === method && r.path.replace(/\?.*/s, "").endsWith(suffix)).map((r) => r.body);
+}
+
+/** Every request that changes something (not a GET, not the OAuth token), as "METHOD last-path-segment". */
+export function writesOf(proxy: RecordingProxy): string[] {
+  return proxy.requests
+    .filter((r) => r.method !== "GET" && !r.path.includes("/oauth/"))
+    .map((r) => `${r.method} ${r.path.replace(/\?.*/s, "").split("/").pop()}`);
+}

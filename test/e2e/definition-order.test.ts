@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { atlasCurl } from "../helpers";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { bodiesOf, startRecordingProxy, writesOf, type RecordingProxy } from "../recording-proxy";
 import { PROJECT_ID, PulumiProject, WORKSPACE, emulatorForSuite, installPackedProject, leakedSecrets } from "./harness";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
@@ -46,12 +46,8 @@ describe("e2e: the pipeline Atlas runs is the pipeline written (packed package, 
   let dir: string | undefined;
   let proj: PulumiProject | undefined;
 
-  const bodies = (method: string, suffix: string) =>
-    proxy!.requests.filter((r) => r.method === method && r.path.replace(/\?.*/s, "").endsWith(suffix)).map((r) => r.body);
-  const writes = () =>
-    proxy!.requests
-      .filter((r) => r.method !== "GET" && !r.path.includes("/oauth/"))
-      .map((r) => `${r.method} ${r.path.replace(/\?.*/s, "").split("/").pop()}`);
+  const bodies = (method: string, suffix: string) => bodiesOf(proxy!, method, suffix);
+  const writes = () => writesOf(proxy!);
   const stored = async (name: string) => {
     const res = await fetch(`${suite.emu.url}/admin/processors/${PROJECT_ID}/${WORKSPACE}/${name}`);
     return (await res.json()) as { pipeline: unknown[] };

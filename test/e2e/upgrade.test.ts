@@ -9,7 +9,7 @@ import { execSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { bodiesOf, startRecordingProxy, writesOf, type RecordingProxy } from "../recording-proxy";
 import { PROJECT_ID, PulumiProject, REPO, WORKSPACE, emulatorForSuite, installPackedProject, installTarball, packPackage } from "./harness";
 
 /** The last commit of version 0.1.0, whose stacks hold the pipeline as a key-sorted array. */
@@ -35,12 +35,8 @@ describe("e2e: a stack written by version 0.1.0, upgraded to this version", func
   let dir: string | undefined;
   let proj: PulumiProject | undefined;
 
-  const writes = () =>
-    proxy!.requests
-      .filter((r) => r.method !== "GET" && !r.path.includes("/oauth/"))
-      .map((r) => `${r.method} ${r.path.replace(/\?.*/s, "").split("/").pop()}`);
-  const bodies = (method: string, suffix: string) =>
-    proxy!.requests.filter((r) => r.method === method && r.path.replace(/\?.*/s, "").endsWith(suffix)).map((r) => r.body);
+  const writes = () => writesOf(proxy!);
+  const bodies = (method: string, suffix: string) => bodiesOf(proxy!, method, suffix);
 
   before(async function () {
     this.timeout(20 * 60_000); // two builds, two packs and an install from the registry

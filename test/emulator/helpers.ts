@@ -11,7 +11,7 @@ import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "../s
 import { applySeed } from "../../emulator/snapshots";
 import { Store } from "../../emulator/store";
 import type { SeedProcessor } from "../../emulator/types";
-import type { RunningEmulator } from "../../emulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The trimmed official spec as the project's shared reference holds it (CI lays shared/ beside the clone). */
@@ -321,4 +321,25 @@ export function storeWithProcessorP(transitionMs: number, clock: () => number, p
 /** Seeds processors into the default seed's workspace of `emu` (beside what it holds already). */
 export function seedProcessors(emu: RunningEmulator, processors: SeedProcessor[]): void {
   emu.admin.seed({ projects: [{ id: G, workspaces: [{ name: WS, processors }] }] });
+}
+
+/** A fresh emulator per test, started by the test with its own options, and a bearer client for it; closed after each test. */
+export function emulatorPerTest(): { start(o?: EmulatorOptions): Promise<void>; readonly emu: RunningEmulator; readonly c: Client } {
+  let emu: RunningEmulator | undefined;
+  let c: Client | undefined;
+  afterEach(() => emu?.close());
+  return {
+    async start(o: EmulatorOptions = {}) {
+      emu = await startEmulator({ quiet: true, ...o });
+      c = await bearerClient(emu.url);
+    },
+    get emu() {
+      if (!emu) throw new Error("start() the emulator first");
+      return emu;
+    },
+    get c() {
+      if (!c) throw new Error("start() the emulator first");
+      return c;
+    },
+  };
 }
