@@ -9,7 +9,7 @@
  *
  * Profiles:
  * - `default` (today's): existing CREATED processors adopted and started; 50 ms added to every
- *   API request; `:start` answers at once and the processor shows STARTING for 500 ms. Also
+ *   API request; `:start` answers at once and the processor keeps showing CREATED for 500 ms (as Atlas: no STARTING). Also
  *   `pulumi refresh`, and the same `up` under Atlas's project bucket (capacity 100, refill 10/s).
  * - `atlas` (Atlas-like timing): processors created from a pipeline and started; 50 ms added to
  *   every request; a create reads INIT then CREATING for 1 s; `:start`/`:stop` are synchronous
@@ -54,7 +54,7 @@ export interface Profile {
 export const PROFILES: Record<Profile["name"], Profile> = {
   default: {
     name: "default",
-    describe: `existing CREATED processors adopted and started; +${LATENCY_MS} ms per API request; :start answers at once, then STARTING for 500 ms`,
+    describe: `existing CREATED processors adopted and started; +${LATENCY_MS} ms per API request; :start answers at once, then the old state for 500 ms`,
     emulator: { transitionMs: 500 },
     create: false,
     stepS: (500 + 2 * LATENCY_MS) / 1000,
