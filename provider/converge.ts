@@ -10,6 +10,7 @@ import { isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } fro
 import type { DesiredState, ObservedProcessor, ProcessorRef } from "./types";
 import type { Clock } from "./clock";
 import { lookAtMs, type Cadence } from "./cadence";
+import { DEFAULT_CLIENT_OPTIONS } from "./options";
 
 export interface ConvergeContext {
   api: ProcessorApi;
@@ -162,7 +163,6 @@ export async function pollUntil(
 }
 
 const DEFAULT_PENDING_MS = 120_000;
-const DEFAULT_UNCLEAR_SETTLE_MS = 3_000;
 
 /** After a timed-out action: wait for its effect up to the pending window, and say so on timeout. */
 function afterTimeout(ctx: ConvergeContext, outcome: ActionOutcome, action: string): PollOptions {
@@ -225,7 +225,7 @@ export async function converge(
         const restartingFailed = step.kind === "start" && before === "FAILED";
         const opts = { ...afterTimeout(ctx, outcome, action), from: before };
         const waitOpts = restartingFailed
-          ? { ...opts, returnBy: opts.returnBy ?? ctx.clock.now() + (ctx.unclearSettleMs ?? DEFAULT_UNCLEAR_SETTLE_MS) }
+          ? { ...opts, returnBy: opts.returnBy ?? ctx.clock.now() + (ctx.unclearSettleMs ?? DEFAULT_CLIENT_OPTIONS.unclearSettleMs) }
           : opts;
         const settled = (s: Observed) => {
           const v = waitVerdict(desired, s);

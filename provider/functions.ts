@@ -15,7 +15,7 @@ import { sharedClient, type AtlasHttpClient } from "./client";
 import { ProcessorStateError, StreamProcessorError } from "./errors";
 import { workspacePath } from "./atlas-paths";
 import { toObserved } from "./observed";
-import { pipelineTextOf } from "./outputs";
+import { pipelineTextOf } from "./pipeline";
 import { ProcessorApi } from "./processors";
 import { allConfigKeys, resolveSettings } from "./settings";
 import type { ObservedProcessor, ProcessorRef } from "./types";

@@ -9,7 +9,6 @@
  * state in plain text inside `__provider`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { cadenceFor } from "./cadence";
 import { sharedClient } from "./client";
 import { systemClock, type Clock } from "./clock";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
@@ -49,7 +48,7 @@ function contextFor(api: ProcessorApi, timeoutSeconds: number, clock: Clock): Co
     pendingMs: api.actionSettleMs,
     unclearSettleMs: api.unclearSettleMs,
     // The waits of every resource using this endpoint and credential learn together.
-    cadence: cadenceFor(sharedClient(resolveSettings(stackConfig(), process.env))),
+    cadence: api.cadence,
   };
 }
 

@@ -3,7 +3,7 @@
  * the outputs after create/update, and the outputs after a refresh.
  */
 import { autoscalingBody, definitionMismatch, dlqBody, stagesOf } from "./definition";
-import { fromValue, stringifyJson } from "./ordered-json";
+import { pipelineTextOf } from "./pipeline";
 import type { ProcessorDefinitionBody, StartWithBody } from "./processors";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 
@@ -67,11 +67,6 @@ function atlasOnly(observed: ObservedProcessor): Pick<StreamProcessorOutputs, "e
   return out;
 }
 
-/** A pipeline Atlas returned, as the canonical text the inputs hold (Atlas's key order). */
-export function pipelineTextOf(pipeline: unknown): string {
-  return stringifyJson(fromValue(pipeline, "pipeline"));
-}
-
 /**
  * Outputs after a refresh: the previous outputs with the observed state and id. With a
  * definition, our copy is kept while Atlas's carries it (Atlas may decorate it) and Atlas's comes
@@ -89,7 +84,7 @@ export function refreshedOutputs(
     // Atlas's copy, in Atlas's order: a reorder made outside Pulumi is drift the next diff shows.
     if (mismatch.includes("pipeline")) outs.pipeline = pipelineTextOf(observed.pipeline);
     // A state written by version 0.1 holds the pipeline as an array: from now on it is text.
-    else if (typeof old.pipeline !== "string") outs.pipeline = stringifyJson(stagesOf(old) ?? []);
+    else if (typeof old.pipeline !== "string") outs.pipeline = pipelineTextOf(old.pipeline);
     // resumeFromCheckpoint is ours (Atlas never stores it): it stays as the program set it.
     if (mismatch.includes("options.dlq") || mismatch.includes("options.autoscaling"))
       outs.options = compact({

@@ -43,10 +43,9 @@ export function pipelineStages(p: unknown): Json[] | undefined {
   return Array.isArray(json) ? json : undefined;
 }
 
-/** The canonical text of a pipeline given as text or as an array: compact, in its own order. */
-export function canonicalPipeline(p: unknown): string | undefined {
-  const stages = pipelineStages(p);
-  return stages === undefined ? undefined : stringifyJson(stages);
+/** The canonical text of a pipeline given as text or as an array (Atlas's copy, an older state): compact, in its own order. */
+export function pipelineTextOf(p: unknown): string {
+  return stringifyJson(pipelineStages(p) ?? []);
 }
 
 export interface PipelineProblem {

@@ -16,6 +16,7 @@ import { toObserved } from "./observed";
 import type { Json } from "./ordered-json";
 import type { AutoscalingOptions, DlqOptions, ObservedProcessor, ProcessorRef } from "./types";
 import { systemClock, type Clock } from "./clock";
+import { cadenceFor, type Cadence } from "./cadence";
 
 const ROLES_HINT = (projectId: string) =>
   `Check that the API key or service account has the Project Owner (GROUP_OWNER) or Project Stream Processing Owner (GROUP_STREAM_PROCESSING_OWNER) role on project ${projectId}.`;
@@ -60,6 +61,11 @@ export class ProcessorApi {
   /** How long a timed-out action's effect may still appear (client option actionSettleMs). */
   get actionSettleMs(): number {
     return this.http.settings.options.actionSettleMs;
+  }
+
+  /** The waits' learnt cadence, shared by every resource on this endpoint and credential (cadence.ts). */
+  get cadence(): Cadence {
+    return cadenceFor(this.http);
   }
 
   /** How long the old state after an error answer is no verdict (client option unclearSettleMs). */
