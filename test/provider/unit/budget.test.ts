@@ -9,9 +9,9 @@ import {
   projectOf,
   requestKind,
   type BudgetView,
-} from "../../../provider/budget";
+} from "../../../provider/http/rate-budget";
 
-const policy = { actionReserve: 0.2, assumedRefillShare: 0.1, readLagMs: 100 };
+const policy = { actionReserve: 0.2, assumedRefillShare: 0.1, assumedRefillMaxPerSecond: 1, readLagMs: 100 };
 const view = (x: Partial<BudgetView>): BudgetView => ({ ...emptyBudget(0), ...x });
 
 describe("budget", () => {
@@ -60,8 +60,11 @@ describe("budget", () => {
       expect(estimatedTokens(view({ limit: 100, remaining: 10, refillPerSecond: 10, updatedAt: 0 }), 2000, policy)).to.equal(30);
       expect(estimatedTokens(view({ limit: 100, remaining: 90, refillPerSecond: 10, updatedAt: 0 }), 5000, policy)).to.equal(100);
     });
-    it("assumes a tenth of the capacity per second until a 429 states the refill", () => {
-      expect(estimatedTokens(view({ limit: 50, remaining: 0, updatedAt: 0 }), 1000, policy)).to.equal(5);
+    it("assumes a tenth of the capacity per second, at most 1 token a second, until the refill is measured or stated", () => {
+      expect(estimatedTokens(view({ limit: 5, remaining: 0, updatedAt: 0 }), 10_000, policy)).to.equal(5);
+      expect(estimatedTokens(view({ limit: 50, remaining: 0, updatedAt: 0 }), 1000, policy)).to.equal(1);
+      // Atlas's streams bucket: 1200 tokens. A tenth of that per second would be 120/s; 1/s is assumed.
+      expect(estimatedTokens(view({ limit: 1200, remaining: 0, updatedAt: 0 }), 10_000, policy)).to.equal(10);
     });
   });
 
