@@ -158,6 +158,36 @@ export function isAtlasApiError(e: unknown): e is AtlasApiError {
   return e instanceof AtlasApiError || (e instanceof Error && e.name === "AtlasApiError" && "status" in e);
 }
 
+// The guards go by `name` as well as by class: an error thrown by a second copy of the package
+// (or rebuilt by closure serialization) is not an instance of this copy's classes.
+const named =
+  <T extends StreamProcessorError>(cls: abstract new (...args: never[]) => T, ...names: string[]) =>
+  (e: unknown): e is T =>
+    e instanceof cls || (typeof e === "object" && e !== null && names.includes(String((e as { name?: unknown }).name)));
+
+const ALL_NAMES = [
+  "StreamProcessorError",
+  "AtlasConfigError",
+  "AtlasApiError",
+  "AtlasNetworkError",
+  "ProcessorStateError",
+  "UnverifiedActionError",
+  "ProcessorInitError",
+];
+
+/** True for every error of this package (each class below extends StreamProcessorError). */
+export const isStreamProcessorError = named(StreamProcessorError, ...ALL_NAMES);
+/** True for bad provider configuration (endpoint or credentials), raised before any request. */
+export const isAtlasConfigError = named(AtlasConfigError, "AtlasConfigError");
+/** True when Atlas could not be reached or gave no answer in time. */
+export const isAtlasNetworkError = named(AtlasNetworkError, "AtlasNetworkError");
+/** True when the processor did not reach the desired state (FAILED, vanished, deadline). */
+export const isProcessorStateError = named(ProcessorStateError, "ProcessorStateError");
+/** True when an action got no clear answer and the read that checks it failed too. */
+export const isUnverifiedActionError = named(UnverifiedActionError, "UnverifiedActionError");
+/** True when create made the processor and a later step failed (it stays in the stack). */
+export const isProcessorInitError = named(ProcessorInitError, "ProcessorInitError");
+
 /** Replaces every occurrence of each secret in `text` (defence in depth for server-echoed text). */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;

@@ -1,14 +1,10 @@
 /**
  * pulumi-atlas-stream-processor: a Pulumi dynamic resource that keeps a MongoDB Atlas stream
- * processor running.
+ * processor running. This is the whole public surface, as the README documents it: the resource
+ * and its arguments, the data functions and their types, the errors with their guards, and the
+ * value types. Everything else is internal and may change in any release.
  */
-export { StreamProcessor, type StreamProcessorArgs } from "./resource";
-export { streamProcessorProvider } from "./dynamic-provider";
-export { resourceId, parseResourceId } from "./resource-id";
-export { AtlasApiError, AtlasConfigError, AtlasNetworkError, ProcessorStateError, StreamProcessorError, isAtlasApiError } from "./errors";
-export type { DesiredState, DlqOptions, PipelineStage, Tier, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
-export { DEFAULT_BASE_URL } from "./settings";
-export { DEFAULT_CLIENT_OPTIONS, type ClientOptions } from "./options";
+export { StreamProcessor, type StreamProcessorArgs, type ProcessorOptionsInput, type AutoscalingInput } from "./resource/stream-processor";
 export {
   getStreamProcessor,
   getStreamProcessorOutput,
@@ -20,5 +16,32 @@ export {
   type GetStreamProcessorsArgs,
   type GetStreamProcessorsOutputArgs,
   type GetStreamProcessorsResult,
-} from "./functions";
-export type { DesiredStateInput, TierInput, ProcessorOptions, ProcessorStats, OperatorStats } from "./types";
+} from "./resource/functions";
+export {
+  StreamProcessorError,
+  AtlasApiError,
+  AtlasConfigError,
+  AtlasNetworkError,
+  ProcessorStateError,
+  UnverifiedActionError,
+  ProcessorInitError,
+  isStreamProcessorError,
+  isAtlasApiError,
+  isAtlasConfigError,
+  isAtlasNetworkError,
+  isProcessorStateError,
+  isUnverifiedActionError,
+  isProcessorInitError,
+} from "./errors";
+export type {
+  AutoscalingOptions,
+  DesiredState,
+  DesiredStateInput,
+  DlqOptions,
+  OperatorStats,
+  PipelineStage,
+  ProcessorOptions,
+  ProcessorStats,
+  Tier,
+  TierInput,
+} from "./types";

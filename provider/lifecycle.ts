@@ -9,21 +9,21 @@
  * state in plain text inside `__provider`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { sharedClient } from "./client";
-import { systemClock, type Clock } from "./clock";
-import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge";
-import { checkpointRefusal, checkpointRefusalMessage } from "./checkpoint";
-import { definitionChanges, definitionMismatch, describeMismatch, modifyBody, type Definition } from "./definition";
-import { diffProcessor } from "./diff";
+import { sharedClient } from "./http/client";
+import { systemClock, type Clock } from "./util/clock";
+import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge/converge";
+import { checkpointRefusal, checkpointRefusalMessage } from "./converge/checkpoint";
+import { definitionChanges, definitionMismatch, describeMismatch, modifyBody, type Definition } from "./model/definition";
+import { diffProcessor } from "./inputs/diff";
 import { asError, errorMessage, isAtlasApiError, ProcessorInitError, ProcessorStateError } from "./errors";
-import { verifyRunning } from "./health";
-import { ProcessorApi } from "./processors";
-import { definitionBody, refreshedOutputs, startWithBody, toOutputs } from "./outputs";
-import { parseResourceId, refOf, resourceId } from "./resource-id";
-import { allConfigKeys, resolveSettings } from "./settings";
-import { isTransitional, satisfies } from "./state";
+import { verifyRunning } from "./converge/health";
+import { ProcessorApi } from "./atlas/processors";
+import { definitionBody, refreshedOutputs, startWithBody, toOutputs } from "./inputs/outputs";
+import { parseResourceId, refOf, resourceId } from "./inputs/resource-id";
+import { allConfigKeys, resolveSettings } from "./config/settings";
+import { isRunning, isTransitional, satisfies } from "./model/state";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
-import { checkInputs, hasDefinition } from "./validate";
+import { checkInputs, hasDefinition } from "./inputs/check";
 
 const CONFIG_SLOT = "pulumi-atlas-stream-processor/stack-config";
 
@@ -63,7 +63,7 @@ async function replaceDefinition(
   ctx: ConvergeContext,
   observed: ObservedProcessor,
 ): Promise<ObservedProcessor> {
-  const wasRunning = observed.state === "STARTED" || isTransitional(observed.state);
+  const wasRunning = isRunning(observed.state) || isTransitional(observed.state);
   const stopped = await ensureStopped(ref, ctx, observed);
   if (!stopped)
     throw new ProcessorStateError(

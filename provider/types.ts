@@ -1,6 +1,6 @@
 /**
  * The plain shapes the provider receives and returns. The public, `pulumi.Input`-typed
- * arguments live in `resource.ts`; by the time the engine calls the provider every value
+ * arguments live in `stream-processor.ts`; by the time the engine calls the provider every value
  * is resolved (or is Pulumi's preview placeholder for an unknown value).
  */
 

@@ -1,6 +1,6 @@
 // The import rule of the repository, checked: `provider/` and `emulator/` never import each other
 // (the emulator is an independent peer, so a bug cannot hide by being shared by both sides of a
-// test), and no file is part of an import cycle. Every relative specifier counts: `import … from`,
+// test), no file is part of an import cycle, and provider/ imports only downward (PROVIDER_LAYERS). Every relative specifier counts: `import … from`,
 // `import type … from`, `export … from`, `import "…"`, `require("…")` and `import("…")` (found by
 // TypeScript's own pre-processor, so comments and strings are not mistaken for imports).
 //
@@ -16,26 +16,39 @@ export const ROOTS = ["provider", "emulator"] as const;
 const PACKAGE_NAME = "pulumi-atlas-stream-processor";
 
 /**
- * Import edges allowed inside a cycle, as `from -> to` (paths relative to ROOT). These are exactly
- * the cycles on `main` when this check was added, so the check passes today and any NEW cycle (a
- * new file in a cycle, or a new edge between files of an old one) fails. Shrinking one passes.
- * Remove an entry once its edge is gone; the check names entries that no longer exist.
- *
- * provider/: `auth.ts → error-mapping.ts → client.ts → reads.ts → client.ts`, plus
- * `error-mapping.ts ⇢ auth.ts`. Every back-edge is `import type`, so there is no cycle at run time;
- * it is a layering circle (design review §1: move ApiCall/ApiResult out of client.ts, define
- * AuthScheme in settings, and let reads.ts subscribe to client attempts instead of client.ts
- * calling reads.ts).
+ * Import edges allowed inside a cycle, as `from -> to` (paths relative to ROOT). Empty: neither
+ * provider/ nor emulator/ has a cycle. An entry lets a known cycle pass while it is being removed;
+ * the check names entries that no longer exist.
  */
-export const ALLOWED_CYCLE_EDGES: readonly string[] = [
-  "provider/auth.ts -> provider/error-mapping.ts", // value: failureReportOf, toCallError (token calls)
-  "provider/error-mapping.ts -> provider/auth.ts", // type-only: Authenticator (it needs only `scheme`)
-  "provider/error-mapping.ts -> provider/client.ts", // type-only: ApiCall
-  "provider/client.ts -> provider/auth.ts", // value: createAuthenticator
-  "provider/client.ts -> provider/error-mapping.ts", // value: failureReportOf, toCallError
-  "provider/client.ts -> provider/reads.ts", // value: noteChange (the transport calls up into shared reads)
-  "provider/reads.ts -> provider/client.ts", // type-only: AtlasHttpClient
+export const ALLOWED_CYCLE_EDGES: readonly string[] = [];
+
+/**
+ * provider/'s layers, top to bottom: a file may import its own layer and the layers below it,
+ * never one above. Each entry is a folder (`resource/`) or a root file (`lifecycle.ts`).
+ * `errors.ts` and `types.ts` are leaves every layer may import; they import nothing of ours.
+ * CONTRIBUTING.md has the same list with one line per layer.
+ */
+export const PROVIDER_LAYERS: readonly (readonly string[])[] = [
+  ["index.ts"],
+  ["resource/", "plugin/"],
+  ["lifecycle.ts"],
+  ["inputs/"],
+  ["converge/"],
+  ["atlas/"],
+  ["http/"],
+  ["model/"],
+  ["config/"],
+  ["util/"],
+  ["errors.ts", "types.ts"],
 ];
+
+/** The rank of a provider/ file in PROVIDER_LAYERS (0 = top), or undefined when it is in none. */
+export function layerOf(relPath: string, layers: readonly (readonly string[])[] = PROVIDER_LAYERS): number | undefined {
+  if (!relPath.startsWith("provider/")) return undefined;
+  const inner = relPath.slice("provider/".length);
+  const i = layers.findIndex((names) => names.some((n) => (n.endsWith("/") ? inner.startsWith(n) : inner === n)));
+  return i < 0 ? undefined : i;
+}
 
 export interface ImportReport {
   /** Every file checked (relative to ROOT, `/`-separated), sorted. */
@@ -46,6 +59,8 @@ export interface ImportReport {
   crossings: string[];
   /** Allow-listed edges that no longer exist or are no longer in a cycle. */
   stale: string[];
+  /** provider/ imports that go up a layer, as `from -> to`, and provider/ files in no layer. */
+  upward: string[];
 }
 
 function listTs(dir: string): string[] {
@@ -147,7 +162,20 @@ export function checkImports(root: string, allowed: readonly string[] = ALLOWED_
     if (newEdges.length) cycles.push({ files: comp, newEdges });
   }
   const stale = allowed.filter((e) => !used.has(e));
-  return { files, cycles, crossings, stale };
+  const upward: string[] = [];
+  for (const file of files) {
+    if (!file.startsWith("provider/")) continue;
+    const mine = layerOf(file);
+    if (mine === undefined) {
+      upward.push(`${file} is in no layer: put it in a folder of PROVIDER_LAYERS (scripts/check-imports.ts)`);
+      continue;
+    }
+    for (const target of edges.get(file)!) {
+      const theirs = layerOf(target);
+      if (theirs !== undefined && theirs < mine) upward.push(`${file} -> ${target}`);
+    }
+  }
+  return { files, cycles, crossings, stale, upward };
 }
 
 /** The report as text, and whether it fails. */
@@ -158,17 +186,22 @@ export function describe(report: ImportReport): { ok: boolean; text: string } {
     lines.push(`import cycle among ${c.files.join(", ")}`);
     for (const e of c.newEdges) lines.push(`    ${e}`);
   }
+  for (const u of report.upward) lines.push(`import against the layers of provider/: ${u}`);
   const ok = lines.length === 0;
   if (!ok) {
     lines.push(
       "",
       "provider/ and emulator/ never import each other, and no file may be part of an import cycle",
-      "(type-only imports count). Move the shared name into a lower module instead.",
+      "(type-only imports count); in provider/ a file imports only its own layer and those below",
+      "(PROVIDER_LAYERS). Move the shared name into a lower module instead.",
     );
   }
   for (const e of report.stale)
     lines.push(`note: allow-listed cycle edge no longer in a cycle, remove it from scripts/check-imports.ts: ${e}`);
-  if (ok) lines.unshift(`imports: ${report.files.length} files, no cycle, no import between provider/ and emulator/`);
+  if (ok)
+    lines.unshift(
+      `imports: ${report.files.length} files, no cycle, no upward import in provider/, no import between provider/ and emulator/`,
+    );
   return { ok, text: lines.join("\n") };
 }
 

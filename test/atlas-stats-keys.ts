@@ -1,7 +1,7 @@
 /**
  * The keys of the `stats` a real Atlas processor GET carries, in Atlas's order: the emulator must
  * answer them and getStreamProcessor must return them. Written out here, apart from
- * provider/stats.ts, so the tests check the provider against Atlas rather than against itself.
+ * provider/atlas/stats.ts, so the tests check the provider against Atlas rather than against itself.
  */
 export const ATLAS_STATS_KEYS = [
   "name",

@@ -1,11 +1,11 @@
 /**
- * A virtual clock for the provider's waits (provider/clock.ts `Clock`), and for the emulator
+ * A virtual clock for the provider's waits (provider/util/clock.ts `Clock`), and for the emulator
  * when it is started with `now: clock.now`. Time moves only when a wait sleeps: `sleep(ms)`
  * advances it by `ms` at once, then yields to real I/O (setImmediate) so the emulator on
  * 127.0.0.1 still answers. A wait of minutes runs in milliseconds, with the same polls.
  * Parallel sleepers each advance the one clock: use it with one waiting loop at a time.
  */
-import type { Clock } from "../provider/clock";
+import type { Clock } from "../provider/util/clock";
 
 export class FakeClock implements Clock {
   private t: number;

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningEmulator } from "../../emulator";
-import { isAtlasApiError, streamProcessorProvider as provider } from "../../provider";
+import { isAtlasApiError } from "../../provider";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import {
   API_KEY,
   PROJECT,

@@ -9,7 +9,7 @@ import { EngineStack, checkThroughEngine, engineInputs } from "../engine";
 import { atlasCurl, processorApiPath, failureOf, WORKSPACE, PROJECT } from "../helpers";
 import { nth } from "../present";
 import { wireFixture } from "./wire-fixture";
-import type { StreamProcessorArgs } from "../../provider/resource";
+import type { StreamProcessorArgs } from "../../provider/resource/stream-processor";
 
 const SOURCE = { $source: { connectionName: "sample_stream_solar" } };
 const EMIT = { $emit: { connectionName: "__testLog" } };

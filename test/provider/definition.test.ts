@@ -1,11 +1,8 @@
 import { expect } from "chai";
 import { nth } from "../present";
-import {
-  streamProcessorProvider as provider,
-  type PipelineStage,
-  type StreamProcessorInputs,
-  type StreamProcessorOutputs,
-} from "../../provider";
+import { type PipelineStage } from "../../provider";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
+import { type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider/types";
 import { PROJECT, WORKSPACE, atlasCurl, inputs, processorApiPath, requestsTo } from "../helpers";
 import { wireFixture } from "./wire-fixture";
 

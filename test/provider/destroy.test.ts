@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
-import type { StreamProcessorArgs } from "../../provider/resource";
+import type { StreamProcessorArgs } from "../../provider/resource/stream-processor";
 import { atlasGenericError } from "../atlas-errors";
 import { EngineStack } from "../engine";
 import { API_KEY, PROJECT, WORKSPACE, atlasCurl, captureConsole, configureProvider, processorApiPath, withEmulator } from "../helpers";

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { nth } from "../present";
 import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider } from "../../provider";
-import { AtlasHttpClient } from "../../provider/client";
-import { resolveSettings } from "../../provider/settings";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
+import { AtlasHttpClient } from "../../provider/http/client";
+import { resolveSettings } from "../../provider/config/settings";
 import { API_KEY, FAST_OPTIONS, PROJECT, WORKSPACE, configureProvider, inputs, storedOutputs, withEmulator } from "../helpers";
 
 const p = provider as Required<typeof provider>;

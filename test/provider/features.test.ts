@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import { nth } from "../present";
-import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
+import { type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider/types";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
 import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath, failureOf } from "../helpers";

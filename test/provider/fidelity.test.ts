@@ -1,6 +1,8 @@
 import { assert, expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
-import { isAtlasApiError, streamProcessorProvider as provider, type StreamProcessorOutputs } from "../../provider";
+import { isAtlasApiError } from "../../provider";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
+import { type StreamProcessorOutputs } from "../../provider/types";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
 import {

@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { getStreamProcessor, getStreamProcessorOutput, getStreamProcessors, getStreamProcessorsOutput } from "../../provider";
-import { LIST_PAGE_SIZE } from "../../provider/functions";
-import { allConfigKeys } from "../../provider/settings";
+import { LIST_PAGE_SIZE } from "../../provider/resource/functions";
+import { allConfigKeys } from "../../provider/config/settings";
 import { ATLAS_STATS_KEYS } from "../atlas-stats-keys";
 import { API_KEY, FAST_OPTIONS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, unchecked, withEmulator } from "../helpers";
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider, type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
+import { type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider/types";
 import * as lifecycle from "../../provider/lifecycle";
 import { FakeClock } from "../fake-clock";
 import {

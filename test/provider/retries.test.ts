@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { nth } from "../present";
 import type { RunningEmulator } from "../../emulator";
-import { isAtlasApiError, streamProcessorProvider as provider } from "../../provider";
+import { isAtlasApiError } from "../../provider";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import {
   API_KEY,
   PROJECT,

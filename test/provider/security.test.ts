@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { inspect } from "node:util";
 import type { RunningEmulator } from "../../emulator";
-import { streamProcessorProvider as provider } from "../../provider";
+import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import {
   API_KEY,
   PROJECT,

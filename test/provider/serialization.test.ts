@@ -107,7 +107,7 @@ describe("StreamProcessor provider closure serialization (fresh process)", funct
   afterEach(async () => emu.close());
 
   it("works when serialized from this repository's build", async () => {
-    const { text, result } = await roundTrip(emu, REPO, join(REPO, "dist", "provider", "index.js"));
+    const { text, result } = await roundTrip(emu, REPO, join(REPO, "dist", "provider", "resource", "dynamic-provider.js"));
     expectWorkingProvider(emu, text, result);
   });
 
@@ -120,7 +120,17 @@ describe("StreamProcessor provider closure serialization (fresh process)", funct
     after(() => rmSync(project, { recursive: true, force: true }));
 
     it("works, and __provider only requires the package's lifecycle module (at most 4 KB)", async () => {
-      const { text, result } = await roundTrip(emu, project, "pulumi-atlas-stream-processor");
+      // The provider object is internal (not in the package's exports): load its file by path.
+      const installed = join(
+        project,
+        "node_modules",
+        "pulumi-atlas-stream-processor",
+        "dist",
+        "provider",
+        "resource",
+        "dynamic-provider.js",
+      );
+      const { text, result } = await roundTrip(emu, project, installed);
       expectWorkingProvider(emu, text, result);
       expect(text).to.include('require("pulumi-atlas-stream-processor/dist/provider/lifecycle.js")');
       expect(Buffer.byteLength(text)).to.be.at.most(4096);

@@ -11,7 +11,7 @@ import type { FaultSpec, RunningEmulator } from "../../emulator";
 import { EngineStack } from "../engine";
 import { API_KEY, PROJECT, WORKSPACE, configureProvider, withEmulator } from "../helpers";
 import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
-import type { StreamProcessorArgs } from "../../provider/resource";
+import type { StreamProcessorArgs } from "../../provider/resource/stream-processor";
 
 const SOURCE = { $source: { connectionName: "sample_stream_solar" } };
 const EMIT = { $emit: { connectionName: "__testLog" } };

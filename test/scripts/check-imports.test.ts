@@ -1,5 +1,6 @@
 // The import rule's check (scripts/check-imports.ts) on tiny trees of its own: a cycle fails, a
-// crossing between provider/ and emulator/ fails, an acyclic tree passes, and the repository passes.
+// crossing between provider/ and emulator/ fails, an import up provider/'s layers fails, an acyclic
+// tree passes, and the repository passes.
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -117,6 +118,41 @@ describe("scripts/check-imports.ts", function () {
         newEdges: ["provider/b.ts -> provider/c.ts", "provider/c.ts -> provider/a.ts"],
       },
     ]);
+  });
+
+  describe("in provider/'s layers", () => {
+    it("fails on an import up a layer, naming both files", () => {
+      const root = make({
+        "provider/http/client.ts": 'import { noteChange } from "../atlas/shared-reads";\nexport const c = noteChange;\n',
+        "provider/atlas/shared-reads.ts": "export const noteChange = 1;\n",
+      });
+      const report = checkImports(root, []);
+      expect(report.cycles).to.deep.equal([]);
+      expect(report.upward).to.deep.equal(["provider/http/client.ts -> provider/atlas/shared-reads.ts"]);
+      const r = run(root);
+      expect(r.status).to.equal(1);
+      expect(r.out).to.contain("import against the layers of provider/: provider/http/client.ts -> provider/atlas/shared-reads.ts");
+    });
+
+    it("passes imports down a layer, within a layer, and of the leaves", () => {
+      const root = make({
+        "provider/index.ts": 'export { S } from "./resource/s";\n',
+        "provider/resource/s.ts": 'import { go } from "../lifecycle";\nimport { t } from "./t";\nexport const S = [go, t];\n',
+        "provider/resource/t.ts": 'import type { E } from "../errors";\nexport const t = 1 as unknown as E;\n',
+        "provider/lifecycle.ts": 'import { x } from "./util/x";\nexport const go = x;\n',
+        "provider/util/x.ts": 'import type { T } from "../types";\nexport const x = 1 as unknown as T;\n',
+        "provider/errors.ts": "export type E = Error;\n",
+        "provider/types.ts": "export type T = number;\n",
+      });
+      expect(checkImports(root, []).upward).to.deep.equal([]);
+    });
+
+    it("fails on a provider/ file in no layer, saying where layers are listed", () => {
+      const root = make({ "provider/stray.ts": "export const s = 1;\n" });
+      expect(checkImports(root, []).upward).to.deep.equal([
+        "provider/stray.ts is in no layer: put it in a folder of PROVIDER_LAYERS (scripts/check-imports.ts)",
+      ]);
+    });
   });
 
   it("passes on this repository", () => {

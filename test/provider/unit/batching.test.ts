@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { answerServes, needsNextPage, planRead, type AnswerFacts, type ReadPlan, type ReadPlanInput } from "../../../provider/batching";
+import {
+  answerServes,
+  needsNextPage,
+  planRead,
+  type AnswerFacts,
+  type ReadPlan,
+  type ReadPlanInput,
+} from "../../../provider/atlas/read-batching";
 
 describe("batching", () => {
   describe("planRead (gather 30 ms)", () => {

@@ -3,9 +3,9 @@
  * pollUntil with a cadence on a virtual clock against a processor that takes a fixed time.
  */
 import { expect } from "chai";
-import { DEFAULT_CADENCE_POLICY, cadenceFor, lookAtMs, planLooks, remember, type SettleSample } from "../../../provider/cadence";
-import { pollUntil, type ConvergeContext } from "../../../provider/converge";
-import type { ProcessorApi } from "../../../provider/processors";
+import { DEFAULT_CADENCE_POLICY, cadenceFor, lookAtMs, planLooks, remember, type SettleSample } from "../../../provider/atlas/cadence";
+import { pollUntil, type ConvergeContext } from "../../../provider/converge/converge";
+import type { ProcessorApi } from "../../../provider/atlas/processors";
 import type { ObservedProcessor, ProcessorRef } from "../../../provider/types";
 import { FakeClock } from "../../fake-clock";
 

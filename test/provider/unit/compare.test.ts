@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { covers, definitionChanges, definitionMismatch, modifyBody, sameValue, type Definition } from "../../../provider/definition";
-import { bodyText } from "../../../provider/client";
-import { diffProcessor } from "../../../provider/diff";
+import { covers, definitionChanges, definitionMismatch, modifyBody, sameValue, type Definition } from "../../../provider/model/definition";
+import { bodyText } from "../../../provider/http/client";
+import { diffProcessor } from "../../../provider/inputs/diff";
 import { PROJECT } from "../../seed";
 
 const SOURCE = { $source: { connectionName: "c" } };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { covers, definitionChanges, matchesDefinition, sameValue, type Definition } from "../../../provider/definition";
+import { covers, definitionChanges, matchesDefinition, sameValue, type Definition } from "../../../provider/model/definition";
 
 /** `def` with `key` left unset. */
 function without(def: Definition, key: keyof Definition): Definition {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { diffProcessor, IDENTITY_KEYS } from "../../../provider/diff";
-import { UNKNOWN } from "../../../provider/validate";
+import { diffProcessor, IDENTITY_KEYS } from "../../../provider/inputs/diff";
+import { UNKNOWN } from "../../../provider/inputs/check";
 import { PROJECT } from "../../seed";
 
 const NAMES = { projectId: PROJECT, workspaceName: "ws", processorName: "proc" };

@@ -9,7 +9,7 @@ import {
   pickDigestChallenge,
   retryAfterDigest401,
   type DigestChallenge,
-} from "../../../provider/digest";
+} from "../../../provider/http/digest";
 
 /** Parses `Digest k=v, k="v"` into its parameters (for checking what was sent). */
 function authParams(header: string): Record<string, string> {

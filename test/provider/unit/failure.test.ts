@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { nth } from "../../present";
-import { endsWait } from "../../../provider/converge";
+import { endsWait } from "../../../provider/converge/converge";
 import { AtlasApiError, AtlasConfigError, AtlasNetworkError } from "../../../provider/errors";
-import { notFoundFromCode } from "../../../provider/not-found";
-import { classifyFailure, missingConnectionName, type FailureClass, type FailureReport } from "../../../provider/retry";
-import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/options";
-import { resolveSettings } from "../../../provider/settings";
-import { isTransitional, nextStep, waitVerdict } from "../../../provider/state";
-import { checkInputs } from "../../../provider/validate";
+import { notFoundFromCode } from "../../../provider/atlas/not-found";
+import { classifyFailure, missingConnectionName, type FailureClass, type FailureReport } from "../../../provider/http/retry";
+import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/config/options";
+import { resolveSettings } from "../../../provider/config/settings";
+import { isTransitional, nextStep, waitVerdict } from "../../../provider/model/state";
+import { checkInputs } from "../../../provider/inputs/check";
 import { PROJECT } from "../../seed";
 
 /** Atlas's generic processor error detail, as recorded. */

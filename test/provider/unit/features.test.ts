@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import { nth } from "../../present";
-import { checkpointedStagesChanged, checkpointRefusal, checkpointRefusalMessage } from "../../../provider/checkpoint";
-import { diffProcessor } from "../../../provider/diff";
+import { checkpointedStagesChanged, checkpointRefusal, checkpointRefusalMessage } from "../../../provider/converge/checkpoint";
+import { diffProcessor } from "../../../provider/inputs/diff";
 import { AtlasApiError } from "../../../provider/errors";
-import { hasNextPage, LIST_PAGE_SIZE } from "../../../provider/functions";
-import { healthVerdict, verifyPollMs } from "../../../provider/health";
-import { parseStats } from "../../../provider/stats";
-import { checkInputs, DEFINITION_ONLY_INPUTS, UNKNOWN } from "../../../provider/validate";
+import { hasNextPage, LIST_PAGE_SIZE } from "../../../provider/resource/functions";
+import { healthVerdict, verifyPollMs } from "../../../provider/converge/health";
+import { parseStats } from "../../../provider/atlas/stats";
+import { checkInputs, DEFINITION_ONLY_INPUTS, UNKNOWN } from "../../../provider/inputs/check";
 import type { PipelineStage } from "../../../provider/types";
 import { PROJECT } from "../../seed";
 

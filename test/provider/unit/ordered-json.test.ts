@@ -8,8 +8,8 @@ import {
   parseToPlain,
   sameJson,
   stringifyJson,
-} from "../../../provider/ordered-json";
-import { checkPipeline, pipelineText } from "../../../provider/pipeline";
+} from "../../../provider/util/ordered-json";
+import { checkPipeline, pipelineText } from "../../../provider/model/pipeline";
 
 describe("ordered JSON (the pipeline's own parser and printer)", () => {
   describe("parse then print gives the text back, compacted", () => {

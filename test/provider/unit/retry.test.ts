@@ -8,7 +8,7 @@ import {
   type FailureFacts,
   type FailureReport,
   type RetryProgress,
-} from "../../../provider/retry";
+} from "../../../provider/http/retry";
 
 describe("retry", () => {
   describe("isTransient", () => {

@@ -10,8 +10,8 @@ import {
   normalizeBaseUrl,
   resolveSettings,
   secretsOf,
-} from "../../../provider/settings";
-import { DEFAULT_CLIENT_OPTIONS, OPTION_KEYS } from "../../../provider/options";
+} from "../../../provider/config/settings";
+import { DEFAULT_CLIENT_OPTIONS, OPTION_KEYS } from "../../../provider/config/options";
 
 type Src = Record<string, string | undefined>;
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");

@@ -11,7 +11,7 @@ import {
   waitVerdict,
   type Observed,
   type UnclearAnswer,
-} from "../../../provider/state";
+} from "../../../provider/model/state";
 import type { DesiredState } from "../../../provider/types";
 
 const show = (o: Observed) => (o === undefined ? "missing (404)" : o);

@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import { nth } from "../../present";
-import { checkInputs, DEFAULT_STATE, DEFAULT_TIMEOUT_SECONDS, hasDefinition, UNKNOWN, type CheckFailure } from "../../../provider/validate";
+import {
+  checkInputs,
+  DEFAULT_STATE,
+  DEFAULT_TIMEOUT_SECONDS,
+  hasDefinition,
+  UNKNOWN,
+  type CheckFailure,
+} from "../../../provider/inputs/check";
 import { PROJECT } from "../../seed";
 
 const BASE = { projectId: PROJECT, workspaceName: "demo-workspace", processorName: "demo-processor" };

@@ -5,13 +5,13 @@
  * of waiting take milliseconds and every look is counted.
  */
 import { expect } from "chai";
-import type { AtlasHttpClient } from "../../../provider/client";
-import { converge, pollUntil, type ConvergeContext } from "../../../provider/converge";
+import type { AtlasHttpClient } from "../../../provider/http/client";
+import { converge, pollUntil, type ConvergeContext } from "../../../provider/converge/converge";
 import { AtlasApiError, isAtlasApiError, ProcessorStateError } from "../../../provider/errors";
-import { verifyRunning } from "../../../provider/health";
-import { ProcessorApi, type ActionOutcome } from "../../../provider/processors";
-import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/options";
-import { pollDelayMs } from "../../../provider/state";
+import { verifyRunning } from "../../../provider/converge/health";
+import { ProcessorApi, type ActionOutcome } from "../../../provider/atlas/processors";
+import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/config/options";
+import { pollDelayMs } from "../../../provider/model/state";
 import type { ObservedProcessor, ProcessorRef } from "../../../provider/types";
 import { FakeClock } from "../../fake-clock";
 

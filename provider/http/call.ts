@@ -1,0 +1,78 @@
+/**
+ * One call to the Atlas Admin API as the layers above describe it (ApiCall), its answer
+ * (ApiResult), and the bookkeeping one call carries across its retries (CallContext).
+ */
+import type { UnclearAnswer } from "../model/state";
+
+export interface ApiCall {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path with every segment already percent-encoded. */
+  path: string;
+  /** The media-type date for Accept (and Content-Type when there is a body). */
+  version: string;
+  /** Plain values and Json (ordered) values; serialized with bodyText. */
+  body?: unknown;
+  /**
+   * For actions that are not naturally idempotent: called after a 5xx, reset or timeout, before
+   * sending again. Resolves true when a fresh read shows the action already took effect; then
+   * the call ends as applied instead of sending it a second time.
+   */
+  tookEffect?: (answer: UnclearAnswer) => Promise<boolean>;
+  /** How progress lines name the call (`orders: :start`); default `METHOD path`. */
+  label?: string;
+  /**
+   * A call that may take Atlas up to a minute (create, PATCH, DELETE, :start, :startWith,
+   * :stop): its per-attempt timeout is `actionTimeoutMs` instead of `requestTimeoutMs`.
+   */
+  slow?: boolean;
+  /**
+   * A processor action (:start, :startWith, :stop): after a 504 or a client timeout it is never
+   * re-sent (Atlas may still apply it); the call returns `timedOut` and the caller reads.
+   */
+  action?: boolean;
+  /**
+   * Builds the 404 hint (which of project, workspace or processor is missing) from the 404's
+   * errorCode when it says, else by reads.
+   */
+  explainNotFound?: (errorCode?: string) => Promise<string>;
+  /** Extra hint for 401/403 (the roles the operation needs). */
+  authHint?: string;
+}
+
+export interface ApiResult {
+  status: number;
+  data: unknown;
+  /** True when the call got no clear answer but a fresh read showed that it took effect. */
+  appliedAfterFailure: boolean;
+  attempts: number;
+  /** Set when an action timed out (e.g. "HTTP 504 STREAM_PROCESSOR_TIMEOUT"): it may still take effect. */
+  timedOut?: string;
+}
+
+/**
+ * Per-call bookkeeping carried on the axios config across retries. It is a class instance on
+ * purpose: axios deep-copies plain objects when it merges a retried request's config, but
+ * keeps class instances by reference, so every attempt of one call sees the same context.
+ * (tsconfig sets useDefineForClassFields: false so these initializers compile into the
+ * constructor: closure serialization of a program using this repository's copy keeps
+ * constructor bodies but drops ES2022 class-field initializers.)
+ */
+export class CallContext {
+  readonly startedAt = Date.now();
+  /** Attempts sent so far (the first one included). */
+  attempts = 0;
+  /** Set when a fresh read showed that an action which got no clear answer took effect. */
+  applied = false;
+  /** The delay chosen for the next retry (retryCondition computes it, retryDelay uses it). */
+  nextDelayMs = 0;
+  /** Set when an action timed out (504 or no answer in time): it is not re-sent; the caller reads. */
+  timedOut: string | undefined = undefined;
+  /** Set when the fresh read after a failed attempt failed itself: the call reports that read. */
+  readFailure: { outcome: string; error: Error } | undefined = undefined;
+}
+
+declare module "axios" {
+  interface AxiosRequestConfig {
+    atlasCall?: CallContext;
+  }
+}

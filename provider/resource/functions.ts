@@ -1,0 +1,179 @@
+/**
+ * Data functions, the equivalent of the official provider's `mongodbatlas.getStreamProcessor` and
+ * `getStreamProcessors` data sources: read one processor, or every processor of a workspace, from
+ * a Pulumi program. Each has a Promise form and an `…Output` form taking `pulumi.Input`s, like
+ * Pulumi's generated functions.
+ *
+ * They run in the program's own process and use what the resource uses: the stack config keys
+ * `mongodbatlas:*` and `atlas-stream-processor:*` (read through `pulumi.Config`), then the
+ * environment (settings.ts); the shared HTTP client with its retries (client.ts); and the rules
+ * `check` applies to projectId, workspaceName and processorName (check.ts). The Output forms
+ * send nothing while an input is unknown (during preview).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { sharedClient, type AtlasHttpClient } from "../http/client";
+import { ProcessorStateError, StreamProcessorError } from "../errors";
+import { workspacePath } from "../atlas/paths";
+import { toObserved } from "../atlas/observed";
+import { pipelineTextOf } from "../model/pipeline";
+import { ProcessorApi } from "../atlas/processors";
+import { allConfigKeys, resolveSettings } from "../config/settings";
+import type { ObservedProcessor, ProcessorRef } from "../types";
+import { checkInputs } from "../inputs/check";
+
+export interface GetStreamProcessorArgs {
+  /** The Atlas project id (the API's `groupId`). */
+  projectId: string;
+  /** The stream workspace name (the API's `tenantName`). */
+  workspaceName: string;
+  processorName: string;
+}
+
+export interface GetStreamProcessorOutputArgs {
+  projectId: pulumi.Input<string>;
+  workspaceName: pulumi.Input<string>;
+  processorName: pulumi.Input<string>;
+}
+
+export interface GetStreamProcessorsArgs {
+  projectId: string;
+  workspaceName: string;
+}
+
+export interface GetStreamProcessorsOutputArgs {
+  projectId: pulumi.Input<string>;
+  workspaceName: pulumi.Input<string>;
+}
+
+/** One processor as Atlas reports it. */
+export interface GetStreamProcessorResult extends ProcessorRef, Omit<ObservedProcessor, "id" | "name"> {
+  /** The processor's `_id`. */
+  processorId: string;
+  /**
+   * The pipeline as compact JSON text in Atlas's key order: the form StreamProcessor's `pipeline`
+   * takes and outputs (the array `pipeline` loses the order of integer-like keys such as "10").
+   */
+  pipelineJson: string;
+}
+
+export interface GetStreamProcessorsResult {
+  projectId: string;
+  workspaceName: string;
+  /** Every processor of the workspace (all pages), in Atlas's order. */
+  results: GetStreamProcessorResult[];
+}
+
+/** Items per page of `GET …/processors` (Atlas's maximum is 500). */
+export const LIST_PAGE_SIZE = 100;
+/** A guard against a server whose `next` link never ends. */
+const MAX_PAGES = 10_000;
+
+/** The stack config the provider reads, from the program's `pulumi.Config` (namespaces mongodbatlas and atlas-stream-processor). */
+export function programConfig(): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  const byNamespace: Record<string, pulumi.Config> = {};
+  for (const key of allConfigKeys()) {
+    const at = key.indexOf(":");
+    const ns = key.slice(0, at);
+    out[key] = (byNamespace[ns] ??= new pulumi.Config(ns)).get(key.slice(at + 1));
+  }
+  return out;
+}
+
+function client(): AtlasHttpClient {
+  return sharedClient(resolveSettings(programConfig(), process.env));
+}
+
+/** Validates the arguments with `check`'s rules; throws naming every bad field. */
+function validate(fn: string, args: Record<string, unknown> | undefined, fields: string[]): void {
+  if (!args || typeof args !== "object") throw new StreamProcessorError(`${fn}: pass an object { ${fields.join(", ")} }.`);
+  const given: Record<string, unknown> = { processorName: "-" }; // a valid stand-in when the function takes no processorName
+  for (const f of fields) given[f] = args[f];
+  const reasons = checkInputs(given)
+    .failures.filter((f) => fields.includes(f.property))
+    .map((f) => f.reason);
+  for (const k of Object.keys(args)) {
+    if (!fields.includes(k)) reasons.push(`${k} is not an argument of ${fn}: the arguments are ${fields.join(", ")}.`);
+  }
+  if (reasons.length > 0) throw new StreamProcessorError(`${fn}: ${reasons.join(" ")}`);
+}
+
+function toResult(ref: ProcessorRef, p: ObservedProcessor): GetStreamProcessorResult {
+  const out: GetStreamProcessorResult = {
+    ...ref,
+    processorName: p.name,
+    processorId: p.id,
+    state: p.state,
+    pipeline: p.pipeline,
+    pipelineJson: pipelineTextOf(p.pipeline),
+  };
+  if (p.options) out.options = p.options;
+  if (p.tier !== undefined) out.tier = p.tier;
+  if (p.effectiveTier !== undefined) out.effectiveTier = p.effectiveTier;
+  if (p.failoverEnabled !== undefined) out.failoverEnabled = p.failoverEnabled;
+  if (p.eligibleForFailover !== undefined) out.eligibleForFailover = p.eligibleForFailover;
+  if (p.stats) out.stats = p.stats;
+  return out;
+}
+
+/** Reads one stream processor: state, pipeline, options, tier, failoverEnabled and stats. */
+export async function getStreamProcessor(args: GetStreamProcessorArgs): Promise<GetStreamProcessorResult> {
+  validate("getStreamProcessor", args as unknown as Record<string, unknown>, ["projectId", "workspaceName", "processorName"]);
+  const ref: ProcessorRef = { projectId: args.projectId, workspaceName: args.workspaceName, processorName: args.processorName };
+  const api = new ProcessorApi(client());
+  const p = await api.get(ref);
+  if (p === undefined) throw new ProcessorStateError(`getStreamProcessor: ${await api.explainNotFound(ref)}`, "NOT_FOUND");
+  return toResult(ref, p);
+}
+
+/** Reads every stream processor of a workspace, following every page of `GET …/processors`. */
+export async function getStreamProcessors(args: GetStreamProcessorsArgs): Promise<GetStreamProcessorsResult> {
+  validate("getStreamProcessors", args as unknown as Record<string, unknown>, ["projectId", "workspaceName"]);
+  const http = client();
+  const api = new ProcessorApi(http);
+  const base = { projectId: args.projectId, workspaceName: args.workspaceName };
+  const results: GetStreamProcessorResult[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const res = await http.call({
+      method: "GET",
+      path: `${workspacePath(base)}/processors?pageNum=${page}&itemsPerPage=${LIST_PAGE_SIZE}`,
+      version: http.settings.options.versions.processor,
+      explainNotFound: () => api.explainNotFound({ ...base, processorName: "" }),
+      authHint: `Reading needs at least Project Read Only on project ${args.projectId}.`,
+    });
+    const body = (res.data ?? {}) as { results?: unknown[]; totalCount?: unknown; links?: Array<{ rel?: string }> };
+    const items = Array.isArray(body.results) ? body.results : [];
+    for (const item of items) {
+      const name = (item as { name?: unknown })?.name;
+      const ref = { ...base, processorName: typeof name === "string" ? name : "" };
+      results.push(toResult(ref, toObserved(item, ref)));
+    }
+    if (!hasNextPage(body, items.length, results.length)) break;
+  }
+  return { ...base, results };
+}
+
+/**
+ * Whether another page follows: Atlas's `next` link when it sends links; otherwise `totalCount`
+ * when present; otherwise a full page.
+ */
+export function hasNextPage(
+  body: { totalCount?: unknown; links?: Array<{ rel?: string }> },
+  pageItems: number,
+  seenSoFar: number,
+): boolean {
+  if (pageItems === 0) return false;
+  if (Array.isArray(body.links) && body.links.length > 0) return body.links.some((l) => l?.rel === "next");
+  if (typeof body.totalCount === "number") return seenSoFar < body.totalCount;
+  return pageItems >= LIST_PAGE_SIZE;
+}
+
+/** `getStreamProcessor` taking Inputs; nothing is sent until every input is known. */
+export function getStreamProcessorOutput(args: GetStreamProcessorOutputArgs): pulumi.Output<GetStreamProcessorResult> {
+  return pulumi.output(args).apply((a) => getStreamProcessor(a));
+}
+
+/** `getStreamProcessors` taking Inputs; nothing is sent until every input is known. */
+export function getStreamProcessorsOutput(args: GetStreamProcessorsOutputArgs): pulumi.Output<GetStreamProcessorsResult> {
+  return pulumi.output(args).apply((a) => getStreamProcessors(a));
+}
