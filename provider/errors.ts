@@ -5,6 +5,11 @@
  * header and, with Basic auth, the password).
  */
 
+/** Atlas's or another error's sentence made into a clause of ours: its full stop and spaces dropped. */
+export function asClause(text: string): string {
+  return text.replace(/[.\s]+$/, "");
+}
+
 /** Base class, so `catch (e) { if (e instanceof StreamProcessorError) … }` catches ours only. */
 export class StreamProcessorError extends Error {
   constructor(message: string) {
@@ -48,7 +53,7 @@ export class AtlasApiError extends StreamProcessorError {
 
   constructor(init: AtlasApiErrorInit) {
     const code = init.errorCode ? ` ${init.errorCode}` : "";
-    const detail = init.detail ? `: ${init.detail.replace(/[.\s]+$/, "")}` : "";
+    const detail = init.detail ? `: ${asClause(init.detail)}` : "";
     const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : "";
     const hint = init.hint ? ` ${init.hint}` : "";
     super(`Atlas API ${init.method} ${init.path} failed with HTTP ${init.status}${code}${tries}${detail}.${hint}`);
@@ -104,7 +109,7 @@ export class UnverifiedActionError extends StreamProcessorError {
   readonly readError: Error;
   constructor(action: string, actionOutcome: string, readError: Error) {
     super(
-      `${action} got ${actionOutcome}; the read that checks whether it took effect then failed, so it was not sent again: ${readError.message.replace(/\s+$/, "")} ` +
+      `${action} got ${actionOutcome}; the read that checks whether it took effect then failed, so it was not sent again: ${readError.message.trimEnd()} ` +
         `Run pulumi up again once Atlas answers reads (it reads first and acts only if needed).`,
     );
     this.name = "UnverifiedActionError";
@@ -126,7 +131,7 @@ export class ProcessorInitError extends StreamProcessorError {
   readonly failure: Error;
   constructor(id: string, properties: Record<string, unknown>, cause: Error) {
     super(
-      `${cause.message.replace(/\s+$/, "")} The processor was created and stays in the stack: run pulumi up again after fixing the cause, or pulumi destroy to delete it.`,
+      `${cause.message.trimEnd()} The processor was created and stays in the stack: run pulumi up again after fixing the cause, or pulumi destroy to delete it.`,
     );
     this.name = "ProcessorInitError";
     this.id = id;

@@ -85,7 +85,7 @@ async function replaceDefinition(
         );
       throw e;
     }
-    const msg = errorMessage(e).replace(/\s+$/, "");
+    const msg = errorMessage(e).trimEnd();
     ctx.log(`[atlas] ${ref.processorName}: the definition change failed; restarting it on its previous definition`);
     let restarted: ObservedProcessor | undefined;
     let restartError: unknown;

@@ -19,6 +19,7 @@
  * misses costs one shared list for all the waits of that moment, not a request per processor.
  */
 import { pollDelayMs } from "../model/state";
+import { processSlot } from "../util/process-slot";
 
 export interface SettleSample {
   /** When the last look that saw the old state was sent (ms after the wait began); absent when none did. */
@@ -84,7 +85,7 @@ export function remember(
   return [...samples, sample].slice(-p.window);
 }
 
-/** The samples of one process, per kind of wait; kept on globalThis (closure serialization would copy a module variable). */
+/** The samples of one process, per kind of wait (a process slot: see process-slot.ts). */
 export interface Cadence {
   plan(kind: string): LookPlan;
   learn(kind: string, sample: SettleSample): void;
@@ -92,9 +93,7 @@ export interface Cadence {
 
 /** The process-wide cadence of one HTTP client (one endpoint and credential): its waits learn together. */
 export function cadenceFor(owner: object): Cadence {
-  const slot = Symbol.for("pulumi-atlas-stream-processor/cadence");
-  const g = globalThis as unknown as Record<symbol, WeakMap<object, Record<string, SettleSample[]>> | undefined>;
-  const all = (g[slot] ??= new WeakMap<object, Record<string, SettleSample[]>>());
+  const all = processSlot("cadence", () => new WeakMap<object, Record<string, SettleSample[]>>());
   let kinds = all.get(owner);
   if (!kinds) {
     kinds = {};

@@ -6,7 +6,7 @@
  */
 import type { AtlasHttpClient } from "../http/client";
 import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "../errors";
-import { classifyFailure, missingConnectionName, retryDelayMs } from "../http/retry";
+import { classifyApiError, missingConnectionName, retryDelayMs } from "../http/retry";
 import { sharedRead, type ReadAnswer } from "./shared-reads";
 import { actionTookEffect, pollDelayMs, settleVerdict, type UnclearAnswer } from "../model/state";
 import { patchApplied, type ModifyBody } from "../model/definition";
@@ -208,8 +208,7 @@ export class ProcessorApi {
       try {
         return await send();
       } catch (e) {
-        if (!isAtlasApiError(e) || classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) !== "connection-pending")
-          throw e;
+        if (!isAtlasApiError(e) || classifyApiError(e) !== "connection-pending") throw e;
         const connection = missingConnectionName(e.detail) ?? "?";
         const elapsed = this.clock.now() - started;
         const delay = retryDelayMs(attempt, undefined, options);

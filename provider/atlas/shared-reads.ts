@@ -5,13 +5,13 @@
  * still goes out as its own GET. A read is only ever answered by a request sent after it
  * asked, so it sees what a GET of its own would have seen, never an older state.
  *
- * The bookkeeping hangs off `globalThis` under a registered symbol, per HTTP client (one per
- * endpoint-and-credential, so a list is only ever shared by callers with the same credential):
- * closure serialization would copy a module-level variable into `__provider`.
+ * The bookkeeping is kept per HTTP client (one per endpoint-and-credential, so a list is only
+ * ever shared by callers with the same credential), in a process slot (process-slot.ts).
  */
 import type { AtlasHttpClient } from "../http/client";
 import { DEFAULT_BATCH_POLICY, LIST_PAGE_SIZE, answerServes, needsNextPage, planRead, type BatchPolicy } from "./read-batching";
 import type { ProcessorRef } from "../types";
+import { processSlot } from "../util/process-slot";
 
 /** One read's answer: Atlas's body for the processor, or not found (404 / absent from the list). */
 export type ReadAnswer = { found: true; data: unknown } | { found: false; errorCode?: string | undefined };
@@ -63,9 +63,7 @@ interface ClientReads {
 }
 
 function readsOf(http: AtlasHttpClient): ClientReads {
-  const slot = Symbol.for("pulumi-atlas-stream-processor/shared-reads");
-  const g = globalThis as unknown as Record<symbol, WeakMap<AtlasHttpClient, ClientReads> | undefined>;
-  const all = (g[slot] ??= new WeakMap<AtlasHttpClient, ClientReads>());
+  const all = processSlot("shared-reads", () => new WeakMap<AtlasHttpClient, ClientReads>());
   let r = all.get(http);
   if (!r) {
     r = { workspaces: {}, stats: { lists: 0, listPages: 0, singles: 0, shared: 0 }, policy: { ...DEFAULT_BATCH_POLICY } };

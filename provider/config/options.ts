@@ -4,6 +4,7 @@
  * normalize.ts does), so an error names the key the user set and says what it must be.
  */
 import { AtlasConfigError } from "../errors";
+import { stripUndefined } from "../util/objects";
 
 /** Media-type versions per operation; a later date than an endpoint's newest resolves to its newest. */
 export interface ApiVersions {
@@ -170,8 +171,4 @@ export function normalizeOptions(options: Partial<ClientOptions>): ClientOptions
       throw new AtlasConfigError(`client option versions.${op} must be a date like 2024-05-30, got ${JSON.stringify(v)}.`);
   }
   return out;
-}
-
-export function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -7,7 +7,8 @@
  * (https://www.pulumi.com/docs/iac/concepts/resources/dynamic-providers/).
  */
 import { AtlasConfigError } from "../errors";
-import { lookup, normalizeOptions, OPTION_KEYS, optionsFrom, stripUndefined, type ClientOptions } from "./options";
+import { stripUndefined } from "../util/objects";
+import { lookup, normalizeOptions, OPTION_KEYS, optionsFrom, type ClientOptions } from "./options";
 
 export const DEFAULT_BASE_URL = "https://cloud.mongodb.com";
 

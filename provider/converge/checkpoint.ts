@@ -9,10 +9,10 @@
  * that was stopped for the change back to running.
  */
 import { describeRef } from "./converge";
-import { isAtlasApiError } from "../errors";
+import { asClause, isAtlasApiError } from "../errors";
 import { sameJson, type Json } from "../util/ordered-json";
 import { operatorOf, pipelineStages } from "../model/pipeline";
-import { classifyFailure } from "../http/retry";
+import { classifyApiError } from "../http/retry";
 import type { PipelineStage, ProcessorRef } from "../types";
 
 /** A pipeline as the provider meets it: canonical text (inputs), or an array (Atlas's copy, an older state). */
@@ -42,7 +42,7 @@ export function checkpointRefusal(
 ): string[] | undefined {
   if (!isAtlasApiError(error) || error.status !== 400 || resumeFromCheckpoint === false) return undefined;
   // A missing connection or a transient infrastructure answer is not about the checkpoint.
-  if (classifyFailure({ status: error.status, detail: error.detail }) !== "definite") return undefined;
+  if (classifyApiError(error) !== "definite") return undefined;
   const stages = checkpointedStagesChanged(before, after);
   return stages.length > 0 ? stages : undefined;
 }
@@ -53,7 +53,7 @@ export function checkpointRefusalMessage(ref: ProcessorRef, stages: string[], at
   return (
     `Atlas refused to change the pipeline of the ${describeRef(ref)}: the change touches ${which}, and a processor cannot resume ` +
     `from its checkpoint (the source's resume position and open windows) after such a change` +
-    `${atlasDetail ? ` (Atlas: ${atlasDetail.replace(/[.\s]+$/, "")})` : ""}. ` +
+    `${atlasDetail ? ` (Atlas: ${asClause(atlasDetail)})` : ""}. ` +
     `To apply it, set options: { resumeFromCheckpoint: false } on this StreamProcessor and run pulumi up again: ` +
     `the processor then starts on the new pipeline without its checkpoint (it does not reprocess from where it stopped and open windows are dropped). ` +
     `Nothing was changed: ${now}.`

@@ -5,7 +5,7 @@
  */
 import { errorMessage, isAtlasApiError, ProcessorStateError } from "../errors";
 import type { ActionOutcome, ProcessorApi, StartWithBody } from "../atlas/processors";
-import { classifyFailure } from "../http/retry";
+import { classifyApiError } from "../http/retry";
 import { isRunning, isTransitional, nextStep, pollDelayMs, waitVerdict, type Observed } from "../model/state";
 import type { DesiredState, ObservedProcessor, ProcessorRef } from "../types";
 import type { Clock } from "../util/clock";
@@ -74,7 +74,7 @@ export function failedMessage(ref: ProcessorRef, after: string): string {
  * Atlas's side leaves the wait to its deadline.
  */
 export function endsWait(e: unknown): boolean {
-  if (isAtlasApiError(e)) return classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail }) === "definite";
+  if (isAtlasApiError(e)) return classifyApiError(e) === "definite";
   return !(typeof e === "object" && e !== null && (e as { name?: unknown }).name === "AtlasNetworkError");
 }
 

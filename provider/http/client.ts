@@ -17,6 +17,7 @@ import { fromValue, parseToPlain, stringifyJson } from "../util/ordered-json";
 import { admit, budgetKey, settle } from "./project-budgets";
 import { decideRetry, parseRetryAfter, TIMEOUT_CODES } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "../config/settings";
+import { processSlot } from "../util/process-slot";
 
 type Log = (line: string) => void;
 
@@ -262,14 +263,10 @@ export function unwrapEnvelope(res: AxiosResponse): AxiosResponse {
 
 /**
  * One client per endpoint-and-credential for the life of the process, so the OAuth token and
- * the Digest nonce are shared by concurrent operations. The cache hangs off `globalThis` under
- * a registered symbol, not a module-level variable: closure serialization would otherwise copy
- * whatever the variable held into `__provider`.
+ * the Digest nonce are shared by concurrent operations (a process slot: see process-slot.ts).
  */
 export function sharedClient(settings: ConnectionSettings): AtlasHttpClient {
-  const slot = Symbol.for("pulumi-atlas-stream-processor/clients");
-  const g = globalThis as unknown as Record<symbol, Map<string, AtlasHttpClient> | undefined>;
-  const cache = (g[slot] ??= new Map<string, AtlasHttpClient>());
+  const cache = processSlot("clients", () => new Map<string, AtlasHttpClient>());
   const key = clientKey(settings, (text) => createHash("sha256").update(text).digest("hex"));
   let client = cache.get(key);
   if (!client) {

@@ -1,8 +1,7 @@
 /**
  * The I/O half of rate-budget.ts: one budget view per Atlas project for the whole provider process,
  * consulted before every request (the HTTP client's request interceptor) and updated from every
- * answer. Kept on `globalThis` under a registered symbol: closure serialization would copy a
- * module-level variable into `__provider`.
+ * answer. Kept in a process slot (process-slot.ts).
  */
 import {
   DEFAULT_BUDGET_POLICY,
@@ -16,15 +15,14 @@ import {
   type BudgetView,
 } from "./rate-budget";
 import { parseRetryAfter } from "./retry";
+import { processSlot } from "../util/process-slot";
 
 interface Budgets {
   views: Record<string, BudgetView>;
 }
 
 function budgets(): Budgets {
-  const slot = Symbol.for("pulumi-atlas-stream-processor/project-budgets");
-  const g = globalThis as unknown as Record<symbol, Budgets | undefined>;
-  return (g[slot] ??= { views: {} });
+  return processSlot<Budgets>("project-budgets", () => ({ views: {} }));
 }
 
 /** The key of a request's project (endpoint and groupId), or undefined for paths outside a project. */

@@ -134,6 +134,11 @@ export function classifyFailure(f: FailureReport): FailureClass {
   return isTransient(f) ? "transient" : "definite";
 }
 
+/** An Atlas error answer (an AtlasApiError, or anything with its fields) as classifyFailure sees it. */
+export function classifyApiError(e: { status: number; errorCode?: string | undefined; detail?: string | undefined }): FailureClass {
+  return classifyFailure({ status: e.status, errorCode: e.errorCode, detail: e.detail });
+}
+
 export interface RetryPolicy extends BackoffPolicy {
   maxRetries: number;
   retryBudgetMs: number;

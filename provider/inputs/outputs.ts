@@ -6,6 +6,7 @@ import { autoscalingBody, definitionMismatch, dlqBody, stagesOf } from "../model
 import { pipelineTextOf } from "../model/pipeline";
 import type { ProcessorDefinitionBody, StartWithBody } from "../atlas/processors";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "../types";
+import { compact } from "../util/objects";
 
 /** The `:startWith` body when tier or a start option is set; undefined means plain `:start`. */
 export function startWithBody(inputs: StreamProcessorInputs): StartWithBody | undefined {
@@ -29,17 +30,6 @@ export function definitionBody(inputs: StreamProcessorInputs): ProcessorDefiniti
   if (inputs.tier !== undefined) body.tier = inputs.tier;
   if (inputs.failoverEnabled !== undefined) body.failoverEnabled = inputs.failoverEnabled;
   return body;
-}
-
-/** Drops `undefined` everywhere: the engine rejects outs holding it ("Unexpected struct type"). */
-export function compact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(compact) as T;
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = compact(v);
-    return out as T;
-  }
-  return value;
 }
 
 /** Outputs: the inputs, the observed state and id, and who created the processor. */

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { unchecked } from "../../unchecked";
-import { compact, startWithBody, toOutputs } from "../../../provider/inputs/outputs";
+import { startWithBody, toOutputs } from "../../../provider/inputs/outputs";
+import { compact } from "../../../provider/util/objects";
 import { parseResourceId, resourceId } from "../../../provider/inputs/resource-id";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs } from "../../../provider/types";
 import { PROJECT } from "../../seed";
