@@ -127,48 +127,65 @@ export function numericOptionProblem(name: NumericOption, n: number): string | u
   return rule.min === "positive" ? `a positive ${rule.unit}` : `a ${rule.unit} ≥ 0`;
 }
 
-export function optionsFrom(cfg: Lookup, env: Lookup): Partial<ClientOptions> {
+/** An Atlas API version: a date like 2024-05-30. */
+const API_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Where each option given came from, for the error message: a config key or an environment variable. */
+export type OptionSources = Partial<Record<NumericOption | "versions.processor" | "versions.startWith", { key: string; text: string }>>;
+
+/**
+ * The options set in stack config or the environment, parsed from their text, with where each
+ * came from. Only the text is judged here (a number? true or false?); the range rules are
+ * normalizeOptions's, applied once to every option whatever its source.
+ */
+export function optionsFrom(cfg: Lookup, env: Lookup): { options: Partial<ClientOptions>; sources: OptionSources } {
   const out: Partial<ClientOptions> = {};
+  const sources: OptionSources = {};
   for (const [name, keys] of Object.entries(OPTION_KEYS) as [keyof typeof OPTION_KEYS, (typeof OPTION_KEYS)[keyof typeof OPTION_KEYS]][]) {
     const fromCfg = cfg(keys.config);
     const raw = fromCfg ?? env(keys.env);
     if (raw === undefined) continue;
     const source = fromCfg !== undefined ? keys.config : keys.env;
     if (name === "processorApiVersion" || name === "startWithApiVersion") {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw))
-        throw new AtlasConfigError(`${source} must be an Atlas API version date like 2024-05-30, got ${JSON.stringify(raw)}.`);
-      out.versions = {
-        ...DEFAULT_CLIENT_OPTIONS.versions,
-        ...out.versions,
-        [name === "processorApiVersion" ? "processor" : "startWith"]: raw,
-      };
+      const op = name === "processorApiVersion" ? "processor" : "startWith";
+      out.versions = { ...DEFAULT_CLIENT_OPTIONS.versions, ...out.versions, [op]: raw };
+      sources[`versions.${op}`] = { key: source, text: raw };
     } else if (name === "envelope") {
       if (raw !== "true" && raw !== "false") throw new AtlasConfigError(`${source} must be true or false, got ${JSON.stringify(raw)}.`);
       out.envelope = raw === "true";
     } else {
-      const n = raw.trim() === "" ? NaN : Number(raw);
-      const problem = numericOptionProblem(name, n);
-      if (problem) throw new AtlasConfigError(`${source} must be ${problem}, got ${JSON.stringify(raw)}.`);
-      out[name as "requestTimeoutMs"] = n;
+      out[name] = raw.trim() === "" ? NaN : Number(raw);
+      sources[name] = { key: source, text: raw };
     }
   }
-  return out;
+  return { options: out, sources };
 }
 
-/** Fills every option from the defaults and checks the ones given. */
-export function normalizeOptions(options: Partial<ClientOptions>): ClientOptions {
+/**
+ * Fills every option from the defaults and checks each once, naming where a bad one came from
+ * (`sources`; "client option X" for one given in code).
+ */
+export function normalizeOptions(options: Partial<ClientOptions>, sources: OptionSources = {}): ClientOptions {
   const out: ClientOptions = {
     ...DEFAULT_CLIENT_OPTIONS,
     ...stripUndefined(options),
     versions: { ...DEFAULT_CLIENT_OPTIONS.versions, ...stripUndefined(options.versions ?? {}) },
   };
+  // Named as the user wrote it: the config key or variable and its text, else the option in code.
+  const named = (k: keyof OptionSources, value: unknown) =>
+    sources[k]
+      ? [sources[k].key, JSON.stringify(sources[k].text)]
+      : [`client option ${k}`, typeof value === "string" ? JSON.stringify(value) : String(value)];
   for (const key of Object.keys(NUMERIC_OPTIONS) as NumericOption[]) {
     const problem = numericOptionProblem(key, out[key]);
-    if (problem) throw new AtlasConfigError(`client option ${key} must be ${problem}, got ${String(out[key])}.`);
+    if (!problem) continue;
+    const [where, got] = named(key, out[key]);
+    throw new AtlasConfigError(`${where} must be ${problem}, got ${got}.`);
   }
-  for (const [op, v] of Object.entries(out.versions)) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v))
-      throw new AtlasConfigError(`client option versions.${op} must be a date like 2024-05-30, got ${JSON.stringify(v)}.`);
+  for (const [op, v] of Object.entries(out.versions) as ["processor" | "startWith", string][]) {
+    if (API_DATE.test(v)) continue;
+    const [where, got] = named(`versions.${op}`, v);
+    throw new AtlasConfigError(`${where} must be an Atlas API version date like 2024-05-30, got ${got}.`);
   }
   return out;
 }

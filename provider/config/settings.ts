@@ -136,7 +136,10 @@ export function resolveSettings(
       "stack config",
     ) ?? credentialsFrom(fromEnv, envName, "environment");
 
-  return { baseUrl, credentials, options: normalizeOptions({ ...optionsFrom(cfg, envGet), ...stripUndefined(options) }) };
+  const given = optionsFrom(cfg, envGet);
+  // An option given in code wins over config and environment, and its error names it as such.
+  const sources = Object.fromEntries(Object.entries(given.sources).filter(([k]) => !(k in stripUndefined(options))));
+  return { baseUrl, credentials, options: normalizeOptions({ ...given.options, ...stripUndefined(options) }, sources) };
 }
 
 /** The secrets of a credential, for redaction of server-echoed text. */
