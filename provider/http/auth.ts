@@ -6,14 +6,13 @@
  * (https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/).
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
-import axiosRetry from "axios-retry";
 import { DigestSession, nonceOf, retryAfterDigest401 } from "./digest";
 import { failureReportOf, toCallError } from "./error-mapping";
 import { AtlasApiError } from "../errors";
-import { decideRetry, parseRetryAfter } from "./retry";
+import { decideRetry } from "./retry";
 import type { ClientOptions } from "../config/options";
 import type { AuthScheme, Credentials } from "../config/settings";
-import { CallContext } from "./call";
+import { CallContext, progressOf, wireRetries } from "./call";
 
 export interface Authenticator {
   readonly scheme: AuthScheme;
@@ -123,31 +122,12 @@ export class ServiceAccountAuth implements Authenticator {
     options: ClientOptions,
   ) {
     this.http = axios.create({ baseURL: baseUrl, timeout: options.requestTimeoutMs, validateStatus: (s) => s >= 200 && s < 300 });
-    this.http.interceptors.request.use((config) => {
-      if (config.atlasCall) config.atlasCall.attempts += 1;
-      return config;
-    });
     // The same retry decision as every API call (retry.ts). Asking for a token twice does no
     // harm, so no fresh read is needed before sending it again.
-    axiosRetry(this.http, {
-      retries: options.maxRetries,
-      shouldResetTimeout: true,
-      retryCondition: (error) => {
-        const call = error.config?.atlasCall;
-        if (!call) return false;
-        const decision = decideRetry(
-          failureReportOf(error),
-          {
-            retriesSoFar: call.attempts - 1,
-            elapsedMs: Date.now() - call.startedAt,
-            retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"]),
-          },
-          options,
-        );
-        call.nextDelayMs = decision.delayMs;
-        return decision.retry;
-      },
-      retryDelay: (_count, error) => error.config?.atlasCall?.nextDelayMs ?? 0,
+    wireRetries(this.http, options.maxRetries, (error, call) => {
+      const decision = decideRetry(failureReportOf(error), progressOf(call, error), options);
+      call.nextDelayMs = decision.delayMs;
+      return decision.retry;
     });
   }
 

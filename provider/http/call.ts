@@ -2,7 +2,10 @@
  * One call to the Atlas Admin API as the layers above describe it (ApiCall), its answer
  * (ApiResult), and the bookkeeping one call carries across its retries (CallContext).
  */
+import type { AxiosError, AxiosInstance } from "axios";
+import axiosRetry from "axios-retry";
 import type { UnclearAnswer } from "../model/state";
+import { parseRetryAfter, type RetryProgress } from "./retry";
 
 export interface ApiCall {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -75,4 +78,40 @@ declare module "axios" {
   interface AxiosRequestConfig {
     atlasCall?: CallContext;
   }
+}
+
+/**
+ * The retry plumbing every axios instance of ours shares (the API client and the token
+ * endpoint): each attempt counted on the call's context, the timeout per attempt, and the delay
+ * that `decide` chose. `decide` says whether to send again; it sets `call.nextDelayMs` when it
+ * does. Register it after the instance's own response interceptors: axios runs those in the
+ * order registered, and the decision must see the attempt after they have noted it.
+ */
+export function wireRetries(
+  http: AxiosInstance,
+  retries: number,
+  decide: (error: AxiosError, call: CallContext) => boolean | Promise<boolean>,
+): void {
+  http.interceptors.request.use((config) => {
+    if (config.atlasCall) config.atlasCall.attempts += 1;
+    return config;
+  });
+  axiosRetry(http, {
+    retries,
+    shouldResetTimeout: true, // the timeout is per attempt; the retry budget bounds the whole call
+    retryCondition: async (error) => {
+      const call = error.config?.atlasCall;
+      return call ? decide(error, call) : false;
+    },
+    retryDelay: (_count, error) => error.config?.atlasCall?.nextDelayMs ?? 0,
+  });
+}
+
+/** How far a call has got, as decideRetry takes it. */
+export function progressOf(call: CallContext, error: AxiosError): RetryProgress {
+  return {
+    retriesSoFar: call.attempts - 1,
+    elapsedMs: Date.now() - call.startedAt,
+    retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"]),
+  };
 }

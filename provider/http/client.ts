@@ -6,16 +6,15 @@
  * method, path, status and Atlas's body; an AxiosError never escapes (it carries credentials).
  */
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
-import axiosRetry from "axios-retry";
 import { createHash } from "node:crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
-import { CallContext, type ApiCall, type ApiResult } from "./call";
+import { CallContext, progressOf, wireRetries, type ApiCall, type ApiResult } from "./call";
 import type { UnclearAnswer } from "../model/state";
 import { failureReportOf, toCallError } from "./error-mapping";
 import { asError, redact, UnverifiedActionError } from "../errors";
 import { fromValue, parseToPlain, stringifyJson } from "../util/ordered-json";
 import { admit, budgetKey, settle } from "./project-budgets";
-import { decideRetry, parseRetryAfter, TIMEOUT_CODES } from "./retry";
+import { decideRetry, TIMEOUT_CODES } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "../config/settings";
 import { processSlot } from "../util/process-slot";
 
@@ -57,8 +56,6 @@ export class AtlasHttpClient {
         await admit(budget, String(config.method ?? "get"));
         (config as { atlasBudget?: string }).atlasBudget = budget;
       }
-      const call = config.atlasCall;
-      if (call) call.attempts += 1;
       this.requests += 1;
       // The Digest `uri` is the request-target exactly as sent: the base URL's path, then ours.
       const uri = this.basePath + String(config.url ?? "");
@@ -83,12 +80,9 @@ export class AtlasHttpClient {
         return Promise.reject(error);
       },
     );
-    axiosRetry(this.http, {
-      retries: options.maxRetries,
-      shouldResetTimeout: true, // the timeout is per attempt; the budget bounds the whole call
-      retryCondition: async (error) => this.shouldRetry(error),
-      retryDelay: (_count, error) => error.config?.atlasCall?.nextDelayMs ?? 0,
-    });
+    // Last: axios runs response interceptors in the order registered, and the retry decision
+    // must come after the attempt's answer was noted above.
+    wireRetries(this.http, options.maxRetries, (error, call) => this.shouldRetry(error, call));
   }
 
   private afterAttempt(config: unknown, status: number | undefined, headers: unknown, body: unknown): void {
@@ -117,26 +111,13 @@ export class AtlasHttpClient {
     return { ...this.auth.stats(), requests: this.requests };
   }
 
-  private async shouldRetry(error: AxiosError): Promise<boolean> {
-    const call = error.config?.atlasCall;
+  private async shouldRetry(error: AxiosError, call: CallContext): Promise<boolean> {
     const api = (error.config as { atlasApi?: ApiCall } | undefined)?.atlasApi;
-    if (!call || !api) return false;
+    if (!api) return false;
     const report = failureReportOf(error, api.action);
     const { status, code, errorCode, detail } = report;
     const retriesSoFar = call.attempts - 1;
-    const {
-      failure,
-      retry,
-      delayMs: delay,
-    } = decideRetry(
-      report,
-      {
-        retriesSoFar,
-        elapsedMs: Date.now() - call.startedAt,
-        retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"]),
-      },
-      this.settings.options,
-    );
+    const { failure, retry, delayMs: delay } = decideRetry(report, progressOf(call, error), this.settings.options);
     const outcome = status !== undefined ? `HTTP ${status}${errorCode ? ` ${errorCode}` : ""}` : String(code ?? "no answer");
     if (failure === "action-timeout") {
       // Atlas may still apply it, showing the previous state meanwhile: a re-send could act twice.
