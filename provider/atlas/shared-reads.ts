@@ -5,6 +5,10 @@
  * still goes out as its own GET. A read is only ever answered by a request sent after it
  * asked, so it sees what a GET of its own would have seen, never an older state.
  *
+ * Its times are real time (Date.now), not the client's clock, on purpose: they schedule real
+ * gathering timers and must agree with them, and they decide only which request answers a read,
+ * never how long anything waits for Atlas.
+ *
  * The bookkeeping is kept per HTTP client (one per endpoint-and-credential, so a list is only
  * ever shared by callers with the same credential), in a process slot (process-slot.ts).
  */

@@ -13,6 +13,7 @@ import { decideRetry } from "./retry";
 import type { ClientOptions } from "../config/options";
 import type { AuthScheme, Credentials } from "../config/settings";
 import { CallContext, progressOf, wireRetries } from "./call";
+import { systemClock, type Clock } from "../util/clock";
 
 export interface Authenticator {
   readonly scheme: AuthScheme;
@@ -120,6 +121,7 @@ export class ServiceAccountAuth implements Authenticator {
     private readonly baseUrl: string,
     private readonly credentials: Extract<Credentials, { kind: "serviceAccount" }>,
     options: ClientOptions,
+    private readonly clock: Clock = systemClock,
   ) {
     this.http = axios.create({ baseURL: baseUrl, timeout: options.requestTimeoutMs, validateStatus: (s) => s >= 200 && s < 300 });
     // The same retry decision as every API call (retry.ts). Asking for a token twice does no
@@ -147,7 +149,7 @@ export class ServiceAccountAuth implements Authenticator {
   }
 
   private accessToken(): Promise<string> {
-    if (this.token && Date.now() < this.token.renewAt) return Promise.resolve(this.token.value);
+    if (this.token && this.clock.now() < this.token.renewAt) return Promise.resolve(this.token.value);
     if (!this.inFlight) {
       this.inFlight = this.fetchToken().finally(() => {
         this.inFlight = undefined;
@@ -159,7 +161,7 @@ export class ServiceAccountAuth implements Authenticator {
   private async fetchToken(): Promise<string> {
     const path = "/api/oauth/token";
     const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`, "utf8").toString("base64");
-    const call = new CallContext();
+    const call = new CallContext(this.clock);
     this.tokenRequests += 1;
     let res: AxiosResponse;
     try {
@@ -192,16 +194,21 @@ export class ServiceAccountAuth implements Authenticator {
     }
     const ttlMs = (typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
     const margin = Math.min(10 * 60_000, ttlMs / 4);
-    this.token = { value: body.access_token, renewAt: Date.now() + ttlMs - margin };
+    this.token = { value: body.access_token, renewAt: this.clock.now() + ttlMs - margin };
     return body.access_token;
   }
 }
 
-export function createAuthenticator(baseUrl: string, credentials: Credentials | undefined, options: ClientOptions): Authenticator {
+export function createAuthenticator(
+  baseUrl: string,
+  credentials: Credentials | undefined,
+  options: ClientOptions,
+  clock: Clock = systemClock,
+): Authenticator {
   if (!credentials) return new NoAuth();
   switch (credentials.kind) {
     case "serviceAccount":
-      return new ServiceAccountAuth(baseUrl, credentials, options);
+      return new ServiceAccountAuth(baseUrl, credentials, options, clock);
     case "apiKey":
       return new DigestAuth(credentials.publicKey, credentials.privateKey);
     case "accessToken":

@@ -5,6 +5,7 @@
 import type { AxiosError, AxiosInstance } from "axios";
 import axiosRetry from "axios-retry";
 import type { UnclearAnswer } from "../model/state";
+import { systemClock, type Clock } from "../util/clock";
 import { parseRetryAfter, type RetryProgress } from "./retry";
 
 export interface ApiCall {
@@ -61,7 +62,8 @@ export interface ApiResult {
  * constructor bodies but drops ES2022 class-field initializers.)
  */
 export class CallContext {
-  readonly startedAt = Date.now();
+  /** When the first attempt began, on the client's clock. */
+  readonly startedAt: number;
   /** Attempts sent so far (the first one included). */
   attempts = 0;
   /** Set when a fresh read showed that an action which got no clear answer took effect. */
@@ -72,6 +74,10 @@ export class CallContext {
   timedOut: string | undefined = undefined;
   /** Set when the fresh read after a failed attempt failed itself: the call reports that read. */
   readFailure: { outcome: string; error: Error } | undefined = undefined;
+
+  constructor(readonly clock: Clock = systemClock) {
+    this.startedAt = clock.now();
+  }
 }
 
 declare module "axios" {
@@ -111,7 +117,7 @@ export function wireRetries(
 export function progressOf(call: CallContext, error: AxiosError): RetryProgress {
   return {
     retriesSoFar: call.attempts - 1,
-    elapsedMs: Date.now() - call.startedAt,
-    retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"]),
+    elapsedMs: call.clock.now() - call.startedAt,
+    retryAfterMs: parseRetryAfter(error.response?.headers?.["retry-after"], call.clock.now()),
   };
 }

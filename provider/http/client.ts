@@ -9,6 +9,7 @@ import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from "
 import { createHash } from "node:crypto";
 import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext, progressOf, wireRetries, type ApiCall, type ApiResult } from "./call";
+import { systemClock, type Clock } from "../util/clock";
 import type { UnclearAnswer } from "../model/state";
 import { failureReportOf, toCallError } from "./error-mapping";
 import { asError, redact, UnverifiedActionError } from "../errors";
@@ -36,11 +37,13 @@ export class AtlasHttpClient {
   constructor(
     readonly settings: ConnectionSettings,
     private readonly log: Log = (line) => console.log(line),
+    /** The time of token renewal, retry budgets and the project budget (a test may pass a virtual one). */
+    readonly clock: Clock = systemClock,
   ) {
     const { options } = settings;
     this.secrets = secretsOf(settings.credentials);
     this.basePath = new URL(settings.baseUrl).pathname.replace(/\/+$/, "");
-    this.auth = createAuthenticator(settings.baseUrl, settings.credentials, options);
+    this.auth = createAuthenticator(settings.baseUrl, settings.credentials, options, clock);
     this.http = axios.create({
       baseURL: settings.baseUrl,
       timeout: options.requestTimeoutMs,
@@ -53,7 +56,7 @@ export class AtlasHttpClient {
       // One budget per Atlas project for the whole process (project-budgets.ts): wait for it.
       const budget = budgetKey(settings.baseUrl, String(config.url ?? ""));
       if (budget) {
-        await admit(budget, String(config.method ?? "get"));
+        await admit(budget, String(config.method ?? "get"), clock);
         (config as { atlasBudget?: string }).atlasBudget = budget;
       }
       this.requests += 1;
@@ -91,7 +94,14 @@ export class AtlasHttpClient {
       | undefined;
     if (c?.method && c.url) for (const listener of this.attemptListeners) listener(c.method, c.url, c.data);
     if (c?.atlasBudget) {
-      settle(c.atlasBudget, status, headers as Record<string, unknown> | undefined, body, this.settings.options.maxDelayMs);
+      settle(
+        c.atlasBudget,
+        status,
+        headers as Record<string, unknown> | undefined,
+        body,
+        this.settings.options.maxDelayMs,
+        this.clock.now(),
+      );
       c.atlasBudget = undefined;
     }
     const sent = c?.headers?.Authorization;
@@ -158,7 +168,7 @@ export class AtlasHttpClient {
 
   /** Sends one API call with retries and re-authentication; throws AtlasApiError/AtlasNetworkError. */
   async call(api: ApiCall): Promise<ApiResult> {
-    const call = new CallContext();
+    const call = new CallContext(this.clock);
     const url = api.path + (this.settings.options.envelope ? (api.path.includes("?") ? "&" : "?") + "envelope=true" : "");
     const mediaType = `application/vnd.atlas.${api.version}+json`;
     let firstUnauthorized = true;

@@ -4,7 +4,6 @@
  * answer. Kept in a process slot (process-slot.ts).
  */
 import {
-  DEFAULT_BUDGET_POLICY,
   admissionDelayMs,
   admitted,
   answered,
@@ -13,9 +12,11 @@ import {
   projectOf,
   requestKind,
   type BudgetView,
+  pauseDelayMs,
 } from "./rate-budget";
 import { parseRetryAfter } from "./retry";
 import { processSlot } from "../util/process-slot";
+import { systemClock, type Clock } from "../util/clock";
 
 interface Budgets {
   views: Record<string, BudgetView>;
@@ -32,18 +33,16 @@ export function budgetKey(baseUrl: string, path: string): string | undefined {
 }
 
 /** Waits until the project's budget admits a request of this method; the caller must call `settle` once. */
-export async function admit(key: string, method: string): Promise<void> {
+export async function admit(key: string, method: string, clock: Clock = systemClock): Promise<void> {
   const b = budgets();
-  const view = b.views[key] ?? emptyBudget(Date.now());
+  const view = b.views[key] ?? emptyBudget(clock.now());
   const kind = requestKind(method);
-  let delay = admissionDelayMs(view, kind, Date.now());
+  let delay = admissionDelayMs(view, kind, clock.now());
   b.views[key] = admitted(view);
   // A 429 that arrives while this request waits extends the pause for it too.
   while (delay > 0) {
-    await new Promise<void>((resolve) => setTimeout(resolve, delay));
-    const now = Date.now();
-    const pausedUntil = b.views[key]?.pausedUntil ?? 0;
-    delay = pausedUntil > now ? pausedUntil - now + (kind === "read" ? DEFAULT_BUDGET_POLICY.readLagMs : 0) : 0;
+    await clock.sleep(delay);
+    delay = pauseDelayMs(b.views[key] ?? emptyBudget(0), kind, clock.now());
   }
 }
 
@@ -54,9 +53,9 @@ export function settle(
   headers: Record<string, unknown> | undefined,
   body: unknown,
   maxPauseMs: number,
+  now: number = Date.now(),
 ): void {
   const b = budgets();
-  const now = Date.now();
   const view = b.views[key] ?? emptyBudget(now);
   b.views[key] = answered(
     view,

@@ -102,12 +102,17 @@ export function estimatedTokens(v: BudgetView, now: number, p: BudgetPolicy = DE
   return Math.min(v.limit ?? Infinity, refilled) - v.outstanding;
 }
 
+/** How long the pause after a 429 still holds a request of this kind (reads a little longer than actions). */
+export function pauseDelayMs(v: BudgetView, kind: RequestKind, now: number, p: BudgetPolicy = DEFAULT_BUDGET_POLICY): number {
+  return v.pausedUntil > now ? v.pausedUntil - now + (kind === "read" ? p.readLagMs : 0) : 0;
+}
+
 /**
  * How long a request must wait before it is sent. Actions need one token; reads need the
  * action reserve on top, so the last tokens of a low bucket go to starts and stops.
  */
 export function admissionDelayMs(v: BudgetView, kind: RequestKind, now: number, p: BudgetPolicy = DEFAULT_BUDGET_POLICY): number {
-  const pause = v.pausedUntil > now ? v.pausedUntil - now + (kind === "read" ? p.readLagMs : 0) : 0;
+  const pause = pauseDelayMs(v, kind, now, p);
   const at = now + pause;
   const tokens = estimatedTokens(v, at, p);
   if (tokens === undefined) return pause;

@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError } from "../../provider";
+import { resolveSettings } from "../../provider/config/settings";
+import { AtlasHttpClient } from "../../provider/http/client";
+import { FakeClock } from "../fake-clock";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import {
   API_KEY,
@@ -65,10 +68,11 @@ describe("StreamProcessor provider authentication", function () {
 
     it("takes a fresh challenge when the nonce goes stale", async () => {
       await emu.close();
-      emu = await withEmulator({ nonceTtlMs: 300 });
+      const clock = new FakeClock();
+      emu = await withEmulator({ nonceTtlMs: 300, now: clock.now });
       await configureProvider(emu.url, { kind: "apiKey", ...API_KEY });
       await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
-      await new Promise((r) => setTimeout(r, 400));
+      clock.advance(400); // the emulator's nonce is now past its life
       const read = await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
       expect(read.props!.state).to.equal("CREATED");
       expect(emu.admin.requests().filter((r) => r.status === 401)).to.have.length(2); // first challenge + stale
@@ -86,15 +90,53 @@ describe("StreamProcessor provider authentication", function () {
       expect(log.filter((r) => r.path.includes("/processor/")).every((r) => r.authScheme === "bearer")).to.equal(true);
     });
 
-    it("renews the token before it expires", async () => {
-      emu = await withEmulator({ tokenTtlSeconds: 2 });
-      await configureProvider(emu.url, { kind: "serviceAccount", ...SERVICE_ACCOUNT });
-      await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
-      await new Promise((r) => setTimeout(r, 1700)); // past ttl - ttl/4
-      await p.read(`${PROJECT}/${WORKSPACE}/orders`, storedOutputs("orders"));
-      const log = emu.admin.requests();
-      expect(requestsTo(log, "POST", "/api/oauth/token")).to.have.length(2);
-      expect(log.filter((r) => r.status === 401)).to.have.length(0);
+    describe("on a virtual clock shared with the emulator (a token of one hour)", () => {
+      const path = `/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processor/orders`;
+      const clientOn = (clock: FakeClock) =>
+        new AtlasHttpClient(
+          resolveSettings(
+            {
+              "mongodbatlas:baseUrl": emu.url,
+              "mongodbatlas:clientId": SERVICE_ACCOUNT.clientId,
+              "mongodbatlas:clientSecret": SERVICE_ACCOUNT.clientSecret,
+            },
+            {},
+          ),
+          () => undefined,
+          clock,
+        );
+
+      it("keeps the token until 10 minutes before it expires, then renews it before sending", async () => {
+        const clock = new FakeClock();
+        emu = await withEmulator({ tokenTtlSeconds: 3600, now: clock.now });
+        const client = clientOn(clock);
+        await client.call({ method: "GET", path, version: "2024-05-30" });
+        clock.advance(49 * 60_000); // 11 minutes left: the token is still used
+        await client.call({ method: "GET", path, version: "2024-05-30" });
+        expect(requestsTo(emu.admin.requests(), "POST", "/api/oauth/token")).to.have.length(1);
+        clock.advance(2 * 60_000); // 9 minutes left: renewed first
+        await client.call({ method: "GET", path, version: "2024-05-30" });
+        const log = emu.admin.requests();
+        expect(requestsTo(log, "POST", "/api/oauth/token")).to.have.length(2);
+        expect(log.filter((r) => r.status === 401)).to.have.length(0);
+      });
+
+      it("renews once after a 401 when the clock ran past the token's life unseen", async () => {
+        const clock = new FakeClock();
+        emu = await withEmulator({ tokenTtlSeconds: 3600, now: clock.now });
+        const client = clientOn(clock);
+        await client.call({ method: "GET", path, version: "2024-05-30" });
+        // The emulator's time moves on, the client's token bookkeeping thinks it still valid.
+        const skewed = new FakeClock(clock.now());
+        const stale = clientOn(skewed);
+        await stale.call({ method: "GET", path, version: "2024-05-30" });
+        clock.advance(2 * 3600_000);
+        const res = await stale.call({ method: "GET", path, version: "2024-05-30" });
+        expect(res.status).to.equal(200);
+        const log = emu.admin.requests();
+        expect(log.filter((r) => r.status === 401)).to.have.length(1);
+        expect(requestsTo(log, "POST", "/api/oauth/token")).to.have.length(3);
+      });
     });
 
     it("renews once after a 401 (a token the server forgot after a restart)", async () => {
