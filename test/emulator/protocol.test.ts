@@ -39,7 +39,7 @@ describe("emulator: versioning, envelope and bad input", function () {
         const r = await c.request("GET", `${P}/processor/orders`, { accept });
         expect(r.status, accept).to.equal(406);
         expect(r.json.error).to.equal(406);
-        expect(r.json.errorCode).to.be.a("string");
+        expect(r.json.errorCode, accept).to.equal("INVALID_VERSION_DATE");
       }
       expect((await c.request("GET", `${P}/processor/orders`)).status).to.equal(406);
       // startWith exists only from 2025-03-12.
