@@ -6,6 +6,11 @@ const enc = encodeURIComponent;
 export function workspacesPath(projectId: string): string {
   return `/api/atlas/v2/groups/${enc(projectId)}/streams`;
 }
+/** `…/streams/{workspace}/processors`: the list of a workspace's processors. */
+export function processorsPath(ref: Pick<ProcessorRef, "projectId" | "workspaceName">): string {
+  return `${workspacePath(ref)}/processors`;
+}
+
 export function workspacePath(ref: Pick<ProcessorRef, "projectId" | "workspaceName">): string {
   return `${workspacesPath(ref.projectId)}/${enc(ref.workspaceName)}`;
 }

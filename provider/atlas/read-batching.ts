@@ -73,16 +73,6 @@ export function planRead(x: ReadPlanInput, p: BatchPolicy = DEFAULT_BATCH_POLICY
   return { kind: "wait", ms: p.gatherMs - waited };
 }
 
-/** Items per page of the list (the API's maximum), and the pages a list needs. */
-export const LIST_PAGE_SIZE = 500;
-
-/** Whether another page must be fetched after `pageNum` (1-based) given what the page showed. */
-export function needsNextPage(pageNum: number, itemsOnPage: number, totalCount: number | undefined, hasNextLink: boolean): boolean {
-  if (hasNextLink) return true;
-  if (totalCount !== undefined) return pageNum * LIST_PAGE_SIZE < totalCount;
-  return itemsOnPage >= LIST_PAGE_SIZE; // no count, no link: a full page may have a successor
-}
-
 export interface AnswerFacts {
   /** When the read asked. */
   askedAt: number;

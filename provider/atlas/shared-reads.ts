@@ -13,7 +13,9 @@
  * ever shared by callers with the same credential), in a process slot (process-slot.ts).
  */
 import type { AtlasHttpClient } from "../http/client";
-import { DEFAULT_BATCH_POLICY, LIST_PAGE_SIZE, answerServes, needsNextPage, planRead, type BatchPolicy } from "./read-batching";
+import { pagePath, readAllPages } from "./paging";
+import { processorsPath } from "./paths";
+import { DEFAULT_BATCH_POLICY, answerServes, planRead, type BatchPolicy } from "./read-batching";
 import type { ProcessorRef } from "../types";
 import { processSlot } from "../util/process-slot";
 
@@ -241,31 +243,12 @@ export function noteChange(http: AtlasHttpClient, method: string, path: string, 
 
 /** Every page of `GET …/processors`, by processor name. */
 async function listAll(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): Promise<Record<string, unknown>> {
-  const base = `/api/atlas/v2/groups/${encodeURIComponent(ws.projectId)}/streams/${encodeURIComponent(ws.workspaceName)}/processors`;
-  const out: Record<string, unknown> = {};
-  for (let pageNum = 1; pageNum <= 1000; pageNum++) {
+  const base = processorsPath(ws);
+  const items = await readAllPages(async (pageNum) => {
     reads.stats.listPages += 1;
-    const res = await http.call({
-      method: "GET",
-      path: `${base}?pageNum=${pageNum}&itemsPerPage=${LIST_PAGE_SIZE}`,
-      version: ws.version,
-    });
-    const body = (res.data ?? {}) as { results?: unknown; totalCount?: unknown; links?: unknown };
-    // Not a list (a proxy's page, an unexpected shape): fall back to GETs rather than read "absent".
-    if (!Array.isArray(body.results)) throw new Error("the processor list has no results array");
-    const results = body.results as Record<string, unknown>[];
-    for (const item of results) if (item && typeof item.name === "string") out[item.name] = item;
-    const links = Array.isArray(body.links) ? (body.links as { rel?: unknown }[]) : [];
-    const total = typeof body.totalCount === "number" ? body.totalCount : undefined;
-    if (
-      !needsNextPage(
-        pageNum,
-        results.length,
-        total,
-        links.some((l) => l?.rel === "next"),
-      )
-    )
-      break;
-  }
+    return (await http.call({ method: "GET", path: pagePath(base, pageNum), version: ws.version })).data;
+  });
+  const out: Record<string, unknown> = {};
+  for (const item of items as Record<string, unknown>[]) if (item && typeof item.name === "string") out[item.name] = item;
   return out;
 }

@@ -1,12 +1,5 @@
 import { expect } from "chai";
-import {
-  answerServes,
-  needsNextPage,
-  planRead,
-  type AnswerFacts,
-  type ReadPlan,
-  type ReadPlanInput,
-} from "../../../provider/atlas/read-batching";
+import { answerServes, planRead, type AnswerFacts, type ReadPlan, type ReadPlanInput } from "../../../provider/atlas/read-batching";
 
 describe("batching", () => {
   describe("planRead (gather 30 ms)", () => {
@@ -36,22 +29,6 @@ describe("batching", () => {
         expect(
           planRead(at(x), { gatherMs: 30, activeWindowMs: 1500, maxAgeMs: 2000, freshAfterChangeMs: 60_000, freshMaxAgeMs: 60 }),
         ).to.deep.equal(expected);
-      });
-    }
-  });
-
-  describe("needsNextPage (500 per page)", () => {
-    const cases: [string, [number, number, number | undefined, boolean], boolean][] = [
-      ["a next link", [1, 500, undefined, true], true],
-      ["totalCount beyond this page", [1, 500, 501, false], true],
-      ["totalCount reached", [2, 1, 501, false], false],
-      ["a short page, no count", [1, 120, undefined, false], false],
-      ["a full page, no count, no link", [1, 500, undefined, false], true],
-      ["an empty workspace", [1, 0, 0, false], false],
-    ];
-    for (const [what, args, expected] of cases) {
-      it(`${what} → ${expected}`, () => {
-        expect(needsNextPage(...args)).to.equal(expected);
       });
     }
   });
