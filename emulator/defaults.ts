@@ -18,6 +18,12 @@ export const EMULATOR_DEFAULTS = {
   tokenTtlSeconds: 3600,
   connectionPropagationMs: 0,
   connectionPendingMs: 0,
+  /**
+   * 0: a deleted connection is gone at once. How long Atlas shows DELETING is not recorded (the
+   * Terraform provider waits through it for "some connections (e.g., Kafka VPC)"); realism that
+   * costs time is opt-in.
+   */
+  connectionDeletingMs: 0,
   actionMode: "async",
   transitionalStates: false,
   actionMs: 0,

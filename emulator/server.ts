@@ -347,6 +347,7 @@ export class EmulatorServer {
         rawPath: x.rawPath,
         connectionPropagationMs: this.core.connectionPropagationMs,
         connectionPendingMs: this.core.connectionPendingMs,
+        connectionDeletingMs: this.core.connectionDeletingMs,
         responses: this.core.responses,
         principalId: principal.id,
         roles,

@@ -2,6 +2,7 @@
 // included, so loading it back reproduces the state) and the admin view (no secrets). Callers use
 // these functions directly: the Store has no seed or snapshot methods, so this file depends on
 // store.ts and nothing points back.
+import { deletionBegun, sweepDeleted } from "./connection-lifecycle";
 import { WORKSPACE_DEFAULTS } from "./defaults";
 import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import type { Store } from "./store";
@@ -70,9 +71,13 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
   }
 }
 
-/** Every project as `{id, name, workspaces}`, each workspace as `view` shows it. */
+/** Every project as `{id, name, workspaces}`, each workspace (finished connection deletions swept out) as `view` shows it. */
 function projectsOf<W>(store: Store, view: (w: WorkspaceRecord) => W): Array<{ id: string; name: string; workspaces: W[] }> {
-  return [...store.projects.values()].map((p) => ({ id: p.id, name: p.name, workspaces: [...p.workspaces.values()].map(view) }));
+  const shown = (w: WorkspaceRecord) => {
+    sweepDeleted(w, store.now());
+    return view(w);
+  };
+  return [...store.projects.values()].map((p) => ({ id: p.id, name: p.name, workspaces: [...p.workspaces.values()].map(shown) }));
 }
 
 /** Full document (secrets included) for the data file. */
@@ -86,7 +91,9 @@ export function snapshot(store: Store): SeedDocument {
       tier: w.tier,
       ...(w.maxTierSize ? { maxTierSize: w.maxTierSize } : {}),
       failoverRegions: [...w.failoverRegions],
-      connections: w.connections.map((c) => ({ ...c })),
+      // Connection times are not kept: a restart finds every connection settled (a PENDING one
+      // READY, a DELETING one gone).
+      connections: w.connections.filter((c) => !deletionBegun(c)).map((c) => ({ ...c })),
       processors: [...w.processors.values()].map((sp) => {
         store.settle(sp);
         const out: SeedProcessor = {

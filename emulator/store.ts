@@ -13,6 +13,7 @@ import {
   tierWithin,
 } from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
+import { sweepDeleted } from "./connection-lifecycle";
 import { EMULATOR_DEFAULTS, WORKSPACE_DEFAULTS } from "./defaults";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
@@ -64,6 +65,7 @@ export class Store {
     return p;
   }
 
+  /** The workspace, its finished connection deletions swept out (so every reader sees the same connections). */
   workspace(groupId: string, tenantName: string): WorkspaceRecord {
     const ws = this.project(groupId).workspaces.get(tenantName);
     if (!ws) {
@@ -71,6 +73,7 @@ export class Store {
         parameters: [groupId, tenantName],
       });
     }
+    sweepDeleted(ws, this.now());
     return ws;
   }
 

@@ -19,6 +19,8 @@ export interface ApiRequest {
   connectionPropagationMs: number;
   /** How long a connection created through the API reads PENDING. */
   connectionPendingMs: number;
+  /** How long a connection deleted through the API reads DELETING before it is gone. */
+  connectionDeletingMs: number;
   /** Body shapes: as recorded from Atlas or the earlier spec-derived ones. */
   responses: ResponseStyle;
   /** Who asked (authenticated) and the roles they hold. */
