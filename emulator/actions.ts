@@ -7,7 +7,7 @@
 import { EMULATOR_DEFAULTS } from "./defaults";
 import { isDuration, isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
-import { matchRoute, type RouteParams } from "./routes";
+import { matchAtlasRoute, type RouteParams } from "./routes";
 import type { EndpointKey } from "./versioning";
 
 export type ActionMode = "async" | "sync";
@@ -62,13 +62,8 @@ function processorTimeout(tenantName: string, processorName: string): ApiErrorBo
 /** Default body of a `status-after-apply` fault: a 504 on a processor action or PATCH is Atlas' timeout. */
 export function afterApplyDefaultBody(method: string, rawPath: string, status: number): ApiErrorBody | undefined {
   if (status !== 504) return undefined;
-  let m;
-  try {
-    m = matchRoute(method, rawPath);
-  } catch {
-    return undefined; // undecodable escapes: no route, no specific body
-  }
-  if (m.kind !== "ok" || !(isProcessorAction(m.key) || m.key === "modifyProcessor")) return undefined;
+  const m = matchAtlasRoute(method, rawPath);
+  if (m.kind !== "ok" || !(isProcessorAction(m.route.key) || m.route.key === "modifyProcessor")) return undefined;
   return processorTimeout(m.params.tenantName!, m.params.processorName!);
 }
 

@@ -1,10 +1,11 @@
 // HTTP front end: the request pipeline. Every request runs through PIPELINE (at the end of this
 // file), a list of named steps, each for the kinds of path it applies to (routes.ts `pathKind`):
-//   read body → admin → log entry → body size → outside the API → format → authenticate → fault →
-//   rate limit → route → answer.
-// Everything that touches sockets is here; decisions are delegated to the pure modules (the route
-// table: routes.ts; the operations: handlers/; bodies: body.ts; answers on the wire: envelope.ts;
-// OAuth: oauth.ts).
+//   read body → admin body → log entry → body size → outside the API → format → authenticate →
+//   fault → rate limit → route → answer.
+// The route step finds every route in the one table (routes.ts `ROUTES`: the admin API, OAuth and
+// the Atlas API alike) and hands it to its handler. Everything that touches sockets is here;
+// decisions are delegated to the pure modules (the route table: routes.ts; the operations:
+// handlers/; bodies: body.ts; answers on the wire: envelope.ts; OAuth: oauth.ts).
 import * as http from "node:http";
 import type { Socket } from "node:net";
 import { afterApplyDefaultBody, holdAction } from "./actions";
@@ -12,13 +13,13 @@ import { authorize, schemeOf } from "./auth";
 import { parseJsonBody, payloadTooLarge, readBody, type Body } from "./body";
 import type { EmulatorCore } from "./core";
 import { PLAIN, parseFormat, wantsPretty, writeAnswer, type Outgoing } from "./envelope";
-import { ApiException, apiError, resourceNotFound } from "./errors";
+import { ApiException, apiError, methodNotAllowed, resourceNotFound } from "./errors";
 import { answersAfterApply, faultAnswer, type ActiveFault, type FaultTarget } from "./faults";
 import { HANDLERS, type ApiResult } from "./handlers";
-import { createAdmin, handleAdminHttp, type EmulatorAdmin } from "./handlers/admin";
-import { handleOAuth, parseBasic } from "./oauth";
+import { ADMIN_HANDLERS, createAdmin, type EmulatorAdmin } from "./handlers/admin";
+import { OAUTH_HANDLERS, parseBasic } from "./oauth";
 import { OBJECT_ID_RE } from "./records";
-import { matchRoute, pathKind, streamsGroupOf, type PathKind } from "./routes";
+import { matchAtlasRoute, matchRoute, pathKind, streamsGroupOf, type PathKind } from "./routes";
 import type { RequestLogEntry } from "./types";
 import { ENDPOINT_VERSIONS, invalidVersionError, negotiateVersion, successMediaType } from "./versioning";
 
@@ -32,6 +33,8 @@ interface Exchange {
   rawQuery: string;
   kind: PathKind;
   body: Body;
+  /** The admin API's JSON body, parsed before routing ("admin body"). */
+  json?: unknown;
   entry: RequestLogEntry;
   query: URLSearchParams;
   pretty: boolean;
@@ -146,7 +149,8 @@ export class EmulatorServer {
       query: new URLSearchParams(),
       pretty: false,
       envelope: false,
-      send: () => undefined,
+      // Unlogged, plain JSON, no X-Error-Code: the admin API's answers. "log entry" replaces it for every logged kind.
+      send: (out) => void writeAnswer(res, out, PLAIN),
       log: () => undefined,
       rateHeaders: {},
     };
@@ -242,13 +246,29 @@ export class EmulatorServer {
     return NEXT;
   }
 
-  /** Carries the request out: now, or (a fault's `landsAfterMs`) in the background after the answer. */
+  /**
+   * Carries the request out by its route in the table. The Atlas API: now, or (a fault's
+   * `landsAfterMs`) in the background after the answer. The admin API and OAuth: 404 and 405 in
+   * the emulator's own words, then the route's handler.
+   */
   async route(x: Exchange): Promise<void> {
-    if (x.kind === "oauth") {
-      const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
-      const basic = parseBasic(x.req.headers.authorization);
-      const contentType = x.req.headers["content-type"];
-      x.result = handleOAuth(deps, { method: x.method, rawPath: x.rawPath, basic, body: x.body.buf, contentType });
+    if (x.kind !== "atlas") {
+      try {
+        const m = matchRoute(x.method, x.rawPath);
+        if (m.kind === "none") throw new ApiException(resourceNotFound(x.rawPath));
+        if (m.kind === "method") throw methodNotAllowed("emulator", x.method, x.rawPath, m.allow);
+        if (m.route.surface === "oauth") {
+          const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
+          const basic = parseBasic(x.req.headers.authorization);
+          x.result = OAUTH_HANDLERS[m.route.key](deps, { basic, body: x.body.buf, contentType: x.req.headers["content-type"] });
+        } else if (m.route.surface === "admin") {
+          const r = await ADMIN_HANDLERS[m.route.key](this.core, this.admin, { params: m.params, body: x.json });
+          x.result = { status: r.status, body: r.body };
+        }
+      } catch (e) {
+        if (!(e instanceof ApiException)) throw e;
+        x.result = { status: e.status, body: e.body, headers: e.headers };
+      }
       return;
     }
     const carryOut = () => this.atlas(x);
@@ -300,19 +320,11 @@ export class EmulatorServer {
     const host = (x.req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
     const principal = x.principal!;
     try {
-      let route;
-      try {
-        route = matchRoute(x.method, x.rawPath);
-      } catch {
-        route = { kind: "none" } as const; // undecodable escapes such as %zz
-      }
+      const route = matchAtlasRoute(x.method, x.rawPath);
       if (route.kind === "none") throw new ApiException(resourceNotFound(x.rawPath));
-      if (route.kind === "method") {
-        throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${x.method} is not allowed for ${x.rawPath}.`), {
-          Allow: route.allow.join(", "),
-        });
-      }
-      const version = negotiateVersion(x.req.headers.accept, ENDPOINT_VERSIONS[route.key]);
+      if (route.kind === "method") throw methodNotAllowed("atlas", x.method, x.rawPath, route.allow);
+      const { key } = route.route;
+      const version = negotiateVersion(x.req.headers.accept, ENDPOINT_VERSIONS[key]);
       if (!version) throw new ApiException(invalidVersionError());
       const roles = this.core.auth.roles(principal);
       const { groupId } = route.params;
@@ -325,7 +337,7 @@ export class EmulatorServer {
           );
         }
         this.core.store.project(groupId);
-        const denied = authorize(roles, groupId, route.write);
+        const denied = authorize(roles, groupId, route.route.write);
         if (denied) throw new ApiException(denied);
       }
 
@@ -338,8 +350,8 @@ export class EmulatorServer {
         );
       }
       const deps = { store: this.core.store, rateLimit: this.core.limiter.settings };
-      const result: ApiResult = HANDLERS[route.key](deps, {
-        key: route.key,
+      const result: ApiResult = HANDLERS[key](deps, {
+        key,
         params: route.params,
         query: x.query,
         body: parsed,
@@ -354,7 +366,7 @@ export class EmulatorServer {
       });
       // Durability before acknowledgement: the client never sees a change that could be lost.
       if (result.mutated) await this.core.persist();
-      const timedOut = await holdAction(this.core.store.actions, route.key, route.params);
+      const timedOut = await holdAction(this.core.store.actions, key, route.params);
       if (timedOut) return { status: 504, body: timedOut };
       return { status: result.status, body: result.body, contentType: successMediaType(version, this.core.responses) };
     } catch (e) {
@@ -400,23 +412,10 @@ export class EmulatorServer {
         return false; // status-after-apply: answered after the operation
     }
   }
-
-  async handleAdmin(res: http.ServerResponse, method: string, rawPath: string, body: Body): Promise<void> {
-    let out: Outgoing;
-    try {
-      if (body.tooLarge) throw new ApiException(payloadTooLarge());
-      const r = await handleAdminHttp(this.core, this.admin, method, rawPath, parseJsonBody(body.buf));
-      out = { status: r.status, body: r.body };
-    } catch (e) {
-      if (e instanceof ApiException) out = { status: e.status, body: e.body, headers: e.headers };
-      else if (e instanceof URIError) out = { status: 404, body: resourceNotFound(rawPath) };
-      else throw e;
-    }
-    writeAnswer(res, out, PLAIN);
-  }
 }
 
 const API: readonly PathKind[] = ["oauth", "atlas"];
+const ROUTED: readonly PathKind[] = ["admin", ...API];
 const LOGGED: readonly PathKind[] = ["oauth", "atlas", "none"];
 
 /** The pipeline, in order: every request passes through the steps that apply to its kind of path. */
@@ -434,13 +433,21 @@ const PIPELINE: readonly Step[] = [
       return NEXT;
     },
   },
-  // A loopback tool: no log entry, no authentication, no faults, no rate limit.
+  // The admin API, a loopback tool (no log entry, no authentication, no faults, no rate limit),
+  // reads a JSON body on every request, before routing, as it always has.
   {
-    name: "admin",
+    name: "admin body",
     for: ["admin"],
-    async run(s, x) {
-      await s.handleAdmin(x.res, x.method, x.rawPath, x.body);
-      return DONE;
+    run(_s, x) {
+      try {
+        if (x.body.tooLarge) throw new ApiException(payloadTooLarge());
+        x.json = parseJsonBody(x.body.buf);
+      } catch (e) {
+        if (!(e instanceof ApiException)) throw e;
+        x.send({ status: e.status, body: e.body, headers: e.headers });
+        return DONE;
+      }
+      return NEXT;
     },
   },
   { name: "log entry", for: LOGGED, run: (s, x) => s.openLogEntry(x) },
@@ -489,6 +496,6 @@ const PIPELINE: readonly Step[] = [
   },
   { name: "fault", for: API, run: (s, x) => s.takeFault(x) },
   { name: "rate limit", for: ["atlas"], run: (s, x) => s.chargeRateLimit(x) },
-  { name: "route", for: API, run: (s, x) => s.route(x) },
-  { name: "answer", for: API, run: (s, x) => s.answer(x) },
+  { name: "route", for: ROUTED, run: (s, x) => s.route(x) },
+  { name: "answer", for: ROUTED, run: (s, x) => s.answer(x) },
 ];
