@@ -67,11 +67,16 @@ export function afterApplyDefaultBody(method: string, rawPath: string, status: n
   return processorTimeout(m.params.tenantName!, m.params.processorName!);
 }
 
+/** Waits `ms` of real time (an answer held back: a sync action, a fault's latency); never keeps the process alive. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
 /** Holds a processor action's answer per the settings; resolves to the 504 body when it timed out. */
 export async function holdAction(s: ActionSettings, key: EndpointKey, params: RouteParams): Promise<ApiErrorBody | undefined> {
   const hold = actionHold(s, key);
   if (!hold) return undefined;
-  await new Promise((r) => setTimeout(r, hold.ms).unref());
+  await sleep(hold.ms);
   return hold.timedOut ? processorTimeout(params.tenantName!, params.processorName!) : undefined;
 }
 

@@ -103,6 +103,11 @@ export interface FaultTarget {
   body: Buffer;
 }
 
+/** The status a `status` or `status-after-apply` fault answers (an OAuth `reset-after-apply` too): its own, else 500. */
+export function faultStatus(spec: FaultSpec): number {
+  return spec.status ?? 500;
+}
+
 /**
  * The answer a fault gives: its own `body` when it has one, else Atlas' processor error for a
  * processor-error, else `defaultBody`, else the generic ApiError of its status.
@@ -112,7 +117,7 @@ export function faultAnswer(spec: FaultSpec, target?: FaultTarget, defaultBody?:
   if (spec.kind === "processor-error") {
     return { status: 400, body: spec.body ?? processorErrorBody(spec, target?.rawPath ?? "", target?.body ?? Buffer.alloc(0)), headers };
   }
-  const status = spec.status ?? 500;
+  const status = faultStatus(spec);
   if (spec.text !== undefined) return { status, rawText: spec.text, headers };
   return { status, body: spec.body ?? defaultBody ?? defaultErrorForStatus(status), headers };
 }

@@ -8,13 +8,13 @@
 // handlers/; bodies: body.ts; answers on the wire: envelope.ts; OAuth: oauth.ts).
 import * as http from "node:http";
 import type { Socket } from "node:net";
-import { afterApplyDefaultBody, holdAction } from "./actions";
+import { afterApplyDefaultBody, holdAction, sleep } from "./actions";
 import { authorize, schemeOf } from "./auth";
 import { parseJsonBody, payloadTooLarge, readBody, type Body } from "./body";
 import type { EmulatorCore } from "./core";
 import { PLAIN, parseFormat, wantsPretty, writeAnswer, type Outgoing } from "./envelope";
 import { ApiException, apiError, methodNotAllowed, resourceNotFound } from "./errors";
-import { answersAfterApply, faultAnswer, type ActiveFault, type FaultTarget } from "./faults";
+import { answersAfterApply, faultAnswer, faultStatus, type ActiveFault, type FaultTarget } from "./faults";
 import { HANDLERS, type ApiResult } from "./handlers";
 import { ADMIN_HANDLERS, createAdmin, type EmulatorAdmin } from "./handlers/admin";
 import { OAUTH_HANDLERS, parseBasic } from "./oauth";
@@ -67,8 +67,16 @@ function withErrorCodeHeader(out: Outgoing, envelope: boolean): Outgoing {
   return { ...out, headers: { ...(out.headers ?? {}), "X-Error-Code": code } };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+/** The request a fault answers for: a processor-error names the processor of its path or body. */
+function targetOf(x: Exchange): FaultTarget {
+  return { rawPath: x.rawPath, body: x.body.buf };
+}
+
+/** Ends the request without an answer: the socket is reset (a fault's `reset` kinds), the log records 0. */
+function resetConnection(x: Exchange): void {
+  x.log(0);
+  x.res.socket?.resetAndDestroy?.();
+  x.res.destroy();
 }
 
 export class EmulatorServer {
@@ -226,7 +234,7 @@ export class EmulatorServer {
     if (!fault) return NEXT;
     x.entry.fault = fault.id;
     x.fault = fault;
-    return (await this.preFault(fault, x.res, x.send, x.log, { rawPath: x.rawPath, body: x.body.buf })) ? DONE : NEXT;
+    return (await this.preFault(fault, x)) ? DONE : NEXT;
   }
 
   /**
@@ -285,14 +293,8 @@ export class EmulatorServer {
       await sleep(spec.latencyMs ?? 0);
       // On OAuth an after-apply fault has always answered its status, reset-after-apply included
       // (and landsAfterMs is not applied there); kept as it was. The API resets the socket.
-      if (spec.kind === "reset-after-apply" && x.kind === "atlas") {
-        x.log(0);
-        x.res.socket?.resetAndDestroy?.();
-        x.res.destroy();
-        return;
-      }
-      const target: FaultTarget = { rawPath: x.rawPath, body: x.body.buf };
-      const out = faultAnswer(spec, target, afterApplyDefaultBody(x.method, x.rawPath, spec.status ?? 500));
+      if (spec.kind === "reset-after-apply" && x.kind === "atlas") return resetConnection(x);
+      const out = faultAnswer(spec, targetOf(x), afterApplyDefaultBody(x.method, x.rawPath, faultStatus(spec)));
       return x.send({ ...out, headers: { ...x.rateHeaders, ...(out.headers ?? {}) } });
     }
     if (x.result) x.send({ ...x.result, headers: { ...x.rateHeaders, ...(x.result.headers ?? {}) } }, x.envelope);
@@ -379,13 +381,7 @@ export class EmulatorServer {
    * Performs the part of a fault that happens before the operation. Returns true when the
    * request is finished (answered, reset or hung).
    */
-  private async preFault(
-    fault: ActiveFault,
-    res: http.ServerResponse,
-    send: (o: Outgoing) => void,
-    log: (s: number) => void,
-    target: FaultTarget,
-  ): Promise<boolean> {
+  private async preFault(fault: ActiveFault, x: Exchange): Promise<boolean> {
     const { spec } = fault;
     switch (spec.kind) {
       case "latency":
@@ -393,20 +389,18 @@ export class EmulatorServer {
         return false;
       case "status":
         await sleep(spec.latencyMs ?? 0);
-        send(faultAnswer(spec));
+        x.send(faultAnswer(spec));
         return true;
       case "processor-error":
         if (spec.applied) return false; // answered after the operation
         await sleep(spec.latencyMs ?? 0);
-        send(faultAnswer(spec, target));
+        x.send(faultAnswer(spec, targetOf(x)));
         return true;
       case "reset":
-        log(0);
-        res.socket?.resetAndDestroy?.();
-        res.destroy();
+        resetConnection(x);
         return true;
       case "hang":
-        log(0); // never answered; the socket is dropped when the client gives up or we close
+        x.log(0); // never answered; the socket is dropped when the client gives up or we close
         return true;
       default:
         return false; // status-after-apply: answered after the operation
