@@ -7,7 +7,7 @@
 import { EMULATOR_DEFAULTS } from "./defaults";
 import { isDuration, isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
-import { matchAtlasRoute, type RouteParams } from "./routes";
+import { ACTION_KEYS, matchAtlasRoute, type RouteParams } from "./routes";
 import type { EndpointKey } from "./versioning";
 
 export type ActionMode = "async" | "sync";
@@ -38,10 +38,8 @@ export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = {
   actionMs: EMULATOR_DEFAULTS.actionMs,
 };
 
-const ACTIONS: readonly EndpointKey[] = ["startProcessor", "startProcessorWith", "stopProcessor"];
-
 function isProcessorAction(key: EndpointKey): boolean {
-  return ACTIONS.includes(key);
+  return ACTION_KEYS.includes(key);
 }
 
 /** How long the answer to a successful request is held, and whether it then times out. */

@@ -4,15 +4,15 @@
 import { EMULATOR_DEFAULTS } from "./defaults";
 import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
-import { streamsGroupOf } from "./routes";
+import { STREAMS_PATH, streamsGroupOf } from "./routes";
 import type { RateLimitConfig, RateLimitScope } from "./types";
 
 /**
- * The endpoint set of every `/api/atlas/v2/groups/{groupId}/streams…` path. Atlas does not publish
- * the streams endpoints' set name or limits; this name follows the `api/atlas/v2/orgs` form of the
- * documented 429 detail.
+ * The endpoint set of every `/api/atlas/v2/groups/{groupId}/streams…` path: that path without its
+ * leading `/`. Atlas does not publish the streams endpoints' set name or limits; this name follows
+ * the `api/atlas/v2/orgs` form of the documented 429 detail.
  */
-export const STREAMS_ENDPOINT_SET = "api/atlas/v2/groups/{groupId}/streams";
+export const STREAMS_ENDPOINT_SET = STREAMS_PATH.slice(1);
 
 export interface RateDecision {
   allowed: boolean;

@@ -77,10 +77,12 @@ export type Route = AtlasRoute | AdminRoute | OAuthRoute;
 export const ADMIN_PREFIX = "/admin";
 export const OAUTH_TOKEN_PATH = "/api/oauth/token";
 export const OAUTH_REVOKE_PATH = "/api/oauth/revoke";
-export const RATE_LIMITS_PATH = "/api/atlas/v2/rateLimits";
 const ATLAS_PREFIX = "/api/atlas/";
-const GROUPS_PREFIX = "/api/atlas/v2/groups/";
-const S = "/api/atlas/v2/groups/{groupId}/streams";
+export const RATE_LIMITS_PATH = `${ATLAS_PREFIX}v2/rateLimits`;
+const GROUPS_PREFIX = `${ATLAS_PREFIX}v2/groups/`;
+/** Where every streams operation lives, as the spec writes it (rate limits name their endpoint set after it). */
+export const STREAMS_PATH = `${GROUPS_PREFIX}{groupId}/streams`;
+const S = STREAMS_PATH;
 
 /** The actions a processor path may end with, e.g. `orders:start`. */
 export const PROCESSOR_ACTIONS = ["start", "startWith", "stop"] as const;
@@ -120,6 +122,9 @@ export const ATLAS_ROUTES: readonly AtlasRoute[] = [
   // Not a project's: it authorizes by its `groupId` query parameter (handlers/rate-limits.ts).
   route("GET", RATE_LIMITS_PATH, "listRateLimits"),
 ];
+
+/** The Atlas operations that are processor actions (`…/{processorName}:start`), by key. */
+export const ACTION_KEYS: readonly EndpointKey[] = ATLAS_ROUTES.filter((r) => ACTION_SUFFIX_RE.test(r.path)).map((r) => r.key);
 
 const A = ADMIN_PREFIX;
 const PROCESSOR = `${A}/processors/{groupId}/{tenantName}/{processorName}`;

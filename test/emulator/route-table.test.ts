@@ -2,7 +2,18 @@
 // (`/rateLimits` included). Walks `ROUTES` and asks the running emulator about each path, so a
 // route dispatched anywhere else, or a table entry nothing serves, fails here.
 import { expect } from "chai";
-import { ADMIN_ROUTES, ATLAS_ROUTES, OAUTH_ROUTES, ROUTES, pathKind, type RouteParams } from "../../emulator/routes";
+import { STREAMS_ENDPOINT_SET } from "../../emulator/ratelimit";
+import {
+  ACTION_KEYS,
+  ADMIN_ROUTES,
+  ATLAS_ROUTES,
+  OAUTH_ROUTES,
+  PROCESSOR_ACTIONS,
+  ROUTES,
+  STREAMS_PATH,
+  pathKind,
+  type RouteParams,
+} from "../../emulator/routes";
 import { G, WS, admin, bearerClient, emulatorPerTest, rawRequest } from "./helpers";
 
 const PARAMS: Required<RouteParams> = { groupId: G, tenantName: WS, processorName: "orders", connectionName: "sample_stream_solar" };
@@ -50,6 +61,15 @@ describe("emulator: the route table owns every route", function () {
     for (const r of ROUTES) expect(pathKind(filled(r.path)), `${r.method} ${r.path}`).to.equal(r.surface);
     expect(OAUTH_ROUTES.map((r) => `${r.method} ${r.path}`)).to.deep.equal(["POST /api/oauth/token", "POST /api/oauth/revoke"]);
     expect(ATLAS_ROUTES.some((r) => r.path === "/api/atlas/v2/rateLimits")).to.equal(true);
+  });
+
+  it("the path grammar's pieces come from it: the action keys, one per action suffix; the streams endpoint set", () => {
+    expect(ACTION_KEYS).to.deep.equal(["startProcessor", "startProcessorWith", "stopProcessor"]);
+    expect(PROCESSOR_ACTIONS).to.have.length(ACTION_KEYS.length);
+    expect([STREAMS_PATH, STREAMS_ENDPOINT_SET]).to.deep.equal([
+      "/api/atlas/v2/groups/{groupId}/streams",
+      "api/atlas/v2/groups/{groupId}/streams",
+    ]);
   });
 
   it("over HTTP, every admin route is served, and each admin path answers another method 405 with the table's methods", async () => {
