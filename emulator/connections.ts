@@ -63,14 +63,14 @@ export function assertConnectionsAvailable(
   if (missing !== undefined) processorProblem(processorName, missingConnectionMessage(missing));
 }
 
-/** Adds (or replaces) a connection; it becomes usable `propagationMs` after `now`. */
+/** Adds (or replaces) a connection; it reads PENDING for `pendingMs` and becomes usable once both times have passed. */
 export function addConnection(
   store: Store,
   groupId: string,
   workspaceName: string,
   conn: SeedConnection,
   propagationMs: number,
-  pendingMs = 0,
+  pendingMs: number,
 ): SeedConnection {
   const ws = store.workspace(groupId, workspaceName);
   const i = ws.connections.findIndex((c) => c.name === conn.name);
@@ -149,7 +149,7 @@ export function createConnection(
   ws: WorkspaceRecord,
   input: ConnectionInput,
   propagationMs: number,
-  pendingMs = 0,
+  pendingMs: number,
 ): SeedConnection {
   const name = input.name!;
   if (ws.connections.some((c) => c.name === name) || BUILTIN_CONNECTIONS.includes(name)) {

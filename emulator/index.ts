@@ -146,7 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       actionMs: options.actionMs ?? D.actionMs,
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
       ...(options.modifyTimeoutMs !== undefined ? { modifyTimeoutMs: options.modifyTimeoutMs } : {}),
-      ...(options.transitionalStates ? { transitionalStates: true } : {}),
+      ...((options.transitionalStates ?? D.transitionalStates) ? { transitionalStates: true } : {}),
     },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
     ...(options.now ? { now: options.now } : {}),

@@ -4,7 +4,7 @@
 // store.ts and nothing points back.
 import { deletionBegun, sweepDeleted } from "./connection-lifecycle";
 import { WORKSPACE_DEFAULTS } from "./defaults";
-import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
+import { newObjectId, newProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import type { Store } from "./store";
 import type { SeedDocument, SeedProcessor, SeedWorkspace } from "./types";
 
@@ -53,15 +53,7 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
   }
   for (const sp of w.processors ?? []) {
     const existing = ws.processors.get(sp.name);
-    const rec: ProcessorRecord = {
-      _id: sp._id ?? existing?._id ?? newObjectId(),
-      name: sp.name,
-      pipeline: structuredClone(sp.pipeline),
-      // Atlas runs a processor without a tier on its workspace's tier.
-      tier: sp.tier ?? ws.tier,
-      failoverEnabled: sp.failoverEnabled ?? false,
-      state: sp.state ?? "CREATED",
-    };
+    const rec = newProcessorRecord(ws, { ...sp, _id: sp._id ?? existing?._id, pipeline: structuredClone(sp.pipeline) });
     if (sp.options) rec.options = structuredClone(sp.options);
     if (sp.effectiveTier) rec.effectiveTier = sp.effectiveTier;
     if (sp.transition) rec.transition = { ...sp.transition };

@@ -17,7 +17,7 @@ import { sweepDeleted } from "./connection-lifecycle";
 import { EMULATOR_DEFAULTS, WORKSPACE_DEFAULTS } from "./defaults";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
-import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
+import { newObjectId, newProcessorRecord, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import {
   actionTransition,
   createTransition,
@@ -171,14 +171,12 @@ export class Store {
     if (noFailover) processorProblem(input.name, noFailover);
     const tooLarge = autoscalingRefusal(input.options?.autoscaling, ws.name, ws.maxTierSize);
     if (tooLarge) processorProblem(input.name, tooLarge);
-    const sp: ProcessorRecord = {
-      _id: newObjectId(),
+    const sp = newProcessorRecord(ws, {
       name: input.name,
       pipeline: input.pipeline,
-      tier: input.tier ?? ws.tier,
-      failoverEnabled: input.failoverEnabled ?? false,
-      state: "CREATED",
-    };
+      tier: input.tier,
+      failoverEnabled: input.failoverEnabled,
+    });
     if (input.options) sp.options = input.options;
     setTransition(sp, createTransition(this.transitionMs, this.now()));
     ws.processors.set(sp.name, sp);

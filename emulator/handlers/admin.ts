@@ -143,7 +143,8 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       }
       const ms = opts.propagationMs ?? core.connectionPropagationMs;
       if (!isDuration(ms)) badRequest("propagationMs must be a number >= 0");
-      addConnection(core.store, g, w, { name: c.name, type: c.type }, ms);
+      // Never PENDING: the admin API's connections only propagate (connectionPendingMs is the connections API's).
+      addConnection(core.store, g, w, { name: c.name, type: c.type }, ms, 0);
       persist();
     },
     reset() {

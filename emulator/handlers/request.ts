@@ -2,9 +2,10 @@
 // its parsed body into a status and a body shaped like the spec's schemas; state changes go
 // through the Store. The server (server.ts) has already authenticated, charged the rate limit,
 // negotiated the version, checked the project and the role, and read the body the route needs.
+import type { RateLimitSettings } from "../ratelimit";
 import type { RouteParams } from "../routes";
 import type { Store } from "../store";
-import type { RateLimitConfig, RateLimitScope, RoleAssignment } from "../types";
+import type { RoleAssignment } from "../types";
 import type { EndpointKey, ResponseStyle } from "../versioning";
 
 export interface ApiRequest {
@@ -32,7 +33,7 @@ export interface ApiRequest {
 export interface ApiDeps {
   store: Store;
   /** The rate limits in force (for `GET /rateLimits`). */
-  rateLimit: (RateLimitConfig & { scope: RateLimitScope }) | false;
+  rateLimit: RateLimitSettings | false;
 }
 
 export interface ApiResult {
