@@ -5,7 +5,7 @@
 // STREAM_PROCESSOR_TIMEOUT while the change still completes at `actionMs`. Recorded Atlas calls
 // blocked 30–60 s and then answered that 504 after applying (Terraform provider acceptance logs).
 import { EMULATOR_DEFAULTS } from "./defaults";
-import { isDuration, isPlainObject } from "./documents";
+import { durationProblem, isDuration, isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
 import { ACTION_KEYS, matchAtlasRoute, type RouteParams } from "./routes";
 import type { EndpointKey } from "./versioning";
@@ -91,7 +91,7 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
     next.mode = b.mode;
   }
   if (b.actionMs !== undefined) {
-    if (!isDuration(b.actionMs)) return "actionMs must be a number >= 0";
+    if (!isDuration(b.actionMs)) return durationProblem("actionMs");
     next.actionMs = b.actionMs;
   }
   if (b.transitionalStates !== undefined) {
@@ -101,14 +101,14 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
   if (b.actionTimeoutMs === null || b.actionTimeoutMs === false) delete next.actionTimeoutMs;
   else if (b.actionTimeoutMs !== undefined) {
     if (!isDuration(b.actionTimeoutMs)) {
-      return "actionTimeoutMs must be a number >= 0, or null to turn it off";
+      return `${durationProblem("actionTimeoutMs")}, or null to turn it off`;
     }
     next.actionTimeoutMs = b.actionTimeoutMs;
   }
   if (b.modifyTimeoutMs === null || b.modifyTimeoutMs === false) delete next.modifyTimeoutMs;
   else if (b.modifyTimeoutMs !== undefined) {
     if (!isDuration(b.modifyTimeoutMs)) {
-      return "modifyTimeoutMs must be a number >= 0, or null to turn it off";
+      return `${durationProblem("modifyTimeoutMs")}, or null to turn it off`;
     }
     next.modifyTimeoutMs = b.modifyTimeoutMs;
   }

@@ -1,7 +1,7 @@
 // Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
 // for the next N matching requests. Pure bookkeeping; the server performs the fault.
 import { randomBytes } from "node:crypto";
-import { isDuration, isPlainObject } from "./documents";
+import { durationProblem, isDuration, isPlainObject } from "./documents";
 import type { Outgoing } from "./envelope";
 import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
 import { ACTION_SUFFIX_RE } from "./routes";
@@ -42,11 +42,11 @@ export function validateFaultSpec(v: unknown): string[] {
   // `latencyMs` is required for `latency`; on the answering kinds it delays the answer. Not
   // isDuration: any number >= 0 has been accepted since it was added.
   if ((s.kind === "latency" || s.latencyMs !== undefined) && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) {
-    errs.push("latencyMs must be a number >= 0");
+    errs.push(durationProblem("latencyMs"));
   }
   if (s.message !== undefined && !(typeof s.message === "string" && s.message)) errs.push("message must be a non-empty string");
   if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
-  if (s.landsAfterMs !== undefined && !isDuration(s.landsAfterMs)) errs.push("landsAfterMs must be a number >= 0");
+  if (s.landsAfterMs !== undefined && !isDuration(s.landsAfterMs)) errs.push(durationProblem("landsAfterMs"));
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
   if (s.text !== undefined && typeof s.text !== "string") errs.push("text must be a string");
   if (s.headers !== undefined) {

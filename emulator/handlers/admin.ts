@@ -5,7 +5,7 @@ import { mergeActionSettings, type ActionSettings } from "../actions";
 import { addConnection } from "../connections";
 import { ApiException, apiError } from "../errors";
 import type { EmulatorCore } from "../core";
-import { isDuration, isPlainObject } from "../documents";
+import { durationProblem, isDuration, isPlainObject } from "../documents";
 import { validateFaultSpec } from "../faults";
 import { RATE_LIMIT_PROBLEM, validateRateLimit } from "../ratelimit";
 import { validateSeed } from "../seed";
@@ -108,7 +108,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       persist();
     },
     failAfterStart(g, w, p, ms) {
-      if (!isDuration(ms)) badRequest("ms must be a number >= 0");
+      if (!isDuration(ms)) badRequest(durationProblem("ms"));
       core.store.failAfterStart(g, w, p, ms);
     },
     getProcessor(g, w, p) {
@@ -122,7 +122,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     },
     setTransitionMs(ms) {
       // Not isDuration: Infinity (a transition that never ends) has always been accepted here.
-      if (!(typeof ms === "number" && ms >= 0)) badRequest("transitionMs must be a number >= 0");
+      if (!(typeof ms === "number" && ms >= 0)) badRequest(durationProblem("transitionMs"));
       core.store.transitionMs = ms;
     },
     setRateLimit(cfg) {
@@ -142,7 +142,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
         badRequest("connection must be {name, type} with non-empty strings");
       }
       const ms = opts.propagationMs ?? core.connectionPropagationMs;
-      if (!isDuration(ms)) badRequest("propagationMs must be a number >= 0");
+      if (!isDuration(ms)) badRequest(durationProblem("propagationMs"));
       // Never PENDING: the admin API's connections only propagate (connectionPendingMs is the connections API's).
       addConnection(core.store, g, w, { name: c.name, type: c.type }, ms, 0);
       persist();
@@ -170,6 +170,8 @@ export interface AdminRequest {
 
 export type AdminHandler = (core: EmulatorCore, admin: EmulatorAdmin, req: AdminRequest) => AdminResponse | Promise<AdminResponse>;
 
+// The admin API's own wording, deliberately not the Atlas API's (validation.ts names the field in
+// `badRequestDetail`): it is the emulator's tool, and has always answered so.
 function objectBody(body: unknown): Record<string, unknown> {
   if (!isPlainObject(body)) badRequest("The request body must be a JSON object.");
   return body;
@@ -254,6 +256,7 @@ export const ADMIN_HANDLERS: Record<AdminKey, AdminHandler> = {
   getProcessor(_core, admin, req) {
     const [g, w, p] = processorOf(req);
     const sp = admin.getProcessor(g, w, p);
+    // Its own 404, not the Store's: the in-process getProcessor answers undefined for a missing processor.
     if (!sp) throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `No processor ${p} in ${g}/${w}.`));
     return { status: 200, body: sp };
   },
