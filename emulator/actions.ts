@@ -5,9 +5,9 @@
 // STREAM_PROCESSOR_TIMEOUT while the change still completes at `actionMs`. Recorded Atlas calls
 // blocked 30–60 s and then answered that 504 after applying (Terraform provider acceptance logs).
 import { EMULATOR_DEFAULTS } from "./defaults";
-import { isDuration, isPlainObject } from "./documents";
+import { durationProblem, isDuration, isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
-import { matchRoute, type RouteParams } from "./routes";
+import { ACTION_KEYS, matchAtlasRoute, type RouteParams } from "./routes";
 import type { EndpointKey } from "./versioning";
 
 export type ActionMode = "async" | "sync";
@@ -38,10 +38,8 @@ export const DEFAULT_ACTION_SETTINGS: Readonly<ActionSettings> = {
   actionMs: EMULATOR_DEFAULTS.actionMs,
 };
 
-const ACTIONS: readonly EndpointKey[] = ["startProcessor", "startProcessorWith", "stopProcessor"];
-
 function isProcessorAction(key: EndpointKey): boolean {
-  return ACTIONS.includes(key);
+  return ACTION_KEYS.includes(key);
 }
 
 /** How long the answer to a successful request is held, and whether it then times out. */
@@ -62,21 +60,21 @@ function processorTimeout(tenantName: string, processorName: string): ApiErrorBo
 /** Default body of a `status-after-apply` fault: a 504 on a processor action or PATCH is Atlas' timeout. */
 export function afterApplyDefaultBody(method: string, rawPath: string, status: number): ApiErrorBody | undefined {
   if (status !== 504) return undefined;
-  let m;
-  try {
-    m = matchRoute(method, rawPath);
-  } catch {
-    return undefined; // undecodable escapes: no route, no specific body
-  }
-  if (m.kind !== "ok" || !(isProcessorAction(m.key) || m.key === "modifyProcessor")) return undefined;
+  const m = matchAtlasRoute(method, rawPath);
+  if (m.kind !== "ok" || !(isProcessorAction(m.route.key) || m.route.key === "modifyProcessor")) return undefined;
   return processorTimeout(m.params.tenantName!, m.params.processorName!);
+}
+
+/** Waits `ms` of real time (an answer held back: a sync action, a fault's latency); never keeps the process alive. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 /** Holds a processor action's answer per the settings; resolves to the 504 body when it timed out. */
 export async function holdAction(s: ActionSettings, key: EndpointKey, params: RouteParams): Promise<ApiErrorBody | undefined> {
   const hold = actionHold(s, key);
   if (!hold) return undefined;
-  await new Promise((r) => setTimeout(r, hold.ms).unref());
+  await sleep(hold.ms);
   return hold.timedOut ? processorTimeout(params.tenantName!, params.processorName!) : undefined;
 }
 
@@ -93,7 +91,7 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
     next.mode = b.mode;
   }
   if (b.actionMs !== undefined) {
-    if (!isDuration(b.actionMs)) return "actionMs must be a number >= 0";
+    if (!isDuration(b.actionMs)) return durationProblem("actionMs");
     next.actionMs = b.actionMs;
   }
   if (b.transitionalStates !== undefined) {
@@ -103,14 +101,14 @@ export function mergeActionSettings(current: ActionSettings, v: unknown): Action
   if (b.actionTimeoutMs === null || b.actionTimeoutMs === false) delete next.actionTimeoutMs;
   else if (b.actionTimeoutMs !== undefined) {
     if (!isDuration(b.actionTimeoutMs)) {
-      return "actionTimeoutMs must be a number >= 0, or null to turn it off";
+      return `${durationProblem("actionTimeoutMs")}, or null to turn it off`;
     }
     next.actionTimeoutMs = b.actionTimeoutMs;
   }
   if (b.modifyTimeoutMs === null || b.modifyTimeoutMs === false) delete next.modifyTimeoutMs;
   else if (b.modifyTimeoutMs !== undefined) {
     if (!isDuration(b.modifyTimeoutMs)) {
-      return "modifyTimeoutMs must be a number >= 0, or null to turn it off";
+      return `${durationProblem("modifyTimeoutMs")}, or null to turn it off`;
     }
     next.modifyTimeoutMs = b.modifyTimeoutMs;
   }

@@ -13,7 +13,7 @@ const CLI = D.cli;
 
 // Numeric and host defaults below are read from EMULATOR_DEFAULTS; the async/sync, atlas/classic and
 // atlas/rfc7616 choices say "(default: …)" in words, next to what the default does.
-const USAGE = `Usage: atlas-streams-emulator [options]
+export const USAGE = `Usage: atlas-streams-emulator [options]
 
   --port N                 port to listen on (default ${CLI.port}; 0 = ephemeral)
   --host HOST              interface to bind (default ${D.host})
@@ -38,6 +38,9 @@ const USAGE = `Usage: atlas-streams-emulator [options]
   --connection-pending-ms N
                            how long a connection created through the API reads PENDING
                            (and is unusable) before READY (default ${D.connectionPendingMs})
+  --connection-deleting-ms N
+                           how long a connection deleted through the API reads DELETING
+                           (and is unusable) before it is gone (default ${D.connectionDeletingMs})
   --responses STYLE        atlas (default: headers and bodies as recorded from Atlas) or
                            classic (the earlier spec-derived shapes, links included)
   --digest STYLE           atlas (default: one MD5 challenge without opaque, as recorded) or
@@ -58,6 +61,7 @@ type IntegerOption =
   | "modifyTimeoutMs"
   | "connectionPropagationMs"
   | "connectionPendingMs"
+  | "connectionDeletingMs"
   | "nonceTtlMs"
   | "tokenTtlSeconds";
 const ANY = Number.MAX_SAFE_INTEGER;
@@ -70,6 +74,7 @@ const INTEGER_FLAGS = new Map<string, [IntegerOption, number]>([
   ["--modify-timeout-ms", ["modifyTimeoutMs", ANY]],
   ["--connection-propagation-ms", ["connectionPropagationMs", ANY]],
   ["--connection-pending-ms", ["connectionPendingMs", ANY]],
+  ["--connection-deleting-ms", ["connectionDeletingMs", ANY]],
   ["--nonce-ttl-ms", ["nonceTtlMs", ANY]],
   ["--token-ttl-seconds", ["tokenTtlSeconds", ANY]],
 ]);

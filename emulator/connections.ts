@@ -1,8 +1,9 @@
 // Connection references: Atlas refuses, at create and at modify, a pipeline that names a
 // connection its workspace does not have, and a connection added moments ago may not be usable
-// yet (it "propagates"). Pure except for the readiness times, which hang off the connection
-// records themselves (a WeakMap, so a re-seeded connection starts ready and nothing leaks
-// between emulator instances). Also the connections API itself: list, get, create, update, delete.
+// yet (it "propagates", or reads PENDING), nor one being deleted. When each connection is usable
+// and what state it reads is connection-lifecycle.ts's. Also the connections API itself: list,
+// get, create, update, delete.
+import { beginDeletion, carryLife, connectionState, isUsable, startLife } from "./connection-lifecycle";
 import { isPlainObject } from "./documents";
 import { fail, invalidField, processorProblem } from "./errors";
 import { newObjectId, type WorkspaceRecord } from "./records";
@@ -12,16 +13,6 @@ import type { ConnectionInput } from "./validation";
 
 /** Always present in every workspace (Atlas' built-in log sink). */
 const BUILTIN_CONNECTIONS: readonly string[] = ["__testLog"];
-
-/** Epoch ms before which a connection added through the admin API is not yet usable. */
-const availableAt = new WeakMap<SeedConnection, number>();
-/** Epoch ms before which a connection created through the API reads PENDING (and is unusable). */
-const pendingUntil = new WeakMap<SeedConnection, number>();
-
-/** The connection's state at `now`: PENDING while it is being provisioned, then READY. */
-export function connectionState(c: SeedConnection, now: number): "PENDING" | "READY" {
-  return now < (pendingUntil.get(c) ?? 0) ? "PENDING" : "READY";
-}
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return isPlainObject(v) ? v : undefined;
@@ -47,12 +38,12 @@ function referencedConnections(pipeline: readonly unknown[] | undefined, options
   return names;
 }
 
-/** The first of `names` the workspace cannot use at `now` (missing or still propagating). */
+/** The first of `names` the workspace cannot use at `now` (missing, still propagating or PENDING, or DELETING). */
 function unavailableConnection(names: readonly string[], connections: readonly SeedConnection[], now: number): string | undefined {
   return names.find((n) => {
     if (BUILTIN_CONNECTIONS.includes(n)) return false;
     const c = connections.find((x) => x.name === n);
-    return !c || now < (availableAt.get(c) ?? 0);
+    return !c || !isUsable(c, now);
   });
 }
 
@@ -72,14 +63,14 @@ export function assertConnectionsAvailable(
   if (missing !== undefined) processorProblem(processorName, missingConnectionMessage(missing));
 }
 
-/** Adds (or replaces) a connection; it becomes usable `propagationMs` after `now`. */
+/** Adds (or replaces) a connection; it reads PENDING for `pendingMs` and becomes usable once both times have passed. */
 export function addConnection(
   store: Store,
   groupId: string,
   workspaceName: string,
   conn: SeedConnection,
   propagationMs: number,
-  pendingMs = 0,
+  pendingMs: number,
 ): SeedConnection {
   const ws = store.workspace(groupId, workspaceName);
   const i = ws.connections.findIndex((c) => c.name === conn.name);
@@ -89,10 +80,7 @@ export function addConnection(
   const rec: SeedConnection = { ...conn, id };
   if (i >= 0) ws.connections[i] = rec;
   else ws.connections.push(rec);
-  // A PENDING connection is not usable either: it counts toward the "does not exist" window.
-  const unusable = Math.max(propagationMs, pendingMs);
-  if (unusable > 0) availableAt.set(rec, store.now() + unusable);
-  if (pendingMs > 0) pendingUntil.set(rec, store.now() + pendingMs);
+  startLife(rec, store.now(), propagationMs, pendingMs);
   return rec;
 }
 
@@ -161,7 +149,7 @@ export function createConnection(
   ws: WorkspaceRecord,
   input: ConnectionInput,
   propagationMs: number,
-  pendingMs = 0,
+  pendingMs: number,
 ): SeedConnection {
   const name = input.name!;
   if (ws.connections.some((c) => c.name === name) || BUILTIN_CONNECTIONS.includes(name)) {
@@ -185,15 +173,16 @@ export function modifyConnection(ws: WorkspaceRecord, current: SeedConnection, i
   const next: SeedConnection = { ...current, ...input.attributes, name: current.name, type: current.type };
   const i = ws.connections.indexOf(current);
   ws.connections[i] = next;
-  const ready = availableAt.get(current);
-  if (ready !== undefined) availableAt.set(next, ready);
-  const pending = pendingUntil.get(current);
-  if (pending !== undefined) pendingUntil.set(next, pending);
+  carryLife(current, next);
   return next;
 }
 
-/** Delete: refused with 409 while a processor's definition names the connection (code unverified; the spec declares a 409). */
-export function deleteConnection(ws: WorkspaceRecord, current: SeedConnection): void {
+/**
+ * Delete: refused with 409 while a processor's definition names the connection (code unverified;
+ * the spec declares a 409). Otherwise it reads DELETING for `deletingMs`, then is gone (at once
+ * with 0); a DELETE while it is DELETING changes nothing.
+ */
+export function deleteConnection(ws: WorkspaceRecord, current: SeedConnection, now: number, deletingMs: number): void {
   const users = processorsUsing(ws, current.name);
   if (users.length) {
     fail(
@@ -205,5 +194,5 @@ export function deleteConnection(ws: WorkspaceRecord, current: SeedConnection): 
       },
     );
   }
-  ws.connections.splice(ws.connections.indexOf(current), 1);
+  if (!beginDeletion(current, now, deletingMs)) ws.connections.splice(ws.connections.indexOf(current), 1);
 }

@@ -29,6 +29,8 @@ export interface CoreOptions {
   digest: DigestStyle;
   /** How long a connection created through the API reads PENDING (and is unusable). */
   connectionPendingMs: number;
+  /** How long a connection deleted through the API reads DELETING (and is unusable) before it is gone. */
+  connectionDeletingMs: number;
 }
 
 export class EmulatorCore {
@@ -42,6 +44,7 @@ export class EmulatorCore {
   readonly writer: AtomicWriter | undefined;
   connectionPropagationMs: number;
   connectionPendingMs: number;
+  connectionDeletingMs: number;
   readonly responses: ResponseStyle;
 
   constructor(options: CoreOptions) {
@@ -55,6 +58,7 @@ export class EmulatorCore {
     this.auth = new Authenticator(this.store, this.digest, this.tokens);
     this.connectionPropagationMs = options.connectionPropagationMs;
     this.connectionPendingMs = options.connectionPendingMs;
+    this.connectionDeletingMs = options.connectionDeletingMs;
     this.writer = options.dataFile ? new AtomicWriter(options.dataFile, () => snapshot(this.store)) : undefined;
   }
 

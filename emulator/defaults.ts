@@ -18,6 +18,12 @@ export const EMULATOR_DEFAULTS = {
   tokenTtlSeconds: 3600,
   connectionPropagationMs: 0,
   connectionPendingMs: 0,
+  /**
+   * 0: a deleted connection is gone at once. How long Atlas shows DELETING is not recorded (the
+   * Terraform provider waits through it for "some connections (e.g., Kafka VPC)"); realism that
+   * costs time is opt-in.
+   */
+  connectionDeletingMs: 0,
   actionMode: "async",
   transitionalStates: false,
   actionMs: 0,
@@ -35,3 +41,10 @@ export const EMULATOR_DEFAULTS = {
 
 /** A workspace's settings when a seed leaves them out; `tier` also when an API create does (the API requires the region). */
 export const WORKSPACE_DEFAULTS = { cloudProvider: "AWS", region: "VIRGINIA_USA", tier: "SP30" } as const;
+
+/**
+ * A processor's settings when a create or a seed leaves them out (records.ts `newProcessorRecord`).
+ * Its tier is its workspace's, not a constant: MongoDB's docs say a processor without a tier runs
+ * on the workspace's tier.
+ */
+export const PROCESSOR_DEFAULTS = { failoverEnabled: false, state: "CREATED" } as const;

@@ -9,11 +9,16 @@ export function isPlainObject(v: unknown): v is JsonObject {
 
 /**
  * A duration in milliseconds as the options, the admin API and faults accept it: a finite number
- * >= 0. Refused with "<name> must be a number >= 0". (`transitionMs` and a fault's `latencyMs` have
+ * >= 0. Refused with `durationProblem(name)`. (`transitionMs` and a fault's `latencyMs` have
  * accepted any number >= 0, Infinity included, since they were added; their checks say so.)
  */
 export function isDuration(v: unknown): v is number {
   return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+/** The refusal of a value that is not a duration, for every duration the emulator takes. */
+export function durationProblem(name: string): string {
+  return `${name} must be a number >= 0`;
 }
 
 /** The operator of a pipeline stage (`$source` for `{ $source: {...} }`), or undefined for a non-object. */

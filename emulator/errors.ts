@@ -61,6 +61,17 @@ export function resourceNotFound(rawPath: string): ApiErrorBody {
   return apiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${rawPath}.`);
 }
 
+/**
+ * 405 for a method a path does not serve, with its `Allow` header. Two wordings, deliberately:
+ * the Atlas API's names the method ("Method PUT is not allowed for …"); the admin API and the
+ * OAuth endpoints, the emulator's own, say what to use ("Use GET or DELETE for …"), as each
+ * has always answered.
+ */
+export function methodNotAllowed(voice: "atlas" | "emulator", method: string, rawPath: string, allow: readonly string[]): ApiException {
+  const detail = voice === "atlas" ? `Method ${method} is not allowed for ${rawPath}.` : `Use ${allow.join(" or ")} for ${rawPath}.`;
+  return new ApiException(apiError(405, "METHOD_NOT_ALLOWED", detail), { Allow: allow.join(", ") });
+}
+
 /** Default body for an injected status fault, or any status we have no specific error for. */
 export function defaultErrorForStatus(status: number): ApiErrorBody {
   const codes: Record<number, string> = {

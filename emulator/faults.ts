@@ -1,7 +1,7 @@
 // Fault injection registry: each fault matches a method and a path (exact or `*` glob) and fires
 // for the next N matching requests. Pure bookkeeping; the server performs the fault.
 import { randomBytes } from "node:crypto";
-import { isDuration, isPlainObject } from "./documents";
+import { durationProblem, isDuration, isPlainObject } from "./documents";
 import type { Outgoing } from "./envelope";
 import { defaultErrorForStatus, processorProblemBody, type ApiErrorBody } from "./errors";
 import { ACTION_SUFFIX_RE } from "./routes";
@@ -42,11 +42,11 @@ export function validateFaultSpec(v: unknown): string[] {
   // `latencyMs` is required for `latency`; on the answering kinds it delays the answer. Not
   // isDuration: any number >= 0 has been accepted since it was added.
   if ((s.kind === "latency" || s.latencyMs !== undefined) && !(typeof s.latencyMs === "number" && s.latencyMs >= 0)) {
-    errs.push("latencyMs must be a number >= 0");
+    errs.push(durationProblem("latencyMs"));
   }
   if (s.message !== undefined && !(typeof s.message === "string" && s.message)) errs.push("message must be a non-empty string");
   if (s.applied !== undefined && typeof s.applied !== "boolean") errs.push("applied must be true or false");
-  if (s.landsAfterMs !== undefined && !isDuration(s.landsAfterMs)) errs.push("landsAfterMs must be a number >= 0");
+  if (s.landsAfterMs !== undefined && !isDuration(s.landsAfterMs)) errs.push(durationProblem("landsAfterMs"));
   if (s.body !== undefined && (typeof s.body !== "object" || s.body === null)) errs.push("body must be an object");
   if (s.text !== undefined && typeof s.text !== "string") errs.push("text must be a string");
   if (s.headers !== undefined) {
@@ -103,6 +103,11 @@ export interface FaultTarget {
   body: Buffer;
 }
 
+/** The status a `status` or `status-after-apply` fault answers (an OAuth `reset-after-apply` too): its own, else 500. */
+export function faultStatus(spec: FaultSpec): number {
+  return spec.status ?? 500;
+}
+
 /**
  * The answer a fault gives: its own `body` when it has one, else Atlas' processor error for a
  * processor-error, else `defaultBody`, else the generic ApiError of its status.
@@ -112,7 +117,7 @@ export function faultAnswer(spec: FaultSpec, target?: FaultTarget, defaultBody?:
   if (spec.kind === "processor-error") {
     return { status: 400, body: spec.body ?? processorErrorBody(spec, target?.rawPath ?? "", target?.body ?? Buffer.alloc(0)), headers };
   }
-  const status = spec.status ?? 500;
+  const status = faultStatus(spec);
   if (spec.text !== undefined) return { status, rawText: spec.text, headers };
   return { status, body: spec.body ?? defaultBody ?? defaultErrorForStatus(status), headers };
 }

@@ -108,6 +108,12 @@ export interface EmulatorOptions {
    * exist". Default 0 (READY at once).
    */
   connectionPendingMs?: number | undefined;
+  /**
+   * How long a connection deleted through the connections API reads `DELETING` before it is gone
+   * (404); while DELETING, a processor create/modify naming it answers "connection named … does
+   * not exist". Default 0 (gone at once).
+   */
+  connectionDeletingMs?: number | undefined;
   quiet?: boolean | undefined;
 }
 
@@ -132,6 +138,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tokenTtlSeconds: options.tokenTtlSeconds ?? D.tokenTtlSeconds,
     connectionPropagationMs: options.connectionPropagationMs ?? D.connectionPropagationMs,
     connectionPendingMs: options.connectionPendingMs ?? D.connectionPendingMs,
+    connectionDeletingMs: options.connectionDeletingMs ?? D.connectionDeletingMs,
     responses: options.responses ?? D.responses,
     digest: options.digest ?? D.digest,
     actions: {
@@ -139,7 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       actionMs: options.actionMs ?? D.actionMs,
       ...(options.actionTimeoutMs !== undefined ? { actionTimeoutMs: options.actionTimeoutMs } : {}),
       ...(options.modifyTimeoutMs !== undefined ? { modifyTimeoutMs: options.modifyTimeoutMs } : {}),
-      ...(options.transitionalStates ? { transitionalStates: true } : {}),
+      ...((options.transitionalStates ?? D.transitionalStates) ? { transitionalStates: true } : {}),
     },
     ...(options.dataFile ? { dataFile: options.dataFile } : {}),
     ...(options.now ? { now: options.now } : {}),

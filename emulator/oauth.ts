@@ -2,8 +2,7 @@
 // Tokens are opaque random strings held in memory only (they need not survive a restart).
 import { randomBytes } from "node:crypto";
 import type { Outgoing } from "./envelope";
-import { apiError } from "./errors";
-import { OAUTH_TOKEN_PATH } from "./routes";
+import type { OAuthKey } from "./routes";
 
 interface TokenRecord {
   clientId: string;
@@ -65,8 +64,6 @@ export class TokenStore {
 }
 
 export interface OAuthRequest {
-  method: string;
-  rawPath: string;
   /** The parsed `Authorization: Basic` credentials, if any. */
   basic: { user: string; pass: string } | undefined;
   body: Buffer;
@@ -79,38 +76,49 @@ export interface OAuthDeps {
   tokens: TokenStore;
 }
 
-/** `POST /api/oauth/token` (client credentials) and `POST /api/oauth/revoke`. */
-export function handleOAuth(deps: OAuthDeps, req: OAuthRequest): Outgoing {
-  // OAuth endpoints answer RFC 6749 error bodies (`error`, `error_description`), not ApiError:
-  // that is what OAuth client libraries parse. (Unverified against Atlas.)
-  const oauthError = (status: number, error: string, description: string, headers: Record<string, string> = {}): Outgoing => ({
-    status,
-    body: { error, error_description: description },
-    headers: { "Cache-Control": "no-store", ...headers },
-  });
-  const { method, rawPath, basic } = req;
-  if (method !== "POST")
-    return { status: 405, body: apiError(405, "METHOD_NOT_ALLOWED", `Use POST for ${rawPath}.`), headers: { Allow: "POST" } };
+// OAuth endpoints answer RFC 6749 error bodies (`error`, `error_description`), not ApiError:
+// that is what OAuth client libraries parse. (Unverified against Atlas.)
+function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): Outgoing {
+  return { status, body: { error, error_description: description }, headers: { "Cache-Control": "no-store", ...headers } };
+}
+
+/** What both endpoints check first: the client's Basic credentials (401), then a form body (400). */
+function clientForm(deps: OAuthDeps, req: OAuthRequest): { refused: Outgoing } | { clientId: string; form: URLSearchParams } {
+  const { basic } = req;
   const secret = basic ? deps.secretOf(basic.user) : undefined;
   if (!basic || secret === undefined || secret !== basic.pass) {
-    return oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="MMS Public API"' });
+    return {
+      refused: oauthError(401, "invalid_client", "Client authentication failed.", { "WWW-Authenticate": 'Basic realm="MMS Public API"' }),
+    };
   }
   if (!(req.contentType ?? "").toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-    return oauthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.");
+    return { refused: oauthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.") };
   }
-  const form = new URLSearchParams(req.body.toString("utf8"));
-  if (rawPath === OAUTH_TOKEN_PATH) {
-    if (form.get("grant_type") !== "client_credentials")
+  return { clientId: basic.user, form: new URLSearchParams(req.body.toString("utf8")) };
+}
+
+export type OAuthHandler = (deps: OAuthDeps, req: OAuthRequest) => Outgoing;
+
+/** The OAuth routes (routes.ts `OAUTH_ROUTES`): `POST /api/oauth/token` (client credentials) and `POST /api/oauth/revoke`. */
+export const OAUTH_HANDLERS: Record<OAuthKey, OAuthHandler> = {
+  issueToken(deps, req) {
+    const client = clientForm(deps, req);
+    if ("refused" in client) return client.refused;
+    if (client.form.get("grant_type") !== "client_credentials")
       return oauthError(400, "unsupported_grant_type", "grant_type must be client_credentials.");
-    const { token, expiresIn } = deps.tokens.issue(basic.user);
+    const { token, expiresIn } = deps.tokens.issue(client.clientId);
     return {
       status: 200,
       body: { access_token: token, token_type: "Bearer", expires_in: expiresIn },
       headers: { "Cache-Control": "no-store" },
     };
-  }
-  const token = form.get("token");
-  if (!token) return oauthError(400, "invalid_request", "token is required.");
-  deps.tokens.revoke(token, basic.user);
-  return { status: 200, body: {} };
-}
+  },
+  revokeToken(deps, req) {
+    const client = clientForm(deps, req);
+    if ("refused" in client) return client.refused;
+    const token = client.form.get("token");
+    if (!token) return oauthError(400, "invalid_request", "token is required.");
+    deps.tokens.revoke(token, client.clientId);
+    return { status: 200, body: {} };
+  },
+};

@@ -4,15 +4,15 @@
 import { EMULATOR_DEFAULTS } from "./defaults";
 import { isPlainObject } from "./documents";
 import { apiError, type ApiErrorBody } from "./errors";
-import { streamsGroupOf } from "./routes";
+import { STREAMS_PATH, streamsGroupOf } from "./routes";
 import type { RateLimitConfig, RateLimitScope } from "./types";
 
 /**
- * The endpoint set of every `/api/atlas/v2/groups/{groupId}/streams…` path. Atlas does not publish
- * the streams endpoints' set name or limits; this name follows the `api/atlas/v2/orgs` form of the
- * documented 429 detail.
+ * The endpoint set of every `/api/atlas/v2/groups/{groupId}/streams…` path: that path without its
+ * leading `/`. Atlas does not publish the streams endpoints' set name or limits; this name follows
+ * the `api/atlas/v2/orgs` form of the documented 429 detail.
  */
-export const STREAMS_ENDPOINT_SET = "api/atlas/v2/groups/{groupId}/streams";
+export const STREAMS_ENDPOINT_SET = STREAMS_PATH.slice(1);
 
 export interface RateDecision {
   allowed: boolean;
@@ -70,14 +70,21 @@ export function rateHeaders(d: RateDecision): Record<string, string> {
   return h;
 }
 
+/** A limit in force: its scope filled in (the one place the default scope is applied). */
+export type RateLimitSettings = RateLimitConfig & { scope: RateLimitScope };
+
+function withScope(config: RateLimitConfig | false): RateLimitSettings | false {
+  return config && { ...config, scope: config.scope ?? EMULATOR_DEFAULTS.rateLimitScope };
+}
+
 export class RateLimiter {
   private buckets = new Map<string, Bucket>();
-  private config: RateLimitConfig | false;
+  private config: RateLimitSettings | false;
   constructor(
     config: RateLimitConfig | false,
     private readonly now: () => number = Date.now,
   ) {
-    this.config = config;
+    this.config = withScope(config);
   }
 
   get enabled(): boolean {
@@ -85,12 +92,12 @@ export class RateLimiter {
   }
 
   /** The current configuration, scope filled in; false when off. */
-  get settings(): (RateLimitConfig & { scope: RateLimitScope }) | false {
-    return this.config ? { ...this.config, scope: this.config.scope ?? EMULATOR_DEFAULTS.rateLimitScope } : false;
+  get settings(): RateLimitSettings | false {
+    return this.config && { ...this.config };
   }
 
   configure(config: RateLimitConfig | false): void {
-    this.config = config;
+    this.config = withScope(config);
     this.buckets.clear();
   }
 
@@ -110,7 +117,7 @@ export class RateLimiter {
     const cfg = this.config;
     const target = cfg ? endpointSetOf(rawPath) : undefined;
     if (!cfg || !target) return undefined;
-    const d = this.take(bucketKey(cfg.scope ?? EMULATOR_DEFAULTS.rateLimitScope, target.set, target.groupId, principal))!;
+    const d = this.take(bucketKey(cfg.scope, target.set, target.groupId, principal))!;
     return d.allowed
       ? { headers: rateHeaders(d) }
       : { headers: rateHeaders(d), refusal: rateLimitedBody(target.set, d.retryAfterSeconds, cfg) };

@@ -1,5 +1,6 @@
 // The records the Store holds, and the ids they carry.
 import { randomBytes } from "node:crypto";
+import { PROCESSOR_DEFAULTS } from "./defaults";
 import type { FailAfterStart } from "./fail-after-start";
 import type { Transition } from "./state-machine";
 import type { SeedConnection } from "./types";
@@ -36,6 +37,31 @@ export interface ProcessorRecord {
   effectiveTier?: string;
   /** Admin: a failure armed to happen `ms` after the processor reads STARTED. */
   failAfterStart?: FailAfterStart;
+}
+
+/** What a new processor is given: a name and a pipeline, and whatever else its create or seed says. */
+export interface NewProcessor {
+  name: string;
+  pipeline: unknown[];
+  _id?: string | undefined;
+  tier?: string | undefined;
+  failoverEnabled?: boolean | undefined;
+  state?: string | undefined;
+}
+
+/**
+ * A new processor's record, the defaults filled in for what was not said: its workspace's tier, no
+ * failover, CREATED (defaults.ts `PROCESSOR_DEFAULTS`). For a create through the API and a seed alike.
+ */
+export function newProcessorRecord(ws: Pick<WorkspaceRecord, "tier">, p: NewProcessor): ProcessorRecord {
+  return {
+    _id: p._id ?? newObjectId(),
+    name: p.name,
+    pipeline: p.pipeline,
+    tier: p.tier ?? ws.tier,
+    failoverEnabled: p.failoverEnabled ?? PROCESSOR_DEFAULTS.failoverEnabled,
+    state: p.state ?? PROCESSOR_DEFAULTS.state,
+  };
 }
 
 export interface WorkspaceRecord {

@@ -1,13 +1,15 @@
 // The route table: every path the emulator answers, and the one home of the path grammar. Which
-// part of the server a path goes to (`pathKind`: admin, OAuth, the Atlas API), every Atlas operation
-// (`ATLAS_ROUTES`: method, path as the OpenAPI spec writes it, whether it writes, whether it reads
-// a body), the parser (`matchRoute`), the builder of `links` (`hrefOf`) and the pieces other modules
-// parse with (`streamsGroupOf`, `ACTION_SUFFIX_RE`). Matching works on the raw (still
-// percent-encoded) path so that a processor named `a%3Astart` is not mistaken for `a:start`.
+// part of the server a path goes to (`pathKind`: admin, OAuth, the Atlas API), every route of each
+// (`ROUTES`: the admin API's, the two OAuth endpoints, and every Atlas operation with whether it
+// writes and whether it reads a body, `/rateLimits` included), the parser (`matchRoute`), the
+// builder of `links` (`pathOf`) and the pieces other modules parse with (`streamsGroupOf`,
+// `ACTION_SUFFIX_RE`). Atlas paths are matched raw (still percent-encoded) so that a processor
+// named `a%3Astart` is not mistaken for `a:start`; admin paths are decoded segment by segment
+// first, as the admin API has always read them.
 import type { EndpointKey } from "./versioning";
 
 export interface RouteParams {
-  /** Absent only on `/api/atlas/v2/rateLimits`. */
+  /** Absent only on `/api/atlas/v2/rateLimits` and the routes that name no project. */
   groupId?: string;
   tenantName?: string;
   processorName?: string;
@@ -18,6 +20,7 @@ export interface RouteParams {
 export type BodyRule = "none" | "required" | "optional";
 
 export interface AtlasRoute {
+  surface: "atlas";
   method: string;
   /** As the OpenAPI spec writes it: `{param}` segments, `{processorName}:start` for actions. */
   path: string;
@@ -32,20 +35,66 @@ export interface AtlasRoute {
   listedInRateLimits: boolean;
 }
 
+/** The admin API's operations (handlers/admin.ts). It reads a JSON body on every request, before routing. */
+export type AdminKey =
+  | "listFaults"
+  | "injectFault"
+  | "clearFaults"
+  | "listRequests"
+  | "clearRequests"
+  | "listApplied"
+  | "clearApplied"
+  | "seed"
+  | "changeSettings"
+  | "state"
+  | "reset"
+  | "addConnection"
+  | "getProcessor"
+  | "failProcessor"
+  | "failAfterStart"
+  | "setEffectiveTier"
+  | "setProcessorState";
+
+export interface AdminRoute {
+  surface: "admin";
+  method: string;
+  path: string;
+  key: AdminKey;
+}
+
+/** The OAuth endpoints (oauth.ts); their body is a form, read by the endpoint. */
+export type OAuthKey = "issueToken" | "revokeToken";
+
+export interface OAuthRoute {
+  surface: "oauth";
+  method: string;
+  path: string;
+  key: OAuthKey;
+}
+
+export type Route = AtlasRoute | AdminRoute | OAuthRoute;
+
 export const ADMIN_PREFIX = "/admin";
 export const OAUTH_TOKEN_PATH = "/api/oauth/token";
 export const OAUTH_REVOKE_PATH = "/api/oauth/revoke";
-export const RATE_LIMITS_PATH = "/api/atlas/v2/rateLimits";
 const ATLAS_PREFIX = "/api/atlas/";
-const GROUPS_PREFIX = "/api/atlas/v2/groups/";
-const S = "/api/atlas/v2/groups/{groupId}/streams";
+export const RATE_LIMITS_PATH = `${ATLAS_PREFIX}v2/rateLimits`;
+const GROUPS_PREFIX = `${ATLAS_PREFIX}v2/groups/`;
+/** Where every streams operation lives, as the spec writes it (rate limits name their endpoint set after it). */
+export const STREAMS_PATH = `${GROUPS_PREFIX}{groupId}/streams`;
+const S = STREAMS_PATH;
 
 /** The actions a processor path may end with, e.g. `orders:start`. */
 export const PROCESSOR_ACTIONS = ["start", "startWith", "stop"] as const;
 export const ACTION_SUFFIX_RE = new RegExp(`:(${PROCESSOR_ACTIONS.join("|")})$`);
 
-function route(method: string, path: string, key: EndpointKey, o: Partial<Omit<AtlasRoute, "method" | "path" | "key">> = {}): AtlasRoute {
-  return { method, path, key, write: method !== "GET", body: "none", listedInRateLimits: false, ...o };
+function route(
+  method: string,
+  path: string,
+  key: EndpointKey,
+  o: Partial<Omit<AtlasRoute, "surface" | "method" | "path" | "key">> = {},
+): AtlasRoute {
+  return { surface: "atlas", method, path, key, write: method !== "GET", body: "none", listedInRateLimits: false, ...o };
 }
 const listed = { listedInRateLimits: true } as const;
 const required = { body: "required" } as const;
@@ -74,6 +123,45 @@ export const ATLAS_ROUTES: readonly AtlasRoute[] = [
   route("GET", RATE_LIMITS_PATH, "listRateLimits"),
 ];
 
+/** The Atlas operations that are processor actions (`…/{processorName}:start`), by key. */
+export const ACTION_KEYS: readonly EndpointKey[] = ATLAS_ROUTES.filter((r) => ACTION_SUFFIX_RE.test(r.path)).map((r) => r.key);
+
+const A = ADMIN_PREFIX;
+const PROCESSOR = `${A}/processors/{groupId}/{tenantName}/{processorName}`;
+const admin = (method: string, path: string, key: AdminKey): AdminRoute => ({ surface: "admin", method, path, key });
+
+/** The admin API (no authentication, no log, no faults: a loopback tool); for one path, in `Allow` order. */
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  admin("GET", `${A}/faults`, "listFaults"),
+  admin("POST", `${A}/faults`, "injectFault"),
+  admin("DELETE", `${A}/faults`, "clearFaults"),
+  admin("GET", `${A}/requests`, "listRequests"),
+  admin("DELETE", `${A}/requests`, "clearRequests"),
+  admin("GET", `${A}/applied`, "listApplied"),
+  admin("DELETE", `${A}/applied`, "clearApplied"),
+  admin("POST", `${A}/seed`, "seed"),
+  admin("PUT", `${A}/settings`, "changeSettings"),
+  admin("POST", `${A}/settings`, "changeSettings"),
+  admin("GET", `${A}/state`, "state"),
+  admin("POST", `${A}/reset`, "reset"),
+  admin("POST", `${A}/connections/{groupId}/{tenantName}`, "addConnection"),
+  admin("GET", PROCESSOR, "getProcessor"),
+  admin("POST", `${PROCESSOR}/fail`, "failProcessor"),
+  admin("POST", `${PROCESSOR}/fail-after-start`, "failAfterStart"),
+  admin("POST", `${PROCESSOR}/effectiveTier`, "setEffectiveTier"),
+  admin("PUT", `${PROCESSOR}/effectiveTier`, "setEffectiveTier"),
+  admin("PUT", `${PROCESSOR}/state`, "setProcessorState"),
+];
+
+/** The OAuth endpoints: POST only. */
+export const OAUTH_ROUTES: readonly OAuthRoute[] = [
+  { surface: "oauth", method: "POST", path: OAUTH_TOKEN_PATH, key: "issueToken" },
+  { surface: "oauth", method: "POST", path: OAUTH_REVOKE_PATH, key: "revokeToken" },
+];
+
+/** Every route the emulator serves. */
+export const ROUTES: readonly Route[] = [...ADMIN_ROUTES, ...OAUTH_ROUTES, ...ATLAS_ROUTES];
+
 /** Where the server sends a path: the admin API, the OAuth endpoints, the Atlas API, or a 404. */
 export type PathKind = "admin" | "oauth" | "atlas" | "none";
 
@@ -96,10 +184,10 @@ function compile(path: string): Segment[] {
     });
 }
 
-const COMPILED = ATLAS_ROUTES.map((r) => ({ route: r, segments: compile(r.path) }));
+const COMPILED = ROUTES.map((r) => ({ route: r, segments: compile(r.path) }));
 
-/** Whether raw segments fit a pattern. */
-function fits(segments: Segment[], raw: string[]): boolean {
+/** Whether segments fit a pattern (`actions`: the Atlas rule that `orders:start` is an action, not a name). */
+function fits(segments: Segment[], raw: string[], actions: boolean): boolean {
   if (segments.length !== raw.length) return false;
   for (let i = 0; i < raw.length; i++) {
     const seg = segments[i]!;
@@ -108,32 +196,54 @@ function fits(segments: Segment[], raw: string[]): boolean {
       if (seg.literal !== r) return false;
     } else if (seg.suffix) {
       if (!(r.length > seg.suffix.length && r.endsWith(seg.suffix))) return false;
-    } else if (seg.param === "processorName" && ACTION_SUFFIX_RE.test(r) && r.replace(ACTION_SUFFIX_RE, "") !== "") {
+    } else if (actions && seg.param === "processorName" && ACTION_SUFFIX_RE.test(r) && r.replace(ACTION_SUFFIX_RE, "") !== "") {
       return false; // `orders:start` is the action on `orders`, never a processor named so
     }
   }
   return true;
 }
 
-export type RouteMatch =
-  | { kind: "ok"; route: AtlasRoute; key: EndpointKey; params: RouteParams; write: boolean }
-  | { kind: "method"; allow: string[] }
-  | { kind: "none" };
+export type RouteMatch<R extends Route = Route> =
+  { kind: "ok"; route: R; params: RouteParams } | { kind: "method"; allow: string[] } | { kind: "none" };
 
-/** Throws URIError on bad escapes in a parameter; the caller answers 404 for those. */
+/**
+ * The route serving `method` on `rawPath` (only routes of the path's kind), the methods its path
+ * serves (a 405), or none (a 404; also for undecodable escapes such as `%zz`).
+ */
 export function matchRoute(method: string, rawPath: string): RouteMatch {
-  const raw = rawPath.slice(1).split("/");
+  try {
+    return matchOrThrow(method, rawPath);
+  } catch (e) {
+    if (e instanceof URIError) return { kind: "none" };
+    throw e;
+  }
+}
+
+function matchOrThrow(method: string, rawPath: string): RouteMatch {
+  const kind = pathKind(rawPath);
+  if (kind === "none") return { kind: "none" };
+  let raw = rawPath.slice(1).split("/");
   if (raw.some((s) => s === "")) return { kind: "none" };
+  const decodedFirst = kind === "admin";
+  if (decodedFirst) raw = raw.map((s) => decodeURIComponent(s));
   // At most one path fits (the table has no two patterns for one path); its methods are the candidates.
-  const same = COMPILED.filter((c) => fits(c.segments, raw));
+  const same = COMPILED.filter((c) => c.route.surface === kind && fits(c.segments, raw, kind === "atlas"));
   if (same.length === 0) return { kind: "none" };
   const hit = same.find((c) => c.route.method === method);
   if (!hit) return { kind: "method", allow: same.map((c) => c.route.method) };
   const params: RouteParams = {};
   hit.segments.forEach((seg, i) => {
-    if ("param" in seg) params[seg.param] = decodeURIComponent(raw[i]!.slice(0, raw[i]!.length - seg.suffix.length));
+    if (!("param" in seg)) return;
+    const text = raw[i]!.slice(0, raw[i]!.length - seg.suffix.length);
+    params[seg.param] = decodedFirst ? text : decodeURIComponent(text);
   });
-  return { kind: "ok", route: hit.route, key: hit.route.key, params, write: hit.route.write };
+  return { kind: "ok", route: hit.route, params };
+}
+
+/** `matchRoute` for an Atlas API path: an Atlas route, or none. */
+export function matchAtlasRoute(method: string, rawPath: string): RouteMatch<AtlasRoute> {
+  if (pathKind(rawPath) !== "atlas") return { kind: "none" };
+  return matchRoute(method, rawPath) as RouteMatch<AtlasRoute>;
 }
 
 /** The path of a route with its parameters filled in (percent-encoded), for `links`. */

@@ -1,24 +1,25 @@
 // HTTP front end: the request pipeline. Every request runs through PIPELINE (at the end of this
 // file), a list of named steps, each for the kinds of path it applies to (routes.ts `pathKind`):
-//   read body → admin → log entry → body size → outside the API → format → authenticate → fault →
-//   rate limit → route → answer.
-// Everything that touches sockets is here; decisions are delegated to the pure modules (the route
-// table: routes.ts; the operations: handlers/; bodies: body.ts; answers on the wire: envelope.ts;
-// OAuth: oauth.ts).
+//   read body → admin body → log entry → body size → outside the API → format → authenticate →
+//   fault → rate limit → route → answer.
+// The route step finds every route in the one table (routes.ts `ROUTES`: the admin API, OAuth and
+// the Atlas API alike) and hands it to its handler. Everything that touches sockets is here;
+// decisions are delegated to the pure modules (the route table: routes.ts; the operations:
+// handlers/; bodies: body.ts; answers on the wire: envelope.ts; OAuth: oauth.ts).
 import * as http from "node:http";
 import type { Socket } from "node:net";
-import { afterApplyDefaultBody, holdAction } from "./actions";
+import { afterApplyDefaultBody, holdAction, sleep } from "./actions";
 import { authorize, schemeOf } from "./auth";
 import { parseJsonBody, payloadTooLarge, readBody, type Body } from "./body";
 import type { EmulatorCore } from "./core";
 import { PLAIN, parseFormat, wantsPretty, writeAnswer, type Outgoing } from "./envelope";
-import { ApiException, apiError, resourceNotFound } from "./errors";
-import { answersAfterApply, faultAnswer, type ActiveFault, type FaultTarget } from "./faults";
+import { ApiException, apiError, methodNotAllowed, resourceNotFound } from "./errors";
+import { answersAfterApply, faultAnswer, faultStatus, type ActiveFault, type FaultTarget } from "./faults";
 import { HANDLERS, type ApiResult } from "./handlers";
-import { createAdmin, handleAdminHttp, type EmulatorAdmin } from "./handlers/admin";
-import { handleOAuth, parseBasic } from "./oauth";
+import { ADMIN_HANDLERS, createAdmin, type EmulatorAdmin } from "./handlers/admin";
+import { OAUTH_HANDLERS, parseBasic } from "./oauth";
 import { OBJECT_ID_RE } from "./records";
-import { matchRoute, pathKind, streamsGroupOf, type PathKind } from "./routes";
+import { matchAtlasRoute, matchRoute, pathKind, streamsGroupOf, type PathKind } from "./routes";
 import type { RequestLogEntry } from "./types";
 import { ENDPOINT_VERSIONS, invalidVersionError, negotiateVersion, successMediaType } from "./versioning";
 
@@ -32,6 +33,8 @@ interface Exchange {
   rawQuery: string;
   kind: PathKind;
   body: Body;
+  /** The admin API's JSON body, parsed before routing ("admin body"). */
+  json?: unknown;
   entry: RequestLogEntry;
   query: URLSearchParams;
   pretty: boolean;
@@ -64,8 +67,16 @@ function withErrorCodeHeader(out: Outgoing, envelope: boolean): Outgoing {
   return { ...out, headers: { ...(out.headers ?? {}), "X-Error-Code": code } };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+/** The request a fault answers for: a processor-error names the processor of its path or body. */
+function targetOf(x: Exchange): FaultTarget {
+  return { rawPath: x.rawPath, body: x.body.buf };
+}
+
+/** Ends the request without an answer: the socket is reset (a fault's `reset` kinds), the log records 0. */
+function resetConnection(x: Exchange): void {
+  x.log(0);
+  x.res.socket?.resetAndDestroy?.();
+  x.res.destroy();
 }
 
 export class EmulatorServer {
@@ -146,7 +157,8 @@ export class EmulatorServer {
       query: new URLSearchParams(),
       pretty: false,
       envelope: false,
-      send: () => undefined,
+      // Unlogged, plain JSON, no X-Error-Code: the admin API's answers. "log entry" replaces it for every logged kind.
+      send: (out) => void writeAnswer(res, out, PLAIN),
       log: () => undefined,
       rateHeaders: {},
     };
@@ -222,7 +234,7 @@ export class EmulatorServer {
     if (!fault) return NEXT;
     x.entry.fault = fault.id;
     x.fault = fault;
-    return (await this.preFault(fault, x.res, x.send, x.log, { rawPath: x.rawPath, body: x.body.buf })) ? DONE : NEXT;
+    return (await this.preFault(fault, x)) ? DONE : NEXT;
   }
 
   /**
@@ -242,13 +254,29 @@ export class EmulatorServer {
     return NEXT;
   }
 
-  /** Carries the request out: now, or (a fault's `landsAfterMs`) in the background after the answer. */
+  /**
+   * Carries the request out by its route in the table. The Atlas API: now, or (a fault's
+   * `landsAfterMs`) in the background after the answer. The admin API and OAuth: 404 and 405 in
+   * the emulator's own words, then the route's handler.
+   */
   async route(x: Exchange): Promise<void> {
-    if (x.kind === "oauth") {
-      const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
-      const basic = parseBasic(x.req.headers.authorization);
-      const contentType = x.req.headers["content-type"];
-      x.result = handleOAuth(deps, { method: x.method, rawPath: x.rawPath, basic, body: x.body.buf, contentType });
+    if (x.kind !== "atlas") {
+      try {
+        const m = matchRoute(x.method, x.rawPath);
+        if (m.kind === "none") throw new ApiException(resourceNotFound(x.rawPath));
+        if (m.kind === "method") throw methodNotAllowed("emulator", x.method, x.rawPath, m.allow);
+        if (m.route.surface === "oauth") {
+          const deps = { secretOf: (id: string) => this.core.store.serviceAccounts.get(id)?.clientSecret, tokens: this.core.tokens };
+          const basic = parseBasic(x.req.headers.authorization);
+          x.result = OAUTH_HANDLERS[m.route.key](deps, { basic, body: x.body.buf, contentType: x.req.headers["content-type"] });
+        } else if (m.route.surface === "admin") {
+          const r = await ADMIN_HANDLERS[m.route.key](this.core, this.admin, { params: m.params, body: x.json });
+          x.result = { status: r.status, body: r.body };
+        }
+      } catch (e) {
+        if (!(e instanceof ApiException)) throw e;
+        x.result = { status: e.status, body: e.body, headers: e.headers };
+      }
       return;
     }
     const carryOut = () => this.atlas(x);
@@ -265,14 +293,8 @@ export class EmulatorServer {
       await sleep(spec.latencyMs ?? 0);
       // On OAuth an after-apply fault has always answered its status, reset-after-apply included
       // (and landsAfterMs is not applied there); kept as it was. The API resets the socket.
-      if (spec.kind === "reset-after-apply" && x.kind === "atlas") {
-        x.log(0);
-        x.res.socket?.resetAndDestroy?.();
-        x.res.destroy();
-        return;
-      }
-      const target: FaultTarget = { rawPath: x.rawPath, body: x.body.buf };
-      const out = faultAnswer(spec, target, afterApplyDefaultBody(x.method, x.rawPath, spec.status ?? 500));
+      if (spec.kind === "reset-after-apply" && x.kind === "atlas") return resetConnection(x);
+      const out = faultAnswer(spec, targetOf(x), afterApplyDefaultBody(x.method, x.rawPath, faultStatus(spec)));
       return x.send({ ...out, headers: { ...x.rateHeaders, ...(out.headers ?? {}) } });
     }
     if (x.result) x.send({ ...x.result, headers: { ...x.rateHeaders, ...(x.result.headers ?? {}) } }, x.envelope);
@@ -300,19 +322,11 @@ export class EmulatorServer {
     const host = (x.req.headers.host ?? "127.0.0.1").replace(/[^A-Za-z0-9.:[\]-]/g, "");
     const principal = x.principal!;
     try {
-      let route;
-      try {
-        route = matchRoute(x.method, x.rawPath);
-      } catch {
-        route = { kind: "none" } as const; // undecodable escapes such as %zz
-      }
+      const route = matchAtlasRoute(x.method, x.rawPath);
       if (route.kind === "none") throw new ApiException(resourceNotFound(x.rawPath));
-      if (route.kind === "method") {
-        throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Method ${x.method} is not allowed for ${x.rawPath}.`), {
-          Allow: route.allow.join(", "),
-        });
-      }
-      const version = negotiateVersion(x.req.headers.accept, ENDPOINT_VERSIONS[route.key]);
+      if (route.kind === "method") throw methodNotAllowed("atlas", x.method, x.rawPath, route.allow);
+      const { key } = route.route;
+      const version = negotiateVersion(x.req.headers.accept, ENDPOINT_VERSIONS[key]);
       if (!version) throw new ApiException(invalidVersionError());
       const roles = this.core.auth.roles(principal);
       const { groupId } = route.params;
@@ -325,7 +339,7 @@ export class EmulatorServer {
           );
         }
         this.core.store.project(groupId);
-        const denied = authorize(roles, groupId, route.write);
+        const denied = authorize(roles, groupId, route.route.write);
         if (denied) throw new ApiException(denied);
       }
 
@@ -338,8 +352,8 @@ export class EmulatorServer {
         );
       }
       const deps = { store: this.core.store, rateLimit: this.core.limiter.settings };
-      const result: ApiResult = HANDLERS[route.key](deps, {
-        key: route.key,
+      const result: ApiResult = HANDLERS[key](deps, {
+        key,
         params: route.params,
         query: x.query,
         body: parsed,
@@ -347,13 +361,14 @@ export class EmulatorServer {
         rawPath: x.rawPath,
         connectionPropagationMs: this.core.connectionPropagationMs,
         connectionPendingMs: this.core.connectionPendingMs,
+        connectionDeletingMs: this.core.connectionDeletingMs,
         responses: this.core.responses,
         principalId: principal.id,
         roles,
       });
       // Durability before acknowledgement: the client never sees a change that could be lost.
       if (result.mutated) await this.core.persist();
-      const timedOut = await holdAction(this.core.store.actions, route.key, route.params);
+      const timedOut = await holdAction(this.core.store.actions, key, route.params);
       if (timedOut) return { status: 504, body: timedOut };
       return { status: result.status, body: result.body, contentType: successMediaType(version, this.core.responses) };
     } catch (e) {
@@ -366,13 +381,7 @@ export class EmulatorServer {
    * Performs the part of a fault that happens before the operation. Returns true when the
    * request is finished (answered, reset or hung).
    */
-  private async preFault(
-    fault: ActiveFault,
-    res: http.ServerResponse,
-    send: (o: Outgoing) => void,
-    log: (s: number) => void,
-    target: FaultTarget,
-  ): Promise<boolean> {
+  private async preFault(fault: ActiveFault, x: Exchange): Promise<boolean> {
     const { spec } = fault;
     switch (spec.kind) {
       case "latency":
@@ -380,42 +389,27 @@ export class EmulatorServer {
         return false;
       case "status":
         await sleep(spec.latencyMs ?? 0);
-        send(faultAnswer(spec));
+        x.send(faultAnswer(spec));
         return true;
       case "processor-error":
         if (spec.applied) return false; // answered after the operation
         await sleep(spec.latencyMs ?? 0);
-        send(faultAnswer(spec, target));
+        x.send(faultAnswer(spec, targetOf(x)));
         return true;
       case "reset":
-        log(0);
-        res.socket?.resetAndDestroy?.();
-        res.destroy();
+        resetConnection(x);
         return true;
       case "hang":
-        log(0); // never answered; the socket is dropped when the client gives up or we close
+        x.log(0); // never answered; the socket is dropped when the client gives up or we close
         return true;
       default:
         return false; // status-after-apply: answered after the operation
     }
   }
-
-  async handleAdmin(res: http.ServerResponse, method: string, rawPath: string, body: Body): Promise<void> {
-    let out: Outgoing;
-    try {
-      if (body.tooLarge) throw new ApiException(payloadTooLarge());
-      const r = await handleAdminHttp(this.core, this.admin, method, rawPath, parseJsonBody(body.buf));
-      out = { status: r.status, body: r.body };
-    } catch (e) {
-      if (e instanceof ApiException) out = { status: e.status, body: e.body, headers: e.headers };
-      else if (e instanceof URIError) out = { status: 404, body: resourceNotFound(rawPath) };
-      else throw e;
-    }
-    writeAnswer(res, out, PLAIN);
-  }
 }
 
 const API: readonly PathKind[] = ["oauth", "atlas"];
+const ROUTED: readonly PathKind[] = ["admin", ...API];
 const LOGGED: readonly PathKind[] = ["oauth", "atlas", "none"];
 
 /** The pipeline, in order: every request passes through the steps that apply to its kind of path. */
@@ -433,13 +427,21 @@ const PIPELINE: readonly Step[] = [
       return NEXT;
     },
   },
-  // A loopback tool: no log entry, no authentication, no faults, no rate limit.
+  // The admin API, a loopback tool (no log entry, no authentication, no faults, no rate limit),
+  // reads a JSON body on every request, before routing, as it always has.
   {
-    name: "admin",
+    name: "admin body",
     for: ["admin"],
-    async run(s, x) {
-      await s.handleAdmin(x.res, x.method, x.rawPath, x.body);
-      return DONE;
+    run(_s, x) {
+      try {
+        if (x.body.tooLarge) throw new ApiException(payloadTooLarge());
+        x.json = parseJsonBody(x.body.buf);
+      } catch (e) {
+        if (!(e instanceof ApiException)) throw e;
+        x.send({ status: e.status, body: e.body, headers: e.headers });
+        return DONE;
+      }
+      return NEXT;
     },
   },
   { name: "log entry", for: LOGGED, run: (s, x) => s.openLogEntry(x) },
@@ -488,6 +490,6 @@ const PIPELINE: readonly Step[] = [
   },
   { name: "fault", for: API, run: (s, x) => s.takeFault(x) },
   { name: "rate limit", for: ["atlas"], run: (s, x) => s.chargeRateLimit(x) },
-  { name: "route", for: API, run: (s, x) => s.route(x) },
-  { name: "answer", for: API, run: (s, x) => s.answer(x) },
+  { name: "route", for: ROUTED, run: (s, x) => s.route(x) },
+  { name: "answer", for: ROUTED, run: (s, x) => s.answer(x) },
 ];

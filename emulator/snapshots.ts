@@ -2,8 +2,9 @@
 // included, so loading it back reproduces the state) and the admin view (no secrets). Callers use
 // these functions directly: the Store has no seed or snapshot methods, so this file depends on
 // store.ts and nothing points back.
+import { deletionBegun, sweepDeleted } from "./connection-lifecycle";
 import { WORKSPACE_DEFAULTS } from "./defaults";
-import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
+import { newObjectId, newProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import type { Store } from "./store";
 import type { SeedDocument, SeedProcessor, SeedWorkspace } from "./types";
 
@@ -52,15 +53,7 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
   }
   for (const sp of w.processors ?? []) {
     const existing = ws.processors.get(sp.name);
-    const rec: ProcessorRecord = {
-      _id: sp._id ?? existing?._id ?? newObjectId(),
-      name: sp.name,
-      pipeline: structuredClone(sp.pipeline),
-      // Atlas runs a processor without a tier on its workspace's tier.
-      tier: sp.tier ?? ws.tier,
-      failoverEnabled: sp.failoverEnabled ?? false,
-      state: sp.state ?? "CREATED",
-    };
+    const rec = newProcessorRecord(ws, { ...sp, _id: sp._id ?? existing?._id, pipeline: structuredClone(sp.pipeline) });
     if (sp.options) rec.options = structuredClone(sp.options);
     if (sp.effectiveTier) rec.effectiveTier = sp.effectiveTier;
     if (sp.transition) rec.transition = { ...sp.transition };
@@ -70,9 +63,13 @@ function seedWorkspace(store: Store, project: ProjectRecord, w: SeedWorkspace): 
   }
 }
 
-/** Every project as `{id, name, workspaces}`, each workspace as `view` shows it. */
+/** Every project as `{id, name, workspaces}`, each workspace (finished connection deletions swept out) as `view` shows it. */
 function projectsOf<W>(store: Store, view: (w: WorkspaceRecord) => W): Array<{ id: string; name: string; workspaces: W[] }> {
-  return [...store.projects.values()].map((p) => ({ id: p.id, name: p.name, workspaces: [...p.workspaces.values()].map(view) }));
+  const shown = (w: WorkspaceRecord) => {
+    sweepDeleted(w, store.now());
+    return view(w);
+  };
+  return [...store.projects.values()].map((p) => ({ id: p.id, name: p.name, workspaces: [...p.workspaces.values()].map(shown) }));
 }
 
 /** Full document (secrets included) for the data file. */
@@ -86,7 +83,9 @@ export function snapshot(store: Store): SeedDocument {
       tier: w.tier,
       ...(w.maxTierSize ? { maxTierSize: w.maxTierSize } : {}),
       failoverRegions: [...w.failoverRegions],
-      connections: w.connections.map((c) => ({ ...c })),
+      // Connection times are not kept: a restart finds every connection settled (a PENDING one
+      // READY, a DELETING one gone).
+      connections: w.connections.filter((c) => !deletionBegun(c)).map((c) => ({ ...c })),
       processors: [...w.processors.values()].map((sp) => {
         store.settle(sp);
         const out: SeedProcessor = {

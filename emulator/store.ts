@@ -13,10 +13,11 @@ import {
   tierWithin,
 } from "./definition-rules";
 import { DEFAULT_ACTION_SETTINGS, type ActionSettings } from "./actions";
+import { sweepDeleted } from "./connection-lifecycle";
 import { EMULATOR_DEFAULTS, WORKSPACE_DEFAULTS } from "./defaults";
 import { fail, processorProblem } from "./errors";
 import { failureDue } from "./fail-after-start";
-import { newObjectId, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
+import { newObjectId, newProcessorRecord, type ProcessorRecord, type ProjectRecord, type WorkspaceRecord } from "./records";
 import {
   actionTransition,
   createTransition,
@@ -64,6 +65,7 @@ export class Store {
     return p;
   }
 
+  /** The workspace, its finished connection deletions swept out (so every reader sees the same connections). */
   workspace(groupId: string, tenantName: string): WorkspaceRecord {
     const ws = this.project(groupId).workspaces.get(tenantName);
     if (!ws) {
@@ -71,6 +73,7 @@ export class Store {
         parameters: [groupId, tenantName],
       });
     }
+    sweepDeleted(ws, this.now());
     return ws;
   }
 
@@ -168,14 +171,12 @@ export class Store {
     if (noFailover) processorProblem(input.name, noFailover);
     const tooLarge = autoscalingRefusal(input.options?.autoscaling, ws.name, ws.maxTierSize);
     if (tooLarge) processorProblem(input.name, tooLarge);
-    const sp: ProcessorRecord = {
-      _id: newObjectId(),
+    const sp = newProcessorRecord(ws, {
       name: input.name,
       pipeline: input.pipeline,
-      tier: input.tier ?? ws.tier,
-      failoverEnabled: input.failoverEnabled ?? false,
-      state: "CREATED",
-    };
+      tier: input.tier,
+      failoverEnabled: input.failoverEnabled,
+    });
     if (input.options) sp.options = input.options;
     setTransition(sp, createTransition(this.transitionMs, this.now()));
     ws.processors.set(sp.name, sp);

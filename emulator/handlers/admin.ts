@@ -1,15 +1,17 @@
 // The admin API (`/admin/...`, no auth: a loopback test tool) and the equivalent in-process
-// helpers. Both share one implementation so tests and scripts see identical behaviour.
+// helpers. Both share one implementation so tests and scripts see identical behaviour: each HTTP
+// route (routes.ts `ADMIN_ROUTES`) has a handler here that calls the in-process helper.
 import { mergeActionSettings, type ActionSettings } from "../actions";
 import { addConnection } from "../connections";
-import { ApiException, apiError, resourceNotFound } from "../errors";
+import { ApiException, apiError } from "../errors";
 import type { EmulatorCore } from "../core";
-import { isDuration, isPlainObject } from "../documents";
+import { durationProblem, isDuration, isPlainObject } from "../documents";
 import { validateFaultSpec } from "../faults";
 import { RATE_LIMIT_PROBLEM, validateRateLimit } from "../ratelimit";
 import { validateSeed } from "../seed";
 import { applySeed, publicState } from "../snapshots";
 import type { ProcessorRecord } from "../records";
+import type { AdminKey, RouteParams } from "../routes";
 import type { AppliedOperation, FaultSpec, RateLimitConfig, RequestLogEntry, SeedDocument } from "../types";
 
 export type ProcessorSnapshot = ProcessorRecord & { observedState: string };
@@ -106,7 +108,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
       persist();
     },
     failAfterStart(g, w, p, ms) {
-      if (!isDuration(ms)) badRequest("ms must be a number >= 0");
+      if (!isDuration(ms)) badRequest(durationProblem("ms"));
       core.store.failAfterStart(g, w, p, ms);
     },
     getProcessor(g, w, p) {
@@ -120,7 +122,7 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
     },
     setTransitionMs(ms) {
       // Not isDuration: Infinity (a transition that never ends) has always been accepted here.
-      if (!(typeof ms === "number" && ms >= 0)) badRequest("transitionMs must be a number >= 0");
+      if (!(typeof ms === "number" && ms >= 0)) badRequest(durationProblem("transitionMs"));
       core.store.transitionMs = ms;
     },
     setRateLimit(cfg) {
@@ -140,8 +142,9 @@ export function createAdmin(core: EmulatorCore): EmulatorAdmin {
         badRequest("connection must be {name, type} with non-empty strings");
       }
       const ms = opts.propagationMs ?? core.connectionPropagationMs;
-      if (!isDuration(ms)) badRequest("propagationMs must be a number >= 0");
-      addConnection(core.store, g, w, { name: c.name, type: c.type }, ms);
+      if (!isDuration(ms)) badRequest(durationProblem("propagationMs"));
+      // Never PENDING: the admin API's connections only propagate (connectionPendingMs is the connections API's).
+      addConnection(core.store, g, w, { name: c.name, type: c.type }, ms, 0);
       persist();
     },
     reset() {
@@ -159,140 +162,125 @@ export interface AdminResponse {
   body?: unknown;
 }
 
-/** Routes an admin HTTP request. `path` is decoded per segment by the caller's rules. */
-export async function handleAdminHttp(
-  core: EmulatorCore,
-  admin: EmulatorAdmin,
-  method: string,
-  rawPath: string,
-  body: unknown,
-): Promise<AdminResponse> {
-  const segs = rawPath
-    .split("/")
-    .slice(2)
-    .map((s) => decodeURIComponent(s));
-  const route = segs.join("/");
-  const need = (...allowed: string[]) => {
-    if (!allowed.includes(method))
-      throw new ApiException(apiError(405, "METHOD_NOT_ALLOWED", `Use ${allowed.join(" or ")} for ${rawPath}.`), {
-        Allow: allowed.join(", "),
-      });
-  };
-  const obj = (): Record<string, unknown> => {
-    if (!isPlainObject(body)) badRequest("The request body must be a JSON object.");
-    return body;
-  };
-  switch (route) {
-    case "faults":
-      need("GET", "POST", "DELETE");
-      if (method === "GET") return { status: 200, body: { faults: admin.faults() } };
-      if (method === "DELETE") {
-        admin.clearFaults();
-        return { status: 200, body: { cleared: true } };
-      }
-      return { status: 201, body: { id: admin.injectFault(obj() as unknown as FaultSpec) } };
-    case "requests":
-      need("GET", "DELETE");
-      if (method === "DELETE") {
-        admin.clearRequests();
-        return { status: 200, body: { cleared: true } };
-      }
-      return { status: 200, body: { requests: admin.requests() } };
-    case "applied":
-      need("GET", "DELETE");
-      if (method === "DELETE") {
-        admin.clearAppliedOperations();
-        return { status: 200, body: { cleared: true } };
-      }
-      return { status: 200, body: { applied: admin.appliedOperations() } };
-    case "seed":
-      need("POST");
-      admin.seed(obj() as SeedDocument);
-      await core.persist();
-      return { status: 200, body: { ok: true } };
-    case "settings": {
-      need("PUT", "POST");
-      const b = obj();
-      if (b.transitionMs !== undefined) admin.setTransitionMs(b.transitionMs as number);
-      if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | "atlas" | false);
-      // `actionMode` is accepted as a clearer alias of `mode`.
-      const mode = b.mode ?? b.actionMode;
-      if (
-        mode !== undefined ||
-        b.actionMs !== undefined ||
-        b.actionTimeoutMs !== undefined ||
-        b.modifyTimeoutMs !== undefined ||
-        b.transitionalStates !== undefined
-      ) {
-        admin.setActionMode({
-          mode,
-          actionMs: b.actionMs,
-          actionTimeoutMs: b.actionTimeoutMs,
-          modifyTimeoutMs: b.modifyTimeoutMs,
-          transitionalStates: b.transitionalStates,
-        } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
-      }
-      const a = core.store.actions;
-      return {
-        status: 200,
-        body: {
-          transitionMs: core.store.transitionMs,
-          rateLimit: core.limiter.enabled,
-          actionMode: a.mode,
-          actionMs: a.actionMs,
-          actionTimeoutMs: a.actionTimeoutMs ?? null,
-          modifyTimeoutMs: a.modifyTimeoutMs ?? null,
-          transitionalStates: a.transitionalStates === true,
-        },
-      };
+/** An admin request: its route's parameters (decoded) and its JSON body (undefined when empty). */
+export interface AdminRequest {
+  params: RouteParams;
+  body: unknown;
+}
+
+export type AdminHandler = (core: EmulatorCore, admin: EmulatorAdmin, req: AdminRequest) => AdminResponse | Promise<AdminResponse>;
+
+// The admin API's own wording, deliberately not the Atlas API's (validation.ts names the field in
+// `badRequestDetail`): it is the emulator's tool, and has always answered so.
+function objectBody(body: unknown): Record<string, unknown> {
+  if (!isPlainObject(body)) badRequest("The request body must be a JSON object.");
+  return body;
+}
+
+/** The processor an admin processor route names. */
+function processorOf(req: AdminRequest): [string, string, string] {
+  const p = req.params;
+  return [p.groupId!, p.tenantName!, p.processorName!];
+}
+
+/** The admin HTTP API, one handler per route of routes.ts `ADMIN_ROUTES`; each does what its `EmulatorAdmin` method does. */
+export const ADMIN_HANDLERS: Record<AdminKey, AdminHandler> = {
+  listFaults: (_core, admin) => ({ status: 200, body: { faults: admin.faults() } }),
+  injectFault: (_core, admin, req) => ({ status: 201, body: { id: admin.injectFault(objectBody(req.body) as unknown as FaultSpec) } }),
+  clearFaults(_core, admin) {
+    admin.clearFaults();
+    return { status: 200, body: { cleared: true } };
+  },
+  listRequests: (_core, admin) => ({ status: 200, body: { requests: admin.requests() } }),
+  clearRequests(_core, admin) {
+    admin.clearRequests();
+    return { status: 200, body: { cleared: true } };
+  },
+  listApplied: (_core, admin) => ({ status: 200, body: { applied: admin.appliedOperations() } }),
+  clearApplied(_core, admin) {
+    admin.clearAppliedOperations();
+    return { status: 200, body: { cleared: true } };
+  },
+  async seed(core, admin, req) {
+    admin.seed(objectBody(req.body) as SeedDocument);
+    await core.persist();
+    return { status: 200, body: { ok: true } };
+  },
+  changeSettings(core, admin, req) {
+    const b = objectBody(req.body);
+    if (b.transitionMs !== undefined) admin.setTransitionMs(b.transitionMs as number);
+    if (b.rateLimit !== undefined) admin.setRateLimit(b.rateLimit as RateLimitConfig | "atlas" | false);
+    // `actionMode` is accepted as a clearer alias of `mode`.
+    const mode = b.mode ?? b.actionMode;
+    if (
+      mode !== undefined ||
+      b.actionMs !== undefined ||
+      b.actionTimeoutMs !== undefined ||
+      b.modifyTimeoutMs !== undefined ||
+      b.transitionalStates !== undefined
+    ) {
+      admin.setActionMode({
+        mode,
+        actionMs: b.actionMs,
+        actionTimeoutMs: b.actionTimeoutMs,
+        modifyTimeoutMs: b.modifyTimeoutMs,
+        transitionalStates: b.transitionalStates,
+      } as Parameters<EmulatorAdmin["setActionMode"]>[0]);
     }
-    case "state":
-      need("GET");
-      return { status: 200, body: publicState(core.store) };
-    case "reset":
-      need("POST");
-      admin.reset();
-      return { status: 200, body: { ok: true } };
-  }
-  if (segs[0] === "connections" && segs.length === 3) {
-    need("POST");
-    const b = obj();
+    const a = core.store.actions;
+    return {
+      status: 200,
+      body: {
+        transitionMs: core.store.transitionMs,
+        rateLimit: core.limiter.enabled,
+        actionMode: a.mode,
+        actionMs: a.actionMs,
+        actionTimeoutMs: a.actionTimeoutMs ?? null,
+        modifyTimeoutMs: a.modifyTimeoutMs ?? null,
+        transitionalStates: a.transitionalStates === true,
+      },
+    };
+  },
+  state: (core) => ({ status: 200, body: publicState(core.store) }),
+  reset(_core, admin) {
+    admin.reset();
+    return { status: 200, body: { ok: true } };
+  },
+  async addConnection(core, admin, req) {
+    const b = objectBody(req.body);
     const opts = b.propagationMs === undefined ? {} : { propagationMs: b.propagationMs as number };
-    admin.addConnection(segs[1]!, segs[2]!, { name: b.name as string, type: b.type as string }, opts);
+    admin.addConnection(req.params.groupId!, req.params.tenantName!, { name: b.name as string, type: b.type as string }, opts);
     await core.persist();
     return { status: 200, body: { name: b.name, type: b.type, propagationMs: opts.propagationMs ?? core.connectionPropagationMs } };
-  }
-  if (segs[0] === "processors" && segs.length === 5) {
-    const [, g, w, p, action] = segs as [string, string, string, string, string];
-    if (action === "fail") {
-      need("POST");
-      admin.failProcessor(g, w, p);
-      await core.persist();
-      return { status: 200, body: admin.getProcessor(g, w, p) };
-    }
-    if (action === "fail-after-start") {
-      need("POST");
-      admin.failAfterStart(g, w, p, obj().ms as number);
-      return { status: 200, body: admin.getProcessor(g, w, p) };
-    }
-    if (action === "effectiveTier") {
-      need("POST", "PUT");
-      admin.setEffectiveTier(g, w, p, obj().tier as string);
-      await core.persist();
-      return { status: 200, body: admin.getProcessor(g, w, p) };
-    }
-    if (action === "state") {
-      need("PUT");
-      admin.setProcessorState(g, w, p, obj().state as string);
-      await core.persist();
-      return { status: 200, body: admin.getProcessor(g, w, p) };
-    }
-  }
-  if (segs[0] === "processors" && segs.length === 4) {
-    need("GET");
-    const sp = admin.getProcessor(segs[1]!, segs[2]!, segs[3]!);
-    if (!sp) throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `No processor ${segs[3]} in ${segs[1]}/${segs[2]}.`));
+  },
+  getProcessor(_core, admin, req) {
+    const [g, w, p] = processorOf(req);
+    const sp = admin.getProcessor(g, w, p);
+    // Its own 404, not the Store's: the in-process getProcessor answers undefined for a missing processor.
+    if (!sp) throw new ApiException(apiError(404, "RESOURCE_NOT_FOUND", `No processor ${p} in ${g}/${w}.`));
     return { status: 200, body: sp };
-  }
-  throw new ApiException(resourceNotFound(rawPath));
-}
+  },
+  async failProcessor(core, admin, req) {
+    const [g, w, p] = processorOf(req);
+    admin.failProcessor(g, w, p);
+    await core.persist();
+    return { status: 200, body: admin.getProcessor(g, w, p) };
+  },
+  failAfterStart(_core, admin, req) {
+    const [g, w, p] = processorOf(req);
+    admin.failAfterStart(g, w, p, objectBody(req.body).ms as number);
+    return { status: 200, body: admin.getProcessor(g, w, p) };
+  },
+  async setEffectiveTier(core, admin, req) {
+    const [g, w, p] = processorOf(req);
+    admin.setEffectiveTier(g, w, p, objectBody(req.body).tier as string);
+    await core.persist();
+    return { status: 200, body: admin.getProcessor(g, w, p) };
+  },
+  async setProcessorState(core, admin, req) {
+    const [g, w, p] = processorOf(req);
+    admin.setProcessorState(g, w, p, objectBody(req.body).state as string);
+    await core.persist();
+    return { status: 200, body: admin.getProcessor(g, w, p) };
+  },
+};

@@ -62,6 +62,6 @@ export const modifyConnection: Handler = ({ store }, req) => {
 export const deleteConnection: Handler = ({ store }, req) => {
   const { groupId, tenantName, connectionName } = names(req);
   const ws = store.workspace(groupId, tenantName);
-  remove(ws, findConnection(ws, connectionName));
+  remove(ws, findConnection(ws, connectionName), store.now(), req.connectionDeletingMs);
   return { status: 202, body: {}, mutated: true };
 };

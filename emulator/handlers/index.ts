@@ -1,4 +1,6 @@
 // Which handler serves each Atlas operation (the route table, ../routes.ts, names the operations).
+// The table's admin routes are served by admin.ts `ADMIN_HANDLERS`, its OAuth routes by ../oauth.ts
+// `OAUTH_HANDLERS`.
 import type { EndpointKey } from "../versioning";
 import * as connections from "./connections";
 import * as processors from "./processors";

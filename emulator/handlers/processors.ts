@@ -39,6 +39,11 @@ function processorHref(req: ApiRequest, name: string): string {
   return `${req.baseUrl}${pathOf("getProcessor", { ...req.params, processorName: name })}`;
 }
 
+// "404 before judging the body": create, modify and :startWith look the workspace or processor up
+// before parsing the body, and the Store's method then looks it up again. Deliberately twice: the
+// Store's methods stand alone (the pure model tests drive them directly), and only the handler
+// knows that a body comes next.
+
 export const listProcessors: Handler = ({ store }, req) => {
   const { groupId, tenantName } = names(req);
   const ws = store.workspace(groupId, tenantName);
@@ -48,7 +53,7 @@ export const listProcessors: Handler = ({ store }, req) => {
 
 export const createProcessor: Handler = ({ store }, req) => {
   const { groupId, tenantName } = names(req);
-  const ws = store.workspace(groupId, tenantName); // 404 for an unknown workspace before judging the body
+  const ws = store.workspace(groupId, tenantName); // 404 before judging the body (above)
   const input = parseCreateProcessor(req.body);
   assertConnectionsAvailable(ws, input.name, input.pipeline, input.options, store.now());
   const sp = store.createProcessor(groupId, tenantName, input);
@@ -69,7 +74,7 @@ export const getProcessor: Handler = ({ store }, req) => {
 
 export const modifyProcessor: Handler = ({ store }, req) => {
   const { groupId, tenantName: t, processorName: n } = names(req);
-  store.processor(groupId, t, n); // 404 for an unknown processor before judging the body
+  store.processor(groupId, t, n); // 404 before judging the body (above)
   const patch = parseModifyProcessor(req.body);
   assertConnectionsAvailable(store.workspace(groupId, t), n, patch.pipeline, patch.options, store.now());
   const sp = store.modifyProcessor(groupId, t, n, patch);
@@ -94,7 +99,7 @@ export const startProcessor: Handler = ({ store }, req) => {
 
 export const startProcessorWith: Handler = ({ store }, req) => {
   const { groupId, tenantName: t, processorName: n } = names(req);
-  store.processor(groupId, t, n); // 404 for an unknown processor before judging the body
+  store.processor(groupId, t, n); // 404 before judging the body (above)
   store.startProcessor(groupId, t, n, parseStartWith(req.body));
   return { status: 200, body: {}, mutated: true };
 };

@@ -2,12 +2,10 @@
 // Admin API's listRateLimits (PaginatedRateLimitEndpointSets of RateLimitEndpointSetResponse, version
 // 2025-03-12; https://www.mongodb.com/docs/api/doc/atlas-admin-api-v2/operation/operation-listratelimits).
 import { authorize } from "../auth";
-import { EMULATOR_DEFAULTS } from "../defaults";
 import { ApiException, apiError, invalidField } from "../errors";
-import { refillTerms, STREAMS_ENDPOINT_SET } from "../ratelimit";
+import { refillTerms, STREAMS_ENDPOINT_SET, type RateLimitSettings } from "../ratelimit";
 import { OBJECT_ID_RE } from "../records";
 import { ATLAS_ROUTES } from "../routes";
-import type { RateLimitConfig } from "../types";
 import { parseBooleanParam } from "../validation";
 import { paginate } from "./paginate";
 import type { Handler } from "./request";
@@ -19,11 +17,11 @@ const STREAMS_ENDPOINTS: ReadonlyArray<{ method: string; path: string }> = ATLAS
 }));
 
 /** Atlas' scope names: a project is a GROUP; one credential's bucket is the USER scope. */
-function atlasScope(cfg: RateLimitConfig): "GROUP" | "USER" {
-  return (cfg.scope ?? EMULATOR_DEFAULTS.rateLimitScope) === "project" ? "GROUP" : "USER";
+function atlasScope(cfg: RateLimitSettings): "GROUP" | "USER" {
+  return cfg.scope === "project" ? "GROUP" : "USER";
 }
 
-function endpointSetViews(cfg: RateLimitConfig | false): Array<Record<string, unknown>> {
+function endpointSetViews(cfg: RateLimitSettings | false): Array<Record<string, unknown>> {
   if (!cfg) return []; // nothing is limited
   const { rate, durationSeconds } = refillTerms(cfg.refillPerSecond);
   const scope = atlasScope(cfg);

@@ -2,9 +2,10 @@
 // its parsed body into a status and a body shaped like the spec's schemas; state changes go
 // through the Store. The server (server.ts) has already authenticated, charged the rate limit,
 // negotiated the version, checked the project and the role, and read the body the route needs.
+import type { RateLimitSettings } from "../ratelimit";
 import type { RouteParams } from "../routes";
 import type { Store } from "../store";
-import type { RateLimitConfig, RateLimitScope, RoleAssignment } from "../types";
+import type { RoleAssignment } from "../types";
 import type { EndpointKey, ResponseStyle } from "../versioning";
 
 export interface ApiRequest {
@@ -19,6 +20,8 @@ export interface ApiRequest {
   connectionPropagationMs: number;
   /** How long a connection created through the API reads PENDING. */
   connectionPendingMs: number;
+  /** How long a connection deleted through the API reads DELETING before it is gone. */
+  connectionDeletingMs: number;
   /** Body shapes: as recorded from Atlas or the earlier spec-derived ones. */
   responses: ResponseStyle;
   /** Who asked (authenticated) and the roles they hold. */
@@ -30,7 +33,7 @@ export interface ApiRequest {
 export interface ApiDeps {
   store: Store;
   /** The rate limits in force (for `GET /rateLimits`). */
-  rateLimit: (RateLimitConfig & { scope: RateLimitScope }) | false;
+  rateLimit: RateLimitSettings | false;
 }
 
 export interface ApiResult {

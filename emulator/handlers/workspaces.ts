@@ -1,5 +1,5 @@
 // The stream workspace operations: list, create, get, delete.
-import { connectionState } from "../connections";
+import { connectionState } from "../connection-lifecycle";
 import type { WorkspaceRecord } from "../records";
 import { pathOf } from "../routes";
 import type { Store } from "../store";
