@@ -72,11 +72,11 @@ func run(schemaPath, out string, languages []string) error {
 	if err != nil {
 		return err
 	}
-	for _, lang := range languages {
+	for i, lang := range languages {
 		// Bind afresh for each language: the generators record their own state on the package
 		// (pkg.Language[...] is replaced by the imported language info), so one generator's run
 		// must not be seen by the next.
-		pkg, err := bind(raw)
+		pkg, err := bind(raw, i == 0)
 		if err != nil {
 			return fmt.Errorf("%s: %w", schemaPath, err)
 		}
@@ -103,7 +103,8 @@ func run(schemaPath, out string, languages []string) error {
 }
 
 // bind parses and validates the schema (BindSpec checks it against the Pulumi package metaschema).
-func bind(raw []byte) (*schema.Package, error) {
+// Warnings are printed when warn is set (the first of the bindings of one run).
+func bind(raw []byte, warn bool) (*schema.Package, error) {
 	var spec schema.PackageSpec
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return nil, err
@@ -117,6 +118,11 @@ func bind(raw []byte) (*schema.Package, error) {
 	}
 	if diags.HasErrors() {
 		return nil, diags
+	}
+	for _, d := range diags { // warnings only: shown, not fatal
+		if warn {
+			fmt.Fprintf(os.Stderr, "gen-sdk: warning: %v\n", d)
+		}
 	}
 	return pkg, nil
 }
