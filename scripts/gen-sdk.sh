@@ -110,7 +110,8 @@ compare() {
   return 1
 }
 
-summary=()
+# Each step prints its one-line summary (stdout) as it passes.
+say() { printf '%s\n' "$*"; }
 
 verify_python() {
   local started=$SECONDS files=()
@@ -120,7 +121,7 @@ verify_python() {
   # The byte code goes to the work folder, never into the SDK.
   (cd "$sdk/python" && PYTHONPYCACHEPREFIX="$work/pycache" python3 -m py_compile "${files[@]}") \
     || die "python: the Python SDK does not compile (py_compile, above)"
-  summary+=("python: ${#files[@]} files pass python3 -m py_compile ($(python3 --version 2>&1)); syntax only: the pulumi Python package is not available here, so nothing is imported or run ($((SECONDS - started)) s)")
+  say "python: ${#files[@]} files pass python3 -m py_compile ($(python3 --version 2>&1)); syntax only: the pulumi Python package is not available here, so nothing is imported or run ($((SECONDS - started)) s)"
 }
 
 verify_nodejs() {
@@ -142,7 +143,7 @@ verify_nodejs() {
     || die "nodejs: the compiled Node.js SDK does not load with node (above)"
   local pulumi_version
   pulumi_version="$(node -p 'require(process.argv[1]).version' "$here/node_modules/@pulumi/pulumi/package.json")"
-  summary+=("nodejs: compiled with tsc $("$tsc" --version | sed 's/^Version //') against @pulumi/pulumi $pulumi_version, loads with node (exports $exports) ($((SECONDS - started)) s)")
+  say "nodejs: compiled with tsc $("$tsc" --version | sed 's/^Version //') against @pulumi/pulumi $pulumi_version, loads with node (exports $exports) ($((SECONDS - started)) s)"
 }
 
 verify_go() {
@@ -153,7 +154,7 @@ verify_go() {
     || die "go: the Go SDK does not build (go build ./..., above)"
   module="$(cd "$sdk/go" && GOWORK=off go list -m)"
   sdkv="$(cd "$sdk/go" && GOWORK=off go list -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3)"
-  summary+=("go: go build ./... passes (module $module, github.com/pulumi/pulumi/sdk/v3 $sdkv, $(go env GOVERSION)) ($((SECONDS - started)) s)")
+  say "go: go build ./... passes (module $module, github.com/pulumi/pulumi/sdk/v3 $sdkv, $(go env GOVERSION)) ($((SECONDS - started)) s)"
 }
 
 verify() {
@@ -163,8 +164,7 @@ verify() {
   verify_python
   verify_nodejs
   verify_go
-  summary+=("dotnet: generated only: no .NET SDK here, so the C# is neither compiled nor packed")
-  printf '%s\n' "${summary[@]}"
+  say "dotnet: generated only: no .NET SDK here, so the C# is neither compiled nor packed"
   log "$(show "$sdk")/ builds (.NET not built)"
 }
 
