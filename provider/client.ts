@@ -12,6 +12,7 @@ import { createAuthenticator, type Authenticator } from "./auth";
 import { CallContext } from "./call-context";
 import { failureReportOf, toCallError } from "./error-mapping";
 import { asError, redact, UnverifiedActionError } from "./errors";
+import { logLine } from "./log";
 import { fromValue, parseToPlain, stringifyJson } from "./ordered-json";
 import { admit, budgetKey, settle } from "./project-budget";
 import { noteChange } from "./reads";
@@ -76,7 +77,7 @@ export class AtlasHttpClient {
 
   constructor(
     readonly settings: ConnectionSettings,
-    private readonly log: Log = (line) => console.log(line),
+    private readonly log: Log = logLine,
   ) {
     const { options } = settings;
     this.secrets = secretsOf(settings.credentials);

@@ -6,6 +6,7 @@
  */
 import type { AtlasHttpClient } from "./client";
 import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "./errors";
+import { logLine } from "./log";
 import { classifyFailure, missingConnectionName, retryDelayMs } from "./retry";
 import { sharedRead, type ReadAnswer } from "./reads";
 import { actionTookEffect, pollDelayMs, settleVerdict, type UnclearAnswer } from "./state";
@@ -50,7 +51,7 @@ const WORKSPACE_VERSION = "2023-02-01";
 export class ProcessorApi {
   constructor(
     private readonly http: AtlasHttpClient,
-    private readonly log: (line: string) => void = (line) => console.log(line),
+    private readonly log: (line: string) => void = logLine,
     /** The time source of the connection wait (default systemClock). */
     private readonly clock: Clock = systemClock,
   ) {}
