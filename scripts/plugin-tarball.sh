@@ -19,8 +19,12 @@ npx tsx scripts/schema.ts --check >&2
 
 rm -rf "$stage" "$tarball"
 mkdir -p "$stage"
+# Everything is bundled, typescript and npm's arborist included: @pulumi/pulumi's closure
+# serialization loads them at start-up though a provider never serializes a function, and
+# leaving them out would make the plugin depend on a node_modules it cannot count on.
+# npm's run-script resolves node-gyp only when it runs a script, which the plugin never does.
 npx esbuild provider/plugin/main.ts --bundle --platform=node --target=node20 --log-level=warning \
-  --external:typescript --external:@npmcli/arborist --minify --keep-names --sourcemap \
+  --minify --keep-names --log-override:require-resolve-not-external=silent \
   --outfile="$stage/pulumi-resource-atlasstreams.js" >&2
 cp provider/plugin/bin/pulumi-resource-atlasstreams provider/plugin/schema.json "$stage/"
 chmod 755 "$stage/pulumi-resource-atlasstreams"

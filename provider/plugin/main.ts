@@ -3,20 +3,31 @@
  * protocol with `@pulumi/pulumi/provider`'s `main`. The engine runs it with its own address as
  * the first argument and reads the port from stdout.
  *
- * Three handlers of the server `main` builds are replaced, because its 3.248 `Provider` interface
- * has no hook for them:
+ * Four handlers of the server `main` builds are replaced, because its 3.248 `Provider` interface
+ * has no hook for them or its handler cannot serve the request:
  * - Configure: the server drops the request (no configure hook); here the variables reach
  *   lifecycle's configure, and the answer says the plugin takes plain values (no secrets, resource
  *   references or outputs: the engine unwraps them, and marks outputs secret whose inputs were),
  *   as the dynamic door does.
  * - Diff: the server sends no detailed diff, so preview could not say which properties change.
+ * - Read: the server reads the request's properties unconditionally, and `pulumi import` sends
+ *   none (the id alone names the processor): it failed with "Cannot read properties of undefined".
  * - Attach: also moves the engine log to the engine's new address.
  * They are swapped in by wrapping `grpc.Server.prototype.addService` for the one call `main`
  * makes, then restored.
  */
 import * as grpc from "@grpc/grpc-js";
 import { main } from "@pulumi/pulumi/provider";
-import { ConfigureResponse, DiffResponse, PropertyDiff, type ConfigureRequest, type DiffRequest } from "@pulumi/pulumi/proto/provider_pb";
+import {
+  ConfigureResponse,
+  DiffResponse,
+  PropertyDiff,
+  ReadResponse,
+  type ConfigureRequest,
+  type DiffRequest,
+  type ReadRequest,
+} from "@pulumi/pulumi/proto/provider_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { version } from "../../package.json";
@@ -86,12 +97,27 @@ function handlers(provider: AtlasStreamsProvider, log: EngineLog, attach: Unary<
       (e: unknown) => callback(failure(e)),
     );
   };
+  const read: Unary<ReadRequest, ReadResponse> = (call, callback) => {
+    const req = call.request;
+    const props = (req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    provider.read(req.getId(), req.getUrn(), props).then(
+      (r) => {
+        const resp = new ReadResponse();
+        // No id: the processor is gone, and the engine drops the resource.
+        resp.setId(typeof r.id === "string" ? r.id : "");
+        if (r.props !== undefined) resp.setProperties(Struct.fromJavaScript(r.props as Record<string, never>));
+        if (r.inputs !== undefined) resp.setInputs(Struct.fromJavaScript(r.inputs as Record<string, never>));
+        callback(null, resp);
+      },
+      (e: unknown) => callback(failure(e)),
+    );
+  };
   const attachAndLog: Unary<PluginAttach, Empty> = (call, callback) => {
     log.attach(call.request.getAddress());
     if (attach) attach(call, callback);
     else callback(null, new Empty());
   };
-  return { configure, diff, attach: attachAndLog };
+  return { configure, diff, read, attach: attachAndLog };
 }
 
 export async function serve(args: string[]): Promise<void> {
