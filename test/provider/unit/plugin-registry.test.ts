@@ -65,6 +65,7 @@ describe("plugin registry and schema", () => {
       const spec: ConfigSpec = CONFIG[name(r[0]) as keyof typeof CONFIG];
       expect(r[1], `environment of ${name(r[0])}`).to.equal(spec.env.map((e) => `\`${e}\``).join(" or "));
       expect(r[2], `default of ${name(r[0])}`).to.equal((spec.secret ? "secret; " : "") + defaultCell(spec));
+      expect(r[3], `meaning of ${name(r[0])}`).to.equal(spec.description);
     }
   });
 
