@@ -13,16 +13,26 @@ import { AsyncLocalStorage } from "node:async_hooks";
 /** Receives one progress line (no trailing newline). */
 export type LogSink = (line: string) => void;
 
-const sinks = new AsyncLocalStorage<LogSink>();
+const SLOT = "pulumi-atlas-stream-processor/log-sinks";
+
+/**
+ * The process's one store, on a globalThis slot rather than at module scope: a closure the
+ * dynamic door serializes from this repository's build would otherwise capture the instance,
+ * which cannot be serialized, and two copies of this module would hold two stores.
+ */
+function sinks(): AsyncLocalStorage<LogSink> {
+  const g = globalThis as unknown as Record<symbol, AsyncLocalStorage<LogSink> | undefined>;
+  return (g[Symbol.for(SLOT)] ??= new AsyncLocalStorage<LogSink>());
+}
 
 /** Writes one progress line to the sink of the current call (stdout outside any). */
 export function logLine(line: string): void {
-  const sink = sinks.getStore();
+  const sink = sinks().getStore();
   if (sink) sink(line);
   else console.log(line);
 }
 
 /** Runs `fn` (and everything it starts) with `sink` receiving its progress lines. */
 export function withLogSink<T>(sink: LogSink, fn: () => T): T {
-  return sinks.run(sink, fn);
+  return sinks().run(sink, fn);
 }
