@@ -30,11 +30,13 @@ import {
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { version } from "../../package.json";
 import { pluginWording } from "./config";
 import { topLevel, type DetailedChange } from "./detailed-diff";
 import { EngineLog } from "./engine-log";
 import { AtlasStreamsProvider } from "./provider";
+// The committed schema, served as it is (a test holds it to the registry); its version is the
+// plugin's. Imported rather than read from disk so the bundle and dist/ both carry it.
+import schema from "./schema.json";
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
@@ -122,7 +124,7 @@ function handlers(provider: AtlasStreamsProvider, log: EngineLog, attach: Unary<
 
 export async function serve(args: string[]): Promise<void> {
   const log = new EngineLog(engineAddress(args));
-  const provider = new AtlasStreamsProvider(version, log);
+  const provider = new AtlasStreamsProvider(JSON.stringify(schema), log);
   const addService = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (
     this: grpc.Server,

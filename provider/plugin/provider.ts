@@ -14,7 +14,7 @@ import { compact } from "../outputs";
 import type { StreamProcessorInputs, StreamProcessorOutputs } from "../types";
 import { configSource, pluginWording } from "./config";
 import { detailedDiff, type DetailedChange } from "./detailed-diff";
-import { FUNCTION_TOKENS, RESOURCE_TOKEN, schemaText } from "./schema";
+import { FUNCTION_TOKENS, RESOURCE_TOKEN } from "./schema";
 
 /** The type token in a URN (`urn:pulumi:stack::project::atlasstreams:index:StreamProcessor::name`). */
 function typeOf(urn: string): string {
@@ -63,13 +63,14 @@ export interface PluginDiff {
 }
 
 export class AtlasStreamsProvider implements pulumiProvider.Provider {
-  readonly schema: string;
+  readonly version: string;
 
+  /** `schema`: the package schema's text (schema.json); the plugin's version is the schema's. */
   constructor(
-    readonly version: string,
+    readonly schema: string,
     private readonly log: ProgressLog,
   ) {
-    this.schema = schemaText(version);
+    this.version = (JSON.parse(schema) as { version: string }).version;
   }
 
   /** Runs one engine call: its progress lines go to the engine under `urn`, its error in the plugin's words. */

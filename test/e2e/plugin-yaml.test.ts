@@ -143,6 +143,13 @@ describe("e2e: the native plugin from a Pulumi YAML program", function () {
   const p = (): PulumiProject => proj!;
   const setProgram = (x: Extras) => writeFileSync(path.join(p().dir, "Pulumi.yaml"), program(x));
 
+  it("the installed plugin serves provider/plugin/schema.json (pulumi package get-schema)", async () => {
+    const exe = path.join(p().env.PULUMI_HOME!, "plugins", `resource-atlasstreams-v${version}`, "pulumi-resource-atlasstreams");
+    const served = await p().pulumi(["package", "get-schema", exe], { quiet: true });
+    const committed = readFileSync(path.join(REPO, "provider", "plugin", "schema.json"), "utf8");
+    expect(JSON.parse(served.stdout)).to.deep.equal(JSON.parse(committed));
+  });
+
   it("preview plans both processors and sends Atlas nothing but reads", async () => {
     await suite.admin.clearRequests();
     const r = await p().preview();

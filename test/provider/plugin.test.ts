@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { AtlasStreamsProvider, type ProgressLog } from "../../provider/plugin/provider";
+import { schemaText } from "../../provider/plugin/schema";
 import { ALL_SECRETS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, failureOf, withEmulator } from "../helpers";
 
 const URN = (name: string) => `urn:pulumi:dev::proj::atlasstreams:index:StreamProcessor::${name}`;
@@ -36,7 +37,7 @@ describe("native plugin provider (against the emulator)", function () {
   beforeEach(async () => {
     emu = await withEmulator({ transitionMs: 100 });
     log = new Lines();
-    provider = new AtlasStreamsProvider("0.2.0", log);
+    provider = new AtlasStreamsProvider(schemaText("0.2.0"), log);
     await configure();
   });
   afterEach(async () => emu.close());
