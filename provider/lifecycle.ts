@@ -9,7 +9,7 @@
  * state in plain text inside `__provider`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { sharedClient } from "./http/client";
+import { sharedClient, type AtlasHttpClient } from "./http/client";
 import { systemClock, type Clock } from "./util/clock";
 import { converge, describeRef, ensureStopped, pollUntil, type ConvergeContext } from "./converge/converge";
 import { checkpointRefusal, checkpointRefusalMessage } from "./converge/checkpoint";
@@ -22,6 +22,7 @@ import { definitionBody, refreshedOutputs, startWithBody, toOutputs } from "./in
 import { parseResourceId, refOf, resourceId } from "./inputs/resource-id";
 import { allConfigKeys, resolveSettings } from "./config/settings";
 import { isRunning, isTransitional, satisfies } from "./model/state";
+import { logLine } from "./util/log";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 import { checkInputs, hasDefinition } from "./inputs/check";
 
@@ -33,8 +34,13 @@ function stackConfig(): Record<string, string | undefined> {
   return g[Symbol.for(CONFIG_SLOT)] ?? {};
 }
 
+/** The process's shared HTTP client for the configured endpoint and credential (resolved now, at call time). */
+export function configuredClient(): AtlasHttpClient {
+  return sharedClient(resolveSettings(stackConfig(), process.env));
+}
+
 function processorApi(clock: Clock = systemClock): ProcessorApi {
-  return new ProcessorApi(sharedClient(resolveSettings(stackConfig(), process.env)), undefined, clock);
+  return new ProcessorApi(configuredClient(), undefined, clock);
 }
 
 function contextFor(api: ProcessorApi, timeoutSeconds: number, clock: Clock): ConvergeContext {
@@ -43,7 +49,7 @@ function contextFor(api: ProcessorApi, timeoutSeconds: number, clock: Clock): Co
     api,
     startedAt,
     deadline: startedAt + timeoutSeconds * 1000,
-    log: (line) => console.log(line),
+    log: logLine,
     clock,
     pendingMs: api.actionSettleMs,
     unclearSettleMs: api.unclearSettleMs,
@@ -239,8 +245,17 @@ function partialFailure(inputs: StreamProcessorInputs, observed: ObservedProcess
   return new ProcessorInitError(resourceId(refOf(inputs)), outs, cause);
 }
 
-/** configure: keep the stack config (with decrypted secrets) in this process's memory only. */
-export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+/** What configure reads: `pulumi.dynamic.ConfigureRequest`, or the native plugin's config under the same keys. */
+export interface ConfigSource {
+  config: { get(key: string): string | undefined };
+}
+
+/**
+ * configure: keep the stack config (with decrypted secrets) in this process's memory only. One
+ * slot per process: the engine starts one provider process per provider instance (default or
+ * explicit), so two providers with different config never share it.
+ */
+export async function configure(req: ConfigSource): Promise<void> {
   const cfg: Record<string, string | undefined> = {};
   for (const key of allConfigKeys()) cfg[key] = req.config.get(key);
   const g = globalThis as unknown as Record<symbol, unknown>;
@@ -255,9 +270,16 @@ export async function check(
   return failures.length > 0 ? { inputs: news, failures } : { inputs: inputs as unknown as StreamProcessorInputs };
 }
 
-export async function diff(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<pulumi.dynamic.DiffResult> {
+/** diff's answer; `changed` names every property that differs (the native plugin's detailed diff). */
+export interface LifecycleDiff extends pulumi.dynamic.DiffResult {
+  changes: boolean;
+  replaces: string[];
+  changed: string[];
+}
+
+export async function diff(_id: string, olds: StreamProcessorOutputs, news: StreamProcessorInputs): Promise<LifecycleDiff> {
   const d = diffProcessor(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
-  return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+  return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false, changed: d.changed };
 }
 
 /**
@@ -278,23 +300,39 @@ export async function read(id: string, props?: StreamProcessorOutputs): Promise<
     throw new Error(`Cannot read stream processor: the resource id ${JSON.stringify(id)} is not projectId/workspaceName/processorName.`);
   const observed = await processorApi().get(ref);
   if (observed === undefined) {
-    console.log(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
+    logLine(`[atlas] ${ref.processorName}: not found; removing it from the stack`);
     return {}; // no id: the engine drops the resource
   }
+  if (!props?.projectId) return imported(id, ref, observed);
   noteDrift(ref, props, observed);
   return { id, props: refreshedOutputs(props, ref, observed) };
+}
+
+/**
+ * `pulumi import` (a read with no previous props): the processor is adopted as it is, state only.
+ * The inputs keep the state it is in (STOPPED for any state that does not run, FAILED included),
+ * so the import shows no change; the outputs are those of a create that adopted it
+ * (`createdByResource: false`: destroy only stops it). Add `pipeline` afterwards to own its definition.
+ */
+function imported(id: string, ref: ProcessorRef, observed: ObservedProcessor): pulumi.dynamic.ReadResult<StreamProcessorOutputs> {
+  const state = satisfies("STOPPED", observed.state) ? "STOPPED" : "STARTED";
+  const inputs = { ...ref, state } as const;
+  const checked = checkInputs(inputs as unknown as Record<string, unknown>).inputs as unknown as StreamProcessorInputs;
+  logLine(`[atlas] ${ref.processorName}: ${observed.state}; imported with state ${state}`);
+  // ReadResult types `inputs` as the outputs' type; they are the (fewer) inputs of the resource.
+  return { id, props: toOutputs(checked, observed, false), inputs: inputs as unknown as StreamProcessorOutputs };
 }
 
 /** After a refresh, says why the next up will act on the processor: its state, or which part of its definition. */
 function noteDrift(ref: ProcessorRef, props: StreamProcessorOutputs | undefined, observed: ObservedProcessor): void {
   if (props?.desiredState && !satisfies(props.desiredState, observed.state))
-    console.log(
+    logLine(
       `[atlas] ${ref.processorName}: Atlas shows ${observed.state}, the program asks for ${props.desiredState}: the next up changes its state`,
     );
   if (props?.pipeline !== undefined) {
     const differs = describeMismatch(observed, props);
     if (differs.length > 0)
-      console.log(
+      logLine(
         `[atlas] ${ref.processorName}: Atlas's copy differs from the definition written (${differs.join("; ")}): the next up applies the one written`,
       );
   }
@@ -328,20 +366,20 @@ export async function remove(_id: string, props: StreamProcessorOutputs, clock: 
       await api.remove(ref);
     } catch (e) {
       if (!(isAtlasApiError(e) && (e.status === 400 || e.status === 409))) throw e;
-      console.log(`[atlas] ${ref.processorName}: DELETE refused (HTTP ${e.status}); stopping it first`);
+      logLine(`[atlas] ${ref.processorName}: DELETE refused (HTTP ${e.status}); stopping it first`);
       if ((await ensureStopped(ref, ctx)) === undefined) {
-        console.log(`[atlas] ${ref.processorName}: already gone`);
+        logLine(`[atlas] ${ref.processorName}: already gone`);
         return;
       }
       await api.remove(ref);
     }
-    console.log(`[atlas] ${ref.processorName}: deleted`);
+    logLine(`[atlas] ${ref.processorName}: deleted`);
     return;
   }
   const stopped = await ensureStopped(ref, ctx);
   if (stopped === undefined) {
-    console.log(`[atlas] ${ref.processorName}: already gone`);
+    logLine(`[atlas] ${ref.processorName}: already gone`);
     return;
   }
-  console.log(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
+  logLine(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
 }

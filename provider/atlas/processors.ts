@@ -11,6 +11,7 @@ import { sharedRead, type ReadAnswer } from "./shared-reads";
 import { actionTookEffect, pollDelayMs, settleVerdict, type UnclearAnswer } from "../model/state";
 import { patchApplied, type ModifyBody } from "../model/definition";
 import { processorPath, workspacePath, workspacesPath } from "./paths";
+import { logLine } from "../util/log";
 import { notFoundFromCode, processorMissing } from "./not-found";
 import { toObserved } from "./observed";
 import type { Json } from "../util/ordered-json";
@@ -50,7 +51,7 @@ const WORKSPACE_VERSION = "2023-02-01";
 export class ProcessorApi {
   constructor(
     private readonly http: AtlasHttpClient,
-    private readonly log: (line: string) => void = (line) => console.log(line),
+    private readonly log: (line: string) => void = logLine,
     /** The time source of the connection wait (default systemClock). */
     private readonly clock: Clock = systemClock,
   ) {}

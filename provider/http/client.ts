@@ -18,6 +18,7 @@ import { admit, budgetKey, settle } from "./project-budgets";
 import { decideRetry, TIMEOUT_CODES } from "./retry";
 import { clientKey, secretsOf, type ConnectionSettings } from "../config/settings";
 import { processSlot } from "../util/process-slot";
+import { logLine } from "../util/log";
 
 type Log = (line: string) => void;
 
@@ -36,7 +37,7 @@ export class AtlasHttpClient {
 
   constructor(
     readonly settings: ConnectionSettings,
-    private readonly log: Log = (line) => console.log(line),
+    private readonly log: Log = logLine,
     /** The time of token renewal, retry budgets and the project budget (a test may pass a virtual one). */
     readonly clock: Clock = systemClock,
   ) {

@@ -118,18 +118,30 @@ function toResult(ref: ProcessorRef, p: ObservedProcessor): GetStreamProcessorRe
 
 /** Reads one stream processor: state, pipeline, options, tier, failoverEnabled and stats. */
 export async function getStreamProcessor(args: GetStreamProcessorArgs): Promise<GetStreamProcessorResult> {
+  return readStreamProcessor(args, client());
+}
+
+/** Reads every stream processor of a workspace, following every page of `GET …/processors`. */
+export async function getStreamProcessors(args: GetStreamProcessorsArgs): Promise<GetStreamProcessorsResult> {
+  return readStreamProcessors(args, client());
+}
+
+/**
+ * getStreamProcessor's core through a given client: the program's (above, from its stack config)
+ * or the native plugin's (from its provider config).
+ */
+export async function readStreamProcessor(args: GetStreamProcessorArgs, http: AtlasHttpClient): Promise<GetStreamProcessorResult> {
   validate("getStreamProcessor", args as unknown as Record<string, unknown>, ["projectId", "workspaceName", "processorName"]);
   const ref: ProcessorRef = { projectId: args.projectId, workspaceName: args.workspaceName, processorName: args.processorName };
-  const api = new ProcessorApi(client());
+  const api = new ProcessorApi(http);
   const p = await api.get(ref);
   if (p === undefined) throw new ProcessorStateError(`getStreamProcessor: ${await api.explainNotFound(ref)}`, "NOT_FOUND");
   return toResult(ref, p);
 }
 
-/** Reads every stream processor of a workspace, following every page of `GET …/processors`. */
-export async function getStreamProcessors(args: GetStreamProcessorsArgs): Promise<GetStreamProcessorsResult> {
+/** getStreamProcessors's core through a given client (see readStreamProcessor). */
+export async function readStreamProcessors(args: GetStreamProcessorsArgs, http: AtlasHttpClient): Promise<GetStreamProcessorsResult> {
   validate("getStreamProcessors", args as unknown as Record<string, unknown>, ["projectId", "workspaceName"]);
-  const http = client();
   const api = new ProcessorApi(http);
   const base = { projectId: args.projectId, workspaceName: args.workspaceName };
   const results: GetStreamProcessorResult[] = [];

@@ -13,19 +13,19 @@ namespace AtlasStreamProcessor.AtlasStreams
     public static class GetStreamProcessor
     {
         /// <summary>
-        /// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+        /// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
         /// </summary>
         public static Task<GetStreamProcessorResult> InvokeAsync(GetStreamProcessorArgs args, InvokeOptions? options = null)
             => global::Pulumi.Deployment.Instance.InvokeAsync<GetStreamProcessorResult>("atlasstreams:index:getStreamProcessor", args ?? new GetStreamProcessorArgs(), options.WithDefaults());
 
         /// <summary>
-        /// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+        /// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
         /// </summary>
         public static Output<GetStreamProcessorResult> Invoke(GetStreamProcessorInvokeArgs args, InvokeOptions? options = null)
             => global::Pulumi.Deployment.Instance.Invoke<GetStreamProcessorResult>("atlasstreams:index:getStreamProcessor", args ?? new GetStreamProcessorInvokeArgs(), options.WithDefaults());
 
         /// <summary>
-        /// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+        /// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
         /// </summary>
         public static Output<GetStreamProcessorResult> Invoke(GetStreamProcessorInvokeArgs args, InvokeOutputOptions options)
             => global::Pulumi.Deployment.Instance.Invoke<GetStreamProcessorResult>("atlasstreams:index:getStreamProcessor", args ?? new GetStreamProcessorInvokeArgs(), options.WithDefaults());
@@ -89,25 +89,29 @@ namespace AtlasStreamProcessor.AtlasStreams
     public sealed class GetStreamProcessorResult
     {
         /// <summary>
-        /// The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+        /// The tier Atlas runs it on now; absent when Atlas reports none.
         /// </summary>
         public readonly string? EffectiveTier;
         /// <summary>
-        /// Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+        /// Whether Atlas reports it eligible for failover (read-only).
         /// </summary>
         public readonly bool? EligibleForFailover;
         /// <summary>
-        /// Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+        /// Whether it fails over to the workspace's failover regions.
         /// </summary>
         public readonly bool? FailoverEnabled;
         /// <summary>
-        /// The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+        /// `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
         /// </summary>
         public readonly Outputs.ProcessorOptions? Options;
         /// <summary>
-        /// The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
+        /// The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
         /// </summary>
-        public readonly string Pipeline;
+        public readonly ImmutableArray<object> Pipeline;
+        /// <summary>
+        /// The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+        /// </summary>
+        public readonly string PipelineJson;
         /// <summary>
         /// The processor's `_id` in Atlas.
         /// </summary>
@@ -125,11 +129,11 @@ namespace AtlasStreamProcessor.AtlasStreams
         /// </summary>
         public readonly string State;
         /// <summary>
-        /// The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
+        /// Message counts and sizes; absent when Atlas reports none (e.g. never started).
         /// </summary>
-        public readonly object? Stats;
+        public readonly Outputs.ProcessorStats? Stats;
         /// <summary>
-        /// The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+        /// The tier it runs on (Atlas fills in the workspace's when none was chosen).
         /// </summary>
         public readonly string? Tier;
         /// <summary>
@@ -147,7 +151,9 @@ namespace AtlasStreamProcessor.AtlasStreams
 
             Outputs.ProcessorOptions? options,
 
-            string pipeline,
+            ImmutableArray<object> pipeline,
+
+            string pipelineJson,
 
             string processorId,
 
@@ -157,7 +163,7 @@ namespace AtlasStreamProcessor.AtlasStreams
 
             string state,
 
-            object? stats,
+            Outputs.ProcessorStats? stats,
 
             string? tier,
 
@@ -168,6 +174,7 @@ namespace AtlasStreamProcessor.AtlasStreams
             FailoverEnabled = failoverEnabled;
             Options = options;
             Pipeline = pipeline;
+            PipelineJson = pipelineJson;
             ProcessorId = processorId;
             ProcessorName = processorName;
             ProjectId = projectId;

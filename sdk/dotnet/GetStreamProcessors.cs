@@ -13,19 +13,19 @@ namespace AtlasStreamProcessor.AtlasStreams
     public static class GetStreamProcessors
     {
         /// <summary>
-        /// Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+        /// Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
         /// </summary>
         public static Task<GetStreamProcessorsResult> InvokeAsync(GetStreamProcessorsArgs args, InvokeOptions? options = null)
             => global::Pulumi.Deployment.Instance.InvokeAsync<GetStreamProcessorsResult>("atlasstreams:index:getStreamProcessors", args ?? new GetStreamProcessorsArgs(), options.WithDefaults());
 
         /// <summary>
-        /// Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+        /// Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
         /// </summary>
         public static Output<GetStreamProcessorsResult> Invoke(GetStreamProcessorsInvokeArgs args, InvokeOptions? options = null)
             => global::Pulumi.Deployment.Instance.Invoke<GetStreamProcessorsResult>("atlasstreams:index:getStreamProcessors", args ?? new GetStreamProcessorsInvokeArgs(), options.WithDefaults());
 
         /// <summary>
-        /// Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+        /// Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
         /// </summary>
         public static Output<GetStreamProcessorsResult> Invoke(GetStreamProcessorsInvokeArgs args, InvokeOutputOptions options)
             => global::Pulumi.Deployment.Instance.Invoke<GetStreamProcessorsResult>("atlasstreams:index:getStreamProcessors", args ?? new GetStreamProcessorsInvokeArgs(), options.WithDefaults());
@@ -77,13 +77,13 @@ namespace AtlasStreamProcessor.AtlasStreams
     public sealed class GetStreamProcessorsResult
     {
         /// <summary>
-        /// Every processor of the workspace (all pages), in Atlas's order.
-        /// </summary>
-        public readonly ImmutableArray<Outputs.ProcessorInfo> Processors;
-        /// <summary>
         /// The Atlas project id (the API's `groupId`).
         /// </summary>
         public readonly string ProjectId;
+        /// <summary>
+        /// Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+        /// </summary>
+        public readonly ImmutableArray<Outputs.ProcessorInfo> Results;
         /// <summary>
         /// The stream workspace name (the API's `tenantName`).
         /// </summary>
@@ -91,14 +91,14 @@ namespace AtlasStreamProcessor.AtlasStreams
 
         [OutputConstructor]
         private GetStreamProcessorsResult(
-            ImmutableArray<Outputs.ProcessorInfo> processors,
-
             string projectId,
+
+            ImmutableArray<Outputs.ProcessorInfo> results,
 
             string workspaceName)
         {
-            Processors = processors;
             ProjectId = projectId;
+            Results = results;
             WorkspaceName = workspaceName;
         }
     }

@@ -11,7 +11,7 @@ using Pulumi;
 namespace AtlasStreamProcessor.AtlasStreams
 {
     /// <summary>
-    /// The provider type for the atlasstreams package: the Atlas endpoint and one credential (a service account, an API key, or an access token). Stack config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
+    /// The atlasstreams provider: the Atlas endpoint, one credential and the client's tuning. Provider config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
     /// </summary>
     [AtlasStreamsResourceType("pulumi:providers:atlasstreams")]
     public partial class Provider : global::Pulumi.ProviderResource
@@ -47,7 +47,7 @@ namespace AtlasStreamProcessor.AtlasStreams
         private Input<string>? _accessToken;
 
         /// <summary>
-        /// A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
+        /// A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
         /// </summary>
         public Input<string>? AccessToken
         {
@@ -60,13 +60,31 @@ namespace AtlasStreamProcessor.AtlasStreams
         }
 
         /// <summary>
-        /// The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
+        /// How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+        /// </summary>
+        [Input("actionSettleMs", json: true)]
+        public Input<int>? ActionSettleMs { get; set; }
+
+        /// <summary>
+        /// Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+        /// </summary>
+        [Input("actionTimeoutMs", json: true)]
+        public Input<int>? ActionTimeoutMs { get; set; }
+
+        /// <summary>
+        /// The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+        /// </summary>
+        [Input("backoffBaseMs", json: true)]
+        public Input<int>? BackoffBaseMs { get; set; }
+
+        /// <summary>
+        /// The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
         /// </summary>
         [Input("baseUrl")]
         public Input<string>? BaseUrl { get; set; }
 
         /// <summary>
-        /// The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
+        /// A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
         /// </summary>
         [Input("clientId")]
         public Input<string>? ClientId { get; set; }
@@ -75,7 +93,7 @@ namespace AtlasStreamProcessor.AtlasStreams
         private Input<string>? _clientSecret;
 
         /// <summary>
-        /// The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
+        /// The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
         /// </summary>
         public Input<string>? ClientSecret
         {
@@ -87,11 +105,35 @@ namespace AtlasStreamProcessor.AtlasStreams
             }
         }
 
+        /// <summary>
+        /// How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+        /// </summary>
+        [Input("connectionWaitMs", json: true)]
+        public Input<int>? ConnectionWaitMs { get; set; }
+
+        /// <summary>
+        /// `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+        /// </summary>
+        [Input("envelope", json: true)]
+        public Input<bool>? Envelope { get; set; }
+
+        /// <summary>
+        /// The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+        /// </summary>
+        [Input("maxDelayMs", json: true)]
+        public Input<int>? MaxDelayMs { get; set; }
+
+        /// <summary>
+        /// Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+        /// </summary>
+        [Input("maxRetries", json: true)]
+        public Input<int>? MaxRetries { get; set; }
+
         [Input("privateKey")]
         private Input<string>? _privateKey;
 
         /// <summary>
-        /// The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
+        /// The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
         /// </summary>
         public Input<string>? PrivateKey
         {
@@ -104,10 +146,40 @@ namespace AtlasStreamProcessor.AtlasStreams
         }
 
         /// <summary>
-        /// The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+        /// The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+        /// </summary>
+        [Input("processorApiVersion")]
+        public Input<string>? ProcessorApiVersion { get; set; }
+
+        /// <summary>
+        /// An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
         /// </summary>
         [Input("publicKey")]
         public Input<string>? PublicKey { get; set; }
+
+        /// <summary>
+        /// Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+        /// </summary>
+        [Input("requestTimeoutMs", json: true)]
+        public Input<int>? RequestTimeoutMs { get; set; }
+
+        /// <summary>
+        /// The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+        /// </summary>
+        [Input("retryBudgetMs", json: true)]
+        public Input<int>? RetryBudgetMs { get; set; }
+
+        /// <summary>
+        /// The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+        /// </summary>
+        [Input("startWithApiVersion")]
+        public Input<string>? StartWithApiVersion { get; set; }
+
+        /// <summary>
+        /// How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
+        /// </summary>
+        [Input("unclearSettleMs", json: true)]
+        public Input<int>? UnclearSettleMs { get; set; }
 
         public ProviderArgs()
         {

@@ -11,19 +11,19 @@ using Pulumi;
 namespace AtlasStreamProcessor.AtlasStreams
 {
     /// <summary>
-    /// Keeps a MongoDB Atlas stream processor running (or stopped), through the Atlas Admin API v2. `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover) like the official `mongodbatlas.StreamProcessor`. The resource id is `projectId/workspaceName/processorName` (each percent-encoded).
+    /// Keeps a MongoDB Atlas stream processor running (or stopped): `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover). The resource id is `projectId/workspaceName/processorName`, each part percent-encoded: `pulumi import atlasstreams:index:StreamProcessor &lt;name&gt; &lt;id&gt;` adopts an existing processor (state only; destroy then stops it, never deletes it).
     /// </summary>
     [AtlasStreamsResourceType("atlasstreams:index:StreamProcessor")]
     public partial class StreamProcessor : global::Pulumi.CustomResource
     {
         /// <summary>
-        /// With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+        /// With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
         /// </summary>
         [Output("adoptExisting")]
         public Output<bool?> AdoptExisting { get; private set; } = null!;
 
         /// <summary>
-        /// `true` when this resource created the processor (destroy deletes it); `false` when it adopted an existing one (destroy only stops it).
+        /// `true` when this resource created the processor (destroy deletes it); `false` when it adopted or imported an existing one (destroy only stops it).
         /// </summary>
         [Output("createdByResource")]
         public Output<bool> CreatedByResource { get; private set; } = null!;
@@ -47,7 +47,7 @@ namespace AtlasStreamProcessor.AtlasStreams
         public Output<bool?> EligibleForFailover { get; private set; } = null!;
 
         /// <summary>
-        /// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+        /// As set, or as Atlas reported it when unset.
         /// </summary>
         [Output("failoverEnabled")]
         public Output<bool?> FailoverEnabled { get; private set; } = null!;
@@ -59,7 +59,7 @@ namespace AtlasStreamProcessor.AtlasStreams
         public Output<Outputs.ProcessorOptions?> Options { get; private set; } = null!;
 
         /// <summary>
-        /// The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+        /// The pipeline as compact JSON text in the order written (after a refresh that found it edited in Atlas: Atlas's copy, in Atlas's order).
         /// </summary>
         [Output("pipeline")]
         public Output<string?> Pipeline { get; private set; } = null!;
@@ -71,55 +71,55 @@ namespace AtlasStreamProcessor.AtlasStreams
         public Output<string> ProcessorId { get; private set; } = null!;
 
         /// <summary>
-        /// The stream processor name.
+        /// The stream processor name. Changing it replaces the resource.
         /// </summary>
         [Output("processorName")]
         public Output<string> ProcessorName { get; private set; } = null!;
 
         /// <summary>
-        /// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+        /// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
         /// </summary>
         [Output("projectId")]
         public Output<string> ProjectId { get; private set; } = null!;
 
         /// <summary>
-        /// Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+        /// Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
         /// </summary>
         [Output("resumeFromCheckpoint")]
         public Output<bool?> ResumeFromCheckpoint { get; private set; } = null!;
 
         /// <summary>
-        /// Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+        /// Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
         /// </summary>
         [Output("startAtOperationTime")]
         public Output<string?> StartAtOperationTime { get; private set; } = null!;
 
         /// <summary>
-        /// The state Atlas reported at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
+        /// The **observed** state at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
         /// </summary>
         [Output("state")]
         public Output<string> State { get; private set; } = null!;
 
         /// <summary>
-        /// Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+        /// The tier as set, or as Atlas reported it when unset.
         /// </summary>
         [Output("tier")]
         public Output<string?> Tier { get; private set; } = null!;
 
         /// <summary>
-        /// How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+        /// How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
         /// </summary>
         [Output("timeoutSeconds")]
         public Output<int> TimeoutSeconds { get; private set; } = null!;
 
         /// <summary>
-        /// Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+        /// Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
         /// </summary>
         [Output("verifySeconds")]
         public Output<int?> VerifySeconds { get; private set; } = null!;
 
         /// <summary>
-        /// The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+        /// The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
         /// </summary>
         [Output("workspaceName")]
         public Output<string> WorkspaceName { get; private set; } = null!;
@@ -170,13 +170,13 @@ namespace AtlasStreamProcessor.AtlasStreams
     public sealed class StreamProcessorArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+        /// With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
         /// </summary>
         [Input("adoptExisting")]
         public Input<bool>? AdoptExisting { get; set; }
 
         /// <summary>
-        /// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+        /// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; compared only when set). Atlas refuses `true` on a workspace without failover regions.
         /// </summary>
         [Input("failoverEnabled")]
         public Input<bool>? FailoverEnabled { get; set; }
@@ -188,61 +188,61 @@ namespace AtlasStreamProcessor.AtlasStreams
         public Input<Inputs.ProcessorOptionsArgs>? Options { get; set; }
 
         /// <summary>
-        /// The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+        /// The aggregation pipeline as JSON text: an array of stages, each with exactly one `$operator` key, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). Text, because the engine sorts the keys of objects and MongoDB documents are ordered: the stages are sent to Atlas key for key in the order written, and compared that way. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart); a malformed text is refused at preview with the line and column. Unset: the processor must already exist; only its state is managed.
         /// </summary>
         [Input("pipeline")]
         public Input<string>? Pipeline { get; set; }
 
         /// <summary>
-        /// The stream processor name.
+        /// The stream processor name. Changing it replaces the resource.
         /// </summary>
         [Input("processorName", required: true)]
         public Input<string> ProcessorName { get; set; } = null!;
 
         /// <summary>
-        /// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+        /// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
         /// </summary>
         [Input("projectId", required: true)]
         public Input<string> ProjectId { get; set; } = null!;
 
         /// <summary>
-        /// Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+        /// Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
         /// </summary>
         [Input("resumeFromCheckpoint")]
         public Input<bool>? ResumeFromCheckpoint { get; set; }
 
         /// <summary>
-        /// Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+        /// Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
         /// </summary>
         [Input("startAtOperationTime")]
         public Input<string>? StartAtOperationTime { get; set; }
 
         /// <summary>
-        /// The desired state: `"STARTED"` (default) or `"STOPPED"`. Any other value is refused at preview.
+        /// The desired state: `"STARTED"` or `"STOPPED"`. Any other value is refused at preview. Default: `"STARTED"`.
         /// </summary>
         [Input("state")]
         public Input<string>? State { get; set; }
 
         /// <summary>
-        /// Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+        /// Stream processing tier (SP2, SP5, SP10, SP30, SP50); when set, starts use `:startWith`. With `pipeline` it is part of the definition (a change is applied stop, modify, restart); without, it applies at the next start. Unset: Atlas's (the workspace's tier). Other values are refused at preview.
         /// </summary>
         [Input("tier")]
         public Input<string>? Tier { get; set; }
 
         /// <summary>
-        /// How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+        /// How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
         /// </summary>
         [Input("timeoutSeconds")]
         public Input<int>? TimeoutSeconds { get; set; }
 
         /// <summary>
-        /// Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+        /// Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
         /// </summary>
         [Input("verifySeconds")]
         public Input<int>? VerifySeconds { get; set; }
 
         /// <summary>
-        /// The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+        /// The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
         /// </summary>
         [Input("workspaceName", required: true)]
         public Input<string> WorkspaceName { get; set; } = null!;

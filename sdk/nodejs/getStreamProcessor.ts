@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+ * Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
  */
 export function getStreamProcessor(args: GetStreamProcessorArgs, opts?: pulumi.InvokeOptions): Promise<GetStreamProcessorResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -35,25 +35,29 @@ export interface GetStreamProcessorArgs {
 
 export interface GetStreamProcessorResult {
     /**
-     * The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+     * The tier Atlas runs it on now; absent when Atlas reports none.
      */
     readonly effectiveTier?: string;
     /**
-     * Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+     * Whether Atlas reports it eligible for failover (read-only).
      */
     readonly eligibleForFailover?: boolean;
     /**
-     * Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+     * Whether it fails over to the workspace's failover regions.
      */
     readonly failoverEnabled?: boolean;
     /**
-     * The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+     * `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
      */
     readonly options?: outputs.ProcessorOptions;
     /**
-     * The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
+     * The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
      */
-    readonly pipeline: string;
+    readonly pipeline: any[];
+    /**
+     * The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+     */
+    readonly pipelineJson: string;
     /**
      * The processor's `_id` in Atlas.
      */
@@ -71,11 +75,11 @@ export interface GetStreamProcessorResult {
      */
     readonly state: string;
     /**
-     * The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
+     * Message counts and sizes; absent when Atlas reports none (e.g. never started).
      */
-    readonly stats?: any;
+    readonly stats?: outputs.ProcessorStats;
     /**
-     * The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+     * The tier it runs on (Atlas fills in the workspace's when none was chosen).
      */
     readonly tier?: string;
     /**
@@ -84,7 +88,7 @@ export interface GetStreamProcessorResult {
     readonly workspaceName: string;
 }
 /**
- * Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+ * Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
  */
 export function getStreamProcessorOutput(args: GetStreamProcessorOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetStreamProcessorResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});

@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+ * Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
  */
 export function getStreamProcessors(args: GetStreamProcessorsArgs, opts?: pulumi.InvokeOptions): Promise<GetStreamProcessorsResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
@@ -30,20 +30,20 @@ export interface GetStreamProcessorsArgs {
 
 export interface GetStreamProcessorsResult {
     /**
-     * Every processor of the workspace (all pages), in Atlas's order.
-     */
-    readonly processors: outputs.ProcessorInfo[];
-    /**
      * The Atlas project id (the API's `groupId`).
      */
     readonly projectId: string;
+    /**
+     * Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+     */
+    readonly results: outputs.ProcessorInfo[];
     /**
      * The stream workspace name (the API's `tenantName`).
      */
     readonly workspaceName: string;
 }
 /**
- * Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+ * Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
  */
 export function getStreamProcessorsOutput(args: GetStreamProcessorsOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetStreamProcessorsResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * The provider type for the atlasstreams package: the Atlas endpoint and one credential (a service account, an API key, or an access token). Stack config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
+ * The atlasstreams provider: the Atlas endpoint, one credential and the client's tuning. Provider config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
  */
 export class Provider extends pulumi.ProviderResource {
     /** @internal */
@@ -35,11 +35,23 @@ export class Provider extends pulumi.ProviderResource {
         opts = opts || {};
         {
             resourceInputs["accessToken"] = args?.accessToken ? pulumi.secret(args.accessToken) : undefined;
+            resourceInputs["actionSettleMs"] = pulumi.output(args?.actionSettleMs).apply(JSON.stringify);
+            resourceInputs["actionTimeoutMs"] = pulumi.output(args?.actionTimeoutMs).apply(JSON.stringify);
+            resourceInputs["backoffBaseMs"] = pulumi.output(args?.backoffBaseMs).apply(JSON.stringify);
             resourceInputs["baseUrl"] = args?.baseUrl;
             resourceInputs["clientId"] = args?.clientId;
             resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
+            resourceInputs["connectionWaitMs"] = pulumi.output(args?.connectionWaitMs).apply(JSON.stringify);
+            resourceInputs["envelope"] = pulumi.output(args?.envelope).apply(JSON.stringify);
+            resourceInputs["maxDelayMs"] = pulumi.output(args?.maxDelayMs).apply(JSON.stringify);
+            resourceInputs["maxRetries"] = pulumi.output(args?.maxRetries).apply(JSON.stringify);
             resourceInputs["privateKey"] = args?.privateKey ? pulumi.secret(args.privateKey) : undefined;
+            resourceInputs["processorApiVersion"] = args?.processorApiVersion;
             resourceInputs["publicKey"] = args?.publicKey;
+            resourceInputs["requestTimeoutMs"] = pulumi.output(args?.requestTimeoutMs).apply(JSON.stringify);
+            resourceInputs["retryBudgetMs"] = pulumi.output(args?.retryBudgetMs).apply(JSON.stringify);
+            resourceInputs["startWithApiVersion"] = args?.startWithApiVersion;
+            resourceInputs["unclearSettleMs"] = pulumi.output(args?.unclearSettleMs).apply(JSON.stringify);
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(Provider.__pulumiType, name, resourceInputs, opts);
@@ -51,27 +63,75 @@ export class Provider extends pulumi.ProviderResource {
  */
 export interface ProviderArgs {
     /**
-     * A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
+     * A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
      */
     accessToken?: pulumi.Input<string | undefined>;
     /**
-     * The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
+     * How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+     */
+    actionSettleMs?: pulumi.Input<number | undefined>;
+    /**
+     * Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+     */
+    actionTimeoutMs?: pulumi.Input<number | undefined>;
+    /**
+     * The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+     */
+    backoffBaseMs?: pulumi.Input<number | undefined>;
+    /**
+     * The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
      */
     baseUrl?: pulumi.Input<string | undefined>;
     /**
-     * The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
+     * A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
      */
     clientId?: pulumi.Input<string | undefined>;
     /**
-     * The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
+     * The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
      */
     clientSecret?: pulumi.Input<string | undefined>;
     /**
-     * The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
+     * How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+     */
+    connectionWaitMs?: pulumi.Input<number | undefined>;
+    /**
+     * `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+     */
+    envelope?: pulumi.Input<boolean | undefined>;
+    /**
+     * The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+     */
+    maxDelayMs?: pulumi.Input<number | undefined>;
+    /**
+     * Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+     */
+    maxRetries?: pulumi.Input<number | undefined>;
+    /**
+     * The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
      */
     privateKey?: pulumi.Input<string | undefined>;
     /**
-     * The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+     * The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+     */
+    processorApiVersion?: pulumi.Input<string | undefined>;
+    /**
+     * An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
      */
     publicKey?: pulumi.Input<string | undefined>;
+    /**
+     * Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+     */
+    requestTimeoutMs?: pulumi.Input<number | undefined>;
+    /**
+     * The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+     */
+    retryBudgetMs?: pulumi.Input<number | undefined>;
+    /**
+     * The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+     */
+    startWithApiVersion?: pulumi.Input<string | undefined>;
+    /**
+     * How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
+     */
+    unclearSettleMs?: pulumi.Input<number | undefined>;
 }

@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * Keeps a MongoDB Atlas stream processor running (or stopped), through the Atlas Admin API v2. `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover) like the official `mongodbatlas.StreamProcessor`. The resource id is `projectId/workspaceName/processorName` (each percent-encoded).
+ * Keeps a MongoDB Atlas stream processor running (or stopped): `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover). The resource id is `projectId/workspaceName/processorName`, each part percent-encoded: `pulumi import atlasstreams:index:StreamProcessor <name> <id>` adopts an existing processor (state only; destroy then stops it, never deletes it).
  */
 export class StreamProcessor extends pulumi.CustomResource {
     /**
@@ -37,11 +37,11 @@ export class StreamProcessor extends pulumi.CustomResource {
     }
 
     /**
-     * With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+     * With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
      */
     declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
     /**
-     * `true` when this resource created the processor (destroy deletes it); `false` when it adopted an existing one (destroy only stops it).
+     * `true` when this resource created the processor (destroy deletes it); `false` when it adopted or imported an existing one (destroy only stops it).
      */
     declare public /*out*/ readonly createdByResource: pulumi.Output<boolean>;
     /**
@@ -57,7 +57,7 @@ export class StreamProcessor extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly eligibleForFailover: pulumi.Output<boolean | undefined>;
     /**
-     * With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+     * As set, or as Atlas reported it when unset.
      */
     declare public readonly failoverEnabled: pulumi.Output<boolean | undefined>;
     /**
@@ -65,7 +65,7 @@ export class StreamProcessor extends pulumi.CustomResource {
      */
     declare public readonly options: pulumi.Output<outputs.ProcessorOptions | undefined>;
     /**
-     * The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+     * The pipeline as compact JSON text in the order written (after a refresh that found it edited in Atlas: Atlas's copy, in Atlas's order).
      */
     declare public readonly pipeline: pulumi.Output<string | undefined>;
     /**
@@ -73,39 +73,39 @@ export class StreamProcessor extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly processorId: pulumi.Output<string>;
     /**
-     * The stream processor name.
+     * The stream processor name. Changing it replaces the resource.
      */
     declare public readonly processorName: pulumi.Output<string>;
     /**
-     * The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+     * The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
      */
     declare public readonly projectId: pulumi.Output<string>;
     /**
-     * Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+     * Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
      */
     declare public readonly resumeFromCheckpoint: pulumi.Output<boolean | undefined>;
     /**
-     * Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+     * Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
      */
     declare public readonly startAtOperationTime: pulumi.Output<string | undefined>;
     /**
-     * The state Atlas reported at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
+     * The **observed** state at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
      */
     declare public readonly state: pulumi.Output<string>;
     /**
-     * Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+     * The tier as set, or as Atlas reported it when unset.
      */
     declare public readonly tier: pulumi.Output<string | undefined>;
     /**
-     * How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+     * How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
      */
     declare public readonly timeoutSeconds: pulumi.Output<number>;
     /**
-     * Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+     * Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
      */
     declare public readonly verifySeconds: pulumi.Output<number | undefined>;
     /**
-     * The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+     * The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
      */
     declare public readonly workspaceName: pulumi.Output<string>;
 
@@ -177,11 +177,11 @@ export class StreamProcessor extends pulumi.CustomResource {
  */
 export interface StreamProcessorArgs {
     /**
-     * With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+     * With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
      */
     adoptExisting?: pulumi.Input<boolean | undefined>;
     /**
-     * With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+     * With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; compared only when set). Atlas refuses `true` on a workspace without failover regions.
      */
     failoverEnabled?: pulumi.Input<boolean | undefined>;
     /**
@@ -189,43 +189,43 @@ export interface StreamProcessorArgs {
      */
     options?: pulumi.Input<inputs.ProcessorOptionsArgs | undefined>;
     /**
-     * The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+     * The aggregation pipeline as JSON text: an array of stages, each with exactly one `$operator` key, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). Text, because the engine sorts the keys of objects and MongoDB documents are ordered: the stages are sent to Atlas key for key in the order written, and compared that way. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart); a malformed text is refused at preview with the line and column. Unset: the processor must already exist; only its state is managed.
      */
     pipeline?: pulumi.Input<string | undefined>;
     /**
-     * The stream processor name.
+     * The stream processor name. Changing it replaces the resource.
      */
     processorName: pulumi.Input<string>;
     /**
-     * The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+     * The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
      */
     projectId: pulumi.Input<string>;
     /**
-     * Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+     * Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
      */
     resumeFromCheckpoint?: pulumi.Input<boolean | undefined>;
     /**
-     * Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+     * Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
      */
     startAtOperationTime?: pulumi.Input<string | undefined>;
     /**
-     * The desired state: `"STARTED"` (default) or `"STOPPED"`. Any other value is refused at preview.
+     * The desired state: `"STARTED"` or `"STOPPED"`. Any other value is refused at preview. Default: `"STARTED"`.
      */
     state?: pulumi.Input<string | undefined>;
     /**
-     * Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+     * Stream processing tier (SP2, SP5, SP10, SP30, SP50); when set, starts use `:startWith`. With `pipeline` it is part of the definition (a change is applied stop, modify, restart); without, it applies at the next start. Unset: Atlas's (the workspace's tier). Other values are refused at preview.
      */
     tier?: pulumi.Input<string | undefined>;
     /**
-     * How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+     * How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
      */
     timeoutSeconds?: pulumi.Input<number | undefined>;
     /**
-     * Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+     * Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
      */
     verifySeconds?: pulumi.Input<number | undefined>;
     /**
-     * The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+     * The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
      */
     workspaceName: pulumi.Input<string>;
 }

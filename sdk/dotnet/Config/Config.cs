@@ -34,7 +34,7 @@ namespace AtlasStreamProcessor.AtlasStreams
 
         private static readonly __Value<string?> _accessToken = new __Value<string?>(() => __config.Get("accessToken"));
         /// <summary>
-        /// A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
+        /// A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
         /// </summary>
         public static string? AccessToken
         {
@@ -42,9 +42,39 @@ namespace AtlasStreamProcessor.AtlasStreams
             set => _accessToken.Set(value);
         }
 
+        private static readonly __Value<int?> _actionSettleMs = new __Value<int?>(() => __config.GetInt32("actionSettleMs"));
+        /// <summary>
+        /// How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+        /// </summary>
+        public static int? ActionSettleMs
+        {
+            get => _actionSettleMs.Get();
+            set => _actionSettleMs.Set(value);
+        }
+
+        private static readonly __Value<int?> _actionTimeoutMs = new __Value<int?>(() => __config.GetInt32("actionTimeoutMs"));
+        /// <summary>
+        /// Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+        /// </summary>
+        public static int? ActionTimeoutMs
+        {
+            get => _actionTimeoutMs.Get();
+            set => _actionTimeoutMs.Set(value);
+        }
+
+        private static readonly __Value<int?> _backoffBaseMs = new __Value<int?>(() => __config.GetInt32("backoffBaseMs"));
+        /// <summary>
+        /// The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+        /// </summary>
+        public static int? BackoffBaseMs
+        {
+            get => _backoffBaseMs.Get();
+            set => _backoffBaseMs.Set(value);
+        }
+
         private static readonly __Value<string?> _baseUrl = new __Value<string?>(() => __config.Get("baseUrl"));
         /// <summary>
-        /// The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
+        /// The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
         /// </summary>
         public static string? BaseUrl
         {
@@ -54,7 +84,7 @@ namespace AtlasStreamProcessor.AtlasStreams
 
         private static readonly __Value<string?> _clientId = new __Value<string?>(() => __config.Get("clientId"));
         /// <summary>
-        /// The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
+        /// A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
         /// </summary>
         public static string? ClientId
         {
@@ -64,7 +94,7 @@ namespace AtlasStreamProcessor.AtlasStreams
 
         private static readonly __Value<string?> _clientSecret = new __Value<string?>(() => __config.Get("clientSecret"));
         /// <summary>
-        /// The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
+        /// The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
         /// </summary>
         public static string? ClientSecret
         {
@@ -72,9 +102,49 @@ namespace AtlasStreamProcessor.AtlasStreams
             set => _clientSecret.Set(value);
         }
 
+        private static readonly __Value<int?> _connectionWaitMs = new __Value<int?>(() => __config.GetInt32("connectionWaitMs"));
+        /// <summary>
+        /// How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+        /// </summary>
+        public static int? ConnectionWaitMs
+        {
+            get => _connectionWaitMs.Get();
+            set => _connectionWaitMs.Set(value);
+        }
+
+        private static readonly __Value<bool?> _envelope = new __Value<bool?>(() => __config.GetBoolean("envelope"));
+        /// <summary>
+        /// `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+        /// </summary>
+        public static bool? Envelope
+        {
+            get => _envelope.Get();
+            set => _envelope.Set(value);
+        }
+
+        private static readonly __Value<int?> _maxDelayMs = new __Value<int?>(() => __config.GetInt32("maxDelayMs"));
+        /// <summary>
+        /// The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+        /// </summary>
+        public static int? MaxDelayMs
+        {
+            get => _maxDelayMs.Get();
+            set => _maxDelayMs.Set(value);
+        }
+
+        private static readonly __Value<int?> _maxRetries = new __Value<int?>(() => __config.GetInt32("maxRetries"));
+        /// <summary>
+        /// Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+        /// </summary>
+        public static int? MaxRetries
+        {
+            get => _maxRetries.Get();
+            set => _maxRetries.Set(value);
+        }
+
         private static readonly __Value<string?> _privateKey = new __Value<string?>(() => __config.Get("privateKey"));
         /// <summary>
-        /// The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
+        /// The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
         /// </summary>
         public static string? PrivateKey
         {
@@ -82,14 +152,64 @@ namespace AtlasStreamProcessor.AtlasStreams
             set => _privateKey.Set(value);
         }
 
+        private static readonly __Value<string?> _processorApiVersion = new __Value<string?>(() => __config.Get("processorApiVersion"));
+        /// <summary>
+        /// The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+        /// </summary>
+        public static string? ProcessorApiVersion
+        {
+            get => _processorApiVersion.Get();
+            set => _processorApiVersion.Set(value);
+        }
+
         private static readonly __Value<string?> _publicKey = new __Value<string?>(() => __config.Get("publicKey"));
         /// <summary>
-        /// The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+        /// An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
         /// </summary>
         public static string? PublicKey
         {
             get => _publicKey.Get();
             set => _publicKey.Set(value);
+        }
+
+        private static readonly __Value<int?> _requestTimeoutMs = new __Value<int?>(() => __config.GetInt32("requestTimeoutMs"));
+        /// <summary>
+        /// Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+        /// </summary>
+        public static int? RequestTimeoutMs
+        {
+            get => _requestTimeoutMs.Get();
+            set => _requestTimeoutMs.Set(value);
+        }
+
+        private static readonly __Value<int?> _retryBudgetMs = new __Value<int?>(() => __config.GetInt32("retryBudgetMs"));
+        /// <summary>
+        /// The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+        /// </summary>
+        public static int? RetryBudgetMs
+        {
+            get => _retryBudgetMs.Get();
+            set => _retryBudgetMs.Set(value);
+        }
+
+        private static readonly __Value<string?> _startWithApiVersion = new __Value<string?>(() => __config.Get("startWithApiVersion"));
+        /// <summary>
+        /// The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+        /// </summary>
+        public static string? StartWithApiVersion
+        {
+            get => _startWithApiVersion.Get();
+            set => _startWithApiVersion.Set(value);
+        }
+
+        private static readonly __Value<int?> _unclearSettleMs = new __Value<int?>(() => __config.GetInt32("unclearSettleMs"));
+        /// <summary>
+        /// How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
+        /// </summary>
+        public static int? UnclearSettleMs
+        {
+            get => _unclearSettleMs.Get();
+            set => _unclearSettleMs.Set(value);
         }
 
     }

@@ -12,24 +12,24 @@ namespace AtlasStreamProcessor.AtlasStreams.Inputs
 {
 
     /// <summary>
-    /// Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+    /// Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
     /// </summary>
     public sealed class AutoscalingOptionsArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+        /// `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
         /// </summary>
         [Input("enabled", required: true)]
         public Input<bool> Enabled { get; set; } = null!;
 
         /// <summary>
-        /// The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+        /// The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
         /// </summary>
         [Input("maxTier")]
         public Input<string>? MaxTier { get; set; }
 
         /// <summary>
-        /// The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+        /// The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
         /// </summary>
         [Input("minTier")]
         public Input<string>? MinTier { get; set; }

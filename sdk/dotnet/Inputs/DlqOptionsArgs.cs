@@ -12,7 +12,7 @@ namespace AtlasStreamProcessor.AtlasStreams.Inputs
 {
 
     /// <summary>
-    /// Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+    /// Dead-letter queue settings (the API's StreamsDLQ).
     /// </summary>
     public sealed class DlqOptionsArgs : global::Pulumi.ResourceArgs
     {
@@ -23,7 +23,7 @@ namespace AtlasStreamProcessor.AtlasStreams.Inputs
         public Input<string> Coll { get; set; } = null!;
 
         /// <summary>
-        /// The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+        /// The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
         /// </summary>
         [Input("connectionName", required: true)]
         public Input<string> ConnectionName { get; set; } = null!;

@@ -12,21 +12,21 @@ namespace AtlasStreamProcessor.AtlasStreams.Outputs
 {
 
     /// <summary>
-    /// Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+    /// Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
     /// </summary>
     [OutputType]
     public sealed class AutoscalingOptions
     {
         /// <summary>
-        /// `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+        /// `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
         /// </summary>
         public readonly bool Enabled;
         /// <summary>
-        /// The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+        /// The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
         /// </summary>
         public readonly string? MaxTier;
         /// <summary>
-        /// The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+        /// The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
         /// </summary>
         public readonly string? MinTier;
 

@@ -12,7 +12,7 @@ namespace AtlasStreamProcessor.AtlasStreams.Outputs
 {
 
     /// <summary>
-    /// Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+    /// Dead-letter queue settings (the API's StreamsDLQ).
     /// </summary>
     [OutputType]
     public sealed class DlqOptions
@@ -22,7 +22,7 @@ namespace AtlasStreamProcessor.AtlasStreams.Outputs
         /// </summary>
         public readonly string Coll;
         /// <summary>
-        /// The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+        /// The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
         /// </summary>
         public readonly string ConnectionName;
         /// <summary>

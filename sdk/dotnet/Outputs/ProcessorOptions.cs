@@ -18,15 +18,15 @@ namespace AtlasStreamProcessor.AtlasStreams.Outputs
     public sealed class ProcessorOptions
     {
         /// <summary>
-        /// Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+        /// Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
         /// </summary>
         public readonly Outputs.AutoscalingOptions? Autoscaling;
         /// <summary>
-        /// Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+        /// Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
         /// </summary>
         public readonly Outputs.DlqOptions? Dlq;
         /// <summary>
-        /// Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+        /// Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
         /// </summary>
         public readonly bool? ResumeFromCheckpoint;
 

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+// Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
 func LookupStreamProcessor(ctx *pulumi.Context, args *LookupStreamProcessorArgs, opts ...pulumi.InvokeOption) (*LookupStreamProcessorResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv LookupStreamProcessorResult
@@ -32,16 +32,18 @@ type LookupStreamProcessorArgs struct {
 }
 
 type LookupStreamProcessorResult struct {
-	// The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+	// The tier Atlas runs it on now; absent when Atlas reports none.
 	EffectiveTier *string `pulumi:"effectiveTier"`
-	// Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+	// Whether Atlas reports it eligible for failover (read-only).
 	EligibleForFailover *bool `pulumi:"eligibleForFailover"`
-	// Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+	// Whether it fails over to the workspace's failover regions.
 	FailoverEnabled *bool `pulumi:"failoverEnabled"`
-	// The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+	// `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
 	Options *ProcessorOptions `pulumi:"options"`
-	// The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
-	Pipeline string `pulumi:"pipeline"`
+	// The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
+	Pipeline []interface{} `pulumi:"pipeline"`
+	// The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+	PipelineJson string `pulumi:"pipelineJson"`
 	// The processor's `_id` in Atlas.
 	ProcessorId string `pulumi:"processorId"`
 	// The stream processor name.
@@ -50,9 +52,9 @@ type LookupStreamProcessorResult struct {
 	ProjectId string `pulumi:"projectId"`
 	// The state Atlas reports: `CREATED`, `STARTED`, `STOPPED`, `FAILED`, or a transitional value.
 	State string `pulumi:"state"`
-	// The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
-	Stats interface{} `pulumi:"stats"`
-	// The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+	// Message counts and sizes; absent when Atlas reports none (e.g. never started).
+	Stats *ProcessorStats `pulumi:"stats"`
+	// The tier it runs on (Atlas fills in the workspace's when none was chosen).
 	Tier *string `pulumi:"tier"`
 	// The stream workspace name (the API's `tenantName`).
 	WorkspaceName string `pulumi:"workspaceName"`
@@ -94,29 +96,34 @@ func (o LookupStreamProcessorResultOutput) ToLookupStreamProcessorResultOutputWi
 	return o
 }
 
-// The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+// The tier Atlas runs it on now; absent when Atlas reports none.
 func (o LookupStreamProcessorResultOutput) EffectiveTier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupStreamProcessorResult) *string { return v.EffectiveTier }).(pulumi.StringPtrOutput)
 }
 
-// Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+// Whether Atlas reports it eligible for failover (read-only).
 func (o LookupStreamProcessorResultOutput) EligibleForFailover() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LookupStreamProcessorResult) *bool { return v.EligibleForFailover }).(pulumi.BoolPtrOutput)
 }
 
-// Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+// Whether it fails over to the workspace's failover regions.
 func (o LookupStreamProcessorResultOutput) FailoverEnabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v LookupStreamProcessorResult) *bool { return v.FailoverEnabled }).(pulumi.BoolPtrOutput)
 }
 
-// The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+// `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
 func (o LookupStreamProcessorResultOutput) Options() ProcessorOptionsPtrOutput {
 	return o.ApplyT(func(v LookupStreamProcessorResult) *ProcessorOptions { return v.Options }).(ProcessorOptionsPtrOutput)
 }
 
-// The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
-func (o LookupStreamProcessorResultOutput) Pipeline() pulumi.StringOutput {
-	return o.ApplyT(func(v LookupStreamProcessorResult) string { return v.Pipeline }).(pulumi.StringOutput)
+// The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
+func (o LookupStreamProcessorResultOutput) Pipeline() pulumi.ArrayOutput {
+	return o.ApplyT(func(v LookupStreamProcessorResult) []interface{} { return v.Pipeline }).(pulumi.ArrayOutput)
+}
+
+// The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+func (o LookupStreamProcessorResultOutput) PipelineJson() pulumi.StringOutput {
+	return o.ApplyT(func(v LookupStreamProcessorResult) string { return v.PipelineJson }).(pulumi.StringOutput)
 }
 
 // The processor's `_id` in Atlas.
@@ -139,12 +146,12 @@ func (o LookupStreamProcessorResultOutput) State() pulumi.StringOutput {
 	return o.ApplyT(func(v LookupStreamProcessorResult) string { return v.State }).(pulumi.StringOutput)
 }
 
-// The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
-func (o LookupStreamProcessorResultOutput) Stats() pulumi.AnyOutput {
-	return o.ApplyT(func(v LookupStreamProcessorResult) interface{} { return v.Stats }).(pulumi.AnyOutput)
+// Message counts and sizes; absent when Atlas reports none (e.g. never started).
+func (o LookupStreamProcessorResultOutput) Stats() ProcessorStatsPtrOutput {
+	return o.ApplyT(func(v LookupStreamProcessorResult) *ProcessorStats { return v.Stats }).(ProcessorStatsPtrOutput)
 }
 
-// The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+// The tier it runs on (Atlas fills in the workspace's when none was chosen).
 func (o LookupStreamProcessorResultOutput) Tier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v LookupStreamProcessorResult) *string { return v.Tier }).(pulumi.StringPtrOutput)
 }

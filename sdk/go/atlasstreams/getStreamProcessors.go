@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+// Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
 func GetStreamProcessors(ctx *pulumi.Context, args *GetStreamProcessorsArgs, opts ...pulumi.InvokeOption) (*GetStreamProcessorsResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetStreamProcessorsResult
@@ -30,10 +30,10 @@ type GetStreamProcessorsArgs struct {
 }
 
 type GetStreamProcessorsResult struct {
-	// Every processor of the workspace (all pages), in Atlas's order.
-	Processors []ProcessorInfo `pulumi:"processors"`
 	// The Atlas project id (the API's `groupId`).
 	ProjectId string `pulumi:"projectId"`
+	// Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+	Results []ProcessorInfo `pulumi:"results"`
 	// The stream workspace name (the API's `tenantName`).
 	WorkspaceName string `pulumi:"workspaceName"`
 }
@@ -72,14 +72,14 @@ func (o GetStreamProcessorsResultOutput) ToGetStreamProcessorsResultOutputWithCo
 	return o
 }
 
-// Every processor of the workspace (all pages), in Atlas's order.
-func (o GetStreamProcessorsResultOutput) Processors() ProcessorInfoArrayOutput {
-	return o.ApplyT(func(v GetStreamProcessorsResult) []ProcessorInfo { return v.Processors }).(ProcessorInfoArrayOutput)
-}
-
 // The Atlas project id (the API's `groupId`).
 func (o GetStreamProcessorsResultOutput) ProjectId() pulumi.StringOutput {
 	return o.ApplyT(func(v GetStreamProcessorsResult) string { return v.ProjectId }).(pulumi.StringOutput)
+}
+
+// Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+func (o GetStreamProcessorsResultOutput) Results() ProcessorInfoArrayOutput {
+	return o.ApplyT(func(v GetStreamProcessorsResult) []ProcessorInfo { return v.Results }).(ProcessorInfoArrayOutput)
 }
 
 // The stream workspace name (the API's `tenantName`).

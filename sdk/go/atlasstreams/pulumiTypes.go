@@ -13,13 +13,13 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+// Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
 type AutoscalingOptions struct {
-	// `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+	// `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
 	Enabled bool `pulumi:"enabled"`
-	// The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+	// The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
 	MaxTier *string `pulumi:"maxTier"`
-	// The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+	// The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
 	MinTier *string `pulumi:"minTier"`
 }
 
@@ -34,13 +34,13 @@ type AutoscalingOptionsInput interface {
 	ToAutoscalingOptionsOutputWithContext(context.Context) AutoscalingOptionsOutput
 }
 
-// Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+// Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
 type AutoscalingOptionsArgs struct {
-	// `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+	// `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
 	Enabled pulumi.BoolInput `pulumi:"enabled"`
-	// The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+	// The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
 	MaxTier pulumi.StringPtrInput `pulumi:"maxTier"`
-	// The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+	// The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
 	MinTier pulumi.StringPtrInput `pulumi:"minTier"`
 }
 
@@ -97,7 +97,7 @@ func (i *autoscalingOptionsPtrType) ToAutoscalingOptionsPtrOutputWithContext(ctx
 	return pulumi.ToOutputWithContext(ctx, i).(AutoscalingOptionsPtrOutput)
 }
 
-// Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+// Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
 type AutoscalingOptionsOutput struct{ *pulumi.OutputState }
 
 func (AutoscalingOptionsOutput) ElementType() reflect.Type {
@@ -122,17 +122,17 @@ func (o AutoscalingOptionsOutput) ToAutoscalingOptionsPtrOutputWithContext(ctx c
 	}).(AutoscalingOptionsPtrOutput)
 }
 
-// `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+// `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
 func (o AutoscalingOptionsOutput) Enabled() pulumi.BoolOutput {
 	return o.ApplyT(func(v AutoscalingOptions) bool { return v.Enabled }).(pulumi.BoolOutput)
 }
 
-// The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+// The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
 func (o AutoscalingOptionsOutput) MaxTier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AutoscalingOptions) *string { return v.MaxTier }).(pulumi.StringPtrOutput)
 }
 
-// The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+// The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
 func (o AutoscalingOptionsOutput) MinTier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AutoscalingOptions) *string { return v.MinTier }).(pulumi.StringPtrOutput)
 }
@@ -161,7 +161,7 @@ func (o AutoscalingOptionsPtrOutput) Elem() AutoscalingOptionsOutput {
 	}).(AutoscalingOptionsOutput)
 }
 
-// `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+// `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
 func (o AutoscalingOptionsPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *AutoscalingOptions) *bool {
 		if v == nil {
@@ -171,7 +171,7 @@ func (o AutoscalingOptionsPtrOutput) Enabled() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
-// The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+// The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
 func (o AutoscalingOptionsPtrOutput) MaxTier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AutoscalingOptions) *string {
 		if v == nil {
@@ -181,7 +181,7 @@ func (o AutoscalingOptionsPtrOutput) MaxTier() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+// The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
 func (o AutoscalingOptionsPtrOutput) MinTier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AutoscalingOptions) *string {
 		if v == nil {
@@ -191,11 +191,11 @@ func (o AutoscalingOptionsPtrOutput) MinTier() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+// Dead-letter queue settings (the API's StreamsDLQ).
 type DlqOptions struct {
 	// The collection of the dead-letter queue.
 	Coll string `pulumi:"coll"`
-	// The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+	// The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
 	ConnectionName string `pulumi:"connectionName"`
 	// The database of the dead-letter queue.
 	Db string `pulumi:"db"`
@@ -212,11 +212,11 @@ type DlqOptionsInput interface {
 	ToDlqOptionsOutputWithContext(context.Context) DlqOptionsOutput
 }
 
-// Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+// Dead-letter queue settings (the API's StreamsDLQ).
 type DlqOptionsArgs struct {
 	// The collection of the dead-letter queue.
 	Coll pulumi.StringInput `pulumi:"coll"`
-	// The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+	// The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
 	ConnectionName pulumi.StringInput `pulumi:"connectionName"`
 	// The database of the dead-letter queue.
 	Db pulumi.StringInput `pulumi:"db"`
@@ -275,7 +275,7 @@ func (i *dlqOptionsPtrType) ToDlqOptionsPtrOutputWithContext(ctx context.Context
 	return pulumi.ToOutputWithContext(ctx, i).(DlqOptionsPtrOutput)
 }
 
-// Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+// Dead-letter queue settings (the API's StreamsDLQ).
 type DlqOptionsOutput struct{ *pulumi.OutputState }
 
 func (DlqOptionsOutput) ElementType() reflect.Type {
@@ -305,7 +305,7 @@ func (o DlqOptionsOutput) Coll() pulumi.StringOutput {
 	return o.ApplyT(func(v DlqOptions) string { return v.Coll }).(pulumi.StringOutput)
 }
 
-// The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+// The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
 func (o DlqOptionsOutput) ConnectionName() pulumi.StringOutput {
 	return o.ApplyT(func(v DlqOptions) string { return v.ConnectionName }).(pulumi.StringOutput)
 }
@@ -349,7 +349,7 @@ func (o DlqOptionsPtrOutput) Coll() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+// The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
 func (o DlqOptionsPtrOutput) ConnectionName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *DlqOptions) *string {
 		if v == nil {
@@ -369,18 +369,20 @@ func (o DlqOptionsPtrOutput) Db() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// One stream processor as Atlas reports it (an element of `getStreamProcessors`' `processors`).
+// One stream processor as Atlas reports it.
 type ProcessorInfo struct {
-	// The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+	// The tier Atlas runs it on now; absent when Atlas reports none.
 	EffectiveTier *string `pulumi:"effectiveTier"`
-	// Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+	// Whether Atlas reports it eligible for failover (read-only).
 	EligibleForFailover *bool `pulumi:"eligibleForFailover"`
-	// Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+	// Whether it fails over to the workspace's failover regions.
 	FailoverEnabled *bool `pulumi:"failoverEnabled"`
-	// The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+	// `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
 	Options *ProcessorOptions `pulumi:"options"`
-	// The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
-	Pipeline string `pulumi:"pipeline"`
+	// The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
+	Pipeline []interface{} `pulumi:"pipeline"`
+	// The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+	PipelineJson string `pulumi:"pipelineJson"`
 	// The processor's `_id` in Atlas.
 	ProcessorId string `pulumi:"processorId"`
 	// The stream processor name.
@@ -389,15 +391,15 @@ type ProcessorInfo struct {
 	ProjectId string `pulumi:"projectId"`
 	// The state Atlas reports: `CREATED`, `STARTED`, `STOPPED`, `FAILED`, or a transitional value.
 	State string `pulumi:"state"`
-	// The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
-	Stats interface{} `pulumi:"stats"`
-	// The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+	// Message counts and sizes; absent when Atlas reports none (e.g. never started).
+	Stats *ProcessorStats `pulumi:"stats"`
+	// The tier it runs on (Atlas fills in the workspace's when none was chosen).
 	Tier *string `pulumi:"tier"`
 	// The stream workspace name (the API's `tenantName`).
 	WorkspaceName string `pulumi:"workspaceName"`
 }
 
-// One stream processor as Atlas reports it (an element of `getStreamProcessors`' `processors`).
+// One stream processor as Atlas reports it.
 type ProcessorInfoOutput struct{ *pulumi.OutputState }
 
 func (ProcessorInfoOutput) ElementType() reflect.Type {
@@ -412,29 +414,34 @@ func (o ProcessorInfoOutput) ToProcessorInfoOutputWithContext(ctx context.Contex
 	return o
 }
 
-// The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+// The tier Atlas runs it on now; absent when Atlas reports none.
 func (o ProcessorInfoOutput) EffectiveTier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ProcessorInfo) *string { return v.EffectiveTier }).(pulumi.StringPtrOutput)
 }
 
-// Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+// Whether Atlas reports it eligible for failover (read-only).
 func (o ProcessorInfoOutput) EligibleForFailover() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v ProcessorInfo) *bool { return v.EligibleForFailover }).(pulumi.BoolPtrOutput)
 }
 
-// Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+// Whether it fails over to the workspace's failover regions.
 func (o ProcessorInfoOutput) FailoverEnabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v ProcessorInfo) *bool { return v.FailoverEnabled }).(pulumi.BoolPtrOutput)
 }
 
-// The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+// `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
 func (o ProcessorInfoOutput) Options() ProcessorOptionsPtrOutput {
 	return o.ApplyT(func(v ProcessorInfo) *ProcessorOptions { return v.Options }).(ProcessorOptionsPtrOutput)
 }
 
-// The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
-func (o ProcessorInfoOutput) Pipeline() pulumi.StringOutput {
-	return o.ApplyT(func(v ProcessorInfo) string { return v.Pipeline }).(pulumi.StringOutput)
+// The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
+func (o ProcessorInfoOutput) Pipeline() pulumi.ArrayOutput {
+	return o.ApplyT(func(v ProcessorInfo) []interface{} { return v.Pipeline }).(pulumi.ArrayOutput)
+}
+
+// The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+func (o ProcessorInfoOutput) PipelineJson() pulumi.StringOutput {
+	return o.ApplyT(func(v ProcessorInfo) string { return v.PipelineJson }).(pulumi.StringOutput)
 }
 
 // The processor's `_id` in Atlas.
@@ -457,12 +464,12 @@ func (o ProcessorInfoOutput) State() pulumi.StringOutput {
 	return o.ApplyT(func(v ProcessorInfo) string { return v.State }).(pulumi.StringOutput)
 }
 
-// The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
-func (o ProcessorInfoOutput) Stats() pulumi.AnyOutput {
-	return o.ApplyT(func(v ProcessorInfo) interface{} { return v.Stats }).(pulumi.AnyOutput)
+// Message counts and sizes; absent when Atlas reports none (e.g. never started).
+func (o ProcessorInfoOutput) Stats() ProcessorStatsPtrOutput {
+	return o.ApplyT(func(v ProcessorInfo) *ProcessorStats { return v.Stats }).(ProcessorStatsPtrOutput)
 }
 
-// The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+// The tier it runs on (Atlas fills in the workspace's when none was chosen).
 func (o ProcessorInfoOutput) Tier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ProcessorInfo) *string { return v.Tier }).(pulumi.StringPtrOutput)
 }
@@ -494,11 +501,11 @@ func (o ProcessorInfoArrayOutput) Index(i pulumi.IntInput) ProcessorInfoOutput {
 
 // Processor options. `dlq` and `autoscaling` are part of the definition; `resumeFromCheckpoint` is sent with a change of the pipeline and never stored by Atlas.
 type ProcessorOptions struct {
-	// Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+	// Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
 	Autoscaling *AutoscalingOptions `pulumi:"autoscaling"`
-	// Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+	// Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
 	Dlq *DlqOptions `pulumi:"dlq"`
-	// Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+	// Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
 	ResumeFromCheckpoint *bool `pulumi:"resumeFromCheckpoint"`
 }
 
@@ -515,11 +522,11 @@ type ProcessorOptionsInput interface {
 
 // Processor options. `dlq` and `autoscaling` are part of the definition; `resumeFromCheckpoint` is sent with a change of the pipeline and never stored by Atlas.
 type ProcessorOptionsArgs struct {
-	// Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+	// Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
 	Autoscaling AutoscalingOptionsPtrInput `pulumi:"autoscaling"`
-	// Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+	// Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
 	Dlq DlqOptionsPtrInput `pulumi:"dlq"`
-	// Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+	// Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
 	ResumeFromCheckpoint pulumi.BoolPtrInput `pulumi:"resumeFromCheckpoint"`
 }
 
@@ -601,17 +608,17 @@ func (o ProcessorOptionsOutput) ToProcessorOptionsPtrOutputWithContext(ctx conte
 	}).(ProcessorOptionsPtrOutput)
 }
 
-// Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+// Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
 func (o ProcessorOptionsOutput) Autoscaling() AutoscalingOptionsPtrOutput {
 	return o.ApplyT(func(v ProcessorOptions) *AutoscalingOptions { return v.Autoscaling }).(AutoscalingOptionsPtrOutput)
 }
 
-// Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+// Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
 func (o ProcessorOptionsOutput) Dlq() DlqOptionsPtrOutput {
 	return o.ApplyT(func(v ProcessorOptions) *DlqOptions { return v.Dlq }).(DlqOptionsPtrOutput)
 }
 
-// Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+// Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
 func (o ProcessorOptionsOutput) ResumeFromCheckpoint() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v ProcessorOptions) *bool { return v.ResumeFromCheckpoint }).(pulumi.BoolPtrOutput)
 }
@@ -640,7 +647,7 @@ func (o ProcessorOptionsPtrOutput) Elem() ProcessorOptionsOutput {
 	}).(ProcessorOptionsOutput)
 }
 
-// Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+// Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
 func (o ProcessorOptionsPtrOutput) Autoscaling() AutoscalingOptionsPtrOutput {
 	return o.ApplyT(func(v *ProcessorOptions) *AutoscalingOptions {
 		if v == nil {
@@ -650,7 +657,7 @@ func (o ProcessorOptionsPtrOutput) Autoscaling() AutoscalingOptionsPtrOutput {
 	}).(AutoscalingOptionsPtrOutput)
 }
 
-// Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+// Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
 func (o ProcessorOptionsPtrOutput) Dlq() DlqOptionsPtrOutput {
 	return o.ApplyT(func(v *ProcessorOptions) *DlqOptions {
 		if v == nil {
@@ -660,7 +667,7 @@ func (o ProcessorOptionsPtrOutput) Dlq() DlqOptionsPtrOutput {
 	}).(DlqOptionsPtrOutput)
 }
 
-// Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+// Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
 func (o ProcessorOptionsPtrOutput) ResumeFromCheckpoint() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *ProcessorOptions) *bool {
 		if v == nil {
@@ -668,6 +675,304 @@ func (o ProcessorOptionsPtrOutput) ResumeFromCheckpoint() pulumi.BoolPtrOutput {
 		}
 		return v.ResumeFromCheckpoint
 	}).(pulumi.BoolPtrOutput)
+}
+
+// The statistics Atlas returns with a processor (integers; sizes in bytes). A key Atlas leaves out reads as 0, "" or false.
+type ProcessorStats struct {
+	// The change stream's resume position, as Atlas reports it.
+	ChangeStreamState interface{} `pulumi:"changeStreamState"`
+	// Messages sent to the dead-letter queue.
+	DlqMessageCount int `pulumi:"dlqMessageCount"`
+	// Bytes sent to the dead-letter queue.
+	DlqMessageSize int `pulumi:"dlqMessageSize"`
+	// Messages read.
+	InputMessageCount int `pulumi:"inputMessageCount"`
+	// Bytes read.
+	InputMessageSize int `pulumi:"inputMessageSize"`
+	// Bytes of memory in use.
+	MemoryTrackerBytes int `pulumi:"memoryTrackerBytes"`
+	// The processor's name.
+	Name string `pulumi:"name"`
+	// Whether Atlas reports the statistics as complete.
+	Ok bool `pulumi:"ok"`
+	// One object per operator, each with at least `name`.
+	OperatorStats []interface{} `pulumi:"operatorStats"`
+	// Messages written.
+	OutputMessageCount int `pulumi:"outputMessageCount"`
+	// Bytes written.
+	OutputMessageSize int `pulumi:"outputMessageSize"`
+	// The processor's `_id`.
+	ProcessorId string `pulumi:"processorId"`
+	// Atlas's scale factor of the byte sizes.
+	ScaleFactor int `pulumi:"scaleFactor"`
+	// Bytes of window and operator state.
+	StateSize int `pulumi:"stateSize"`
+	// The state the statistics were taken in.
+	Status string `pulumi:"status"`
+}
+
+// The statistics Atlas returns with a processor (integers; sizes in bytes). A key Atlas leaves out reads as 0, "" or false.
+type ProcessorStatsOutput struct{ *pulumi.OutputState }
+
+func (ProcessorStatsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ProcessorStats)(nil)).Elem()
+}
+
+func (o ProcessorStatsOutput) ToProcessorStatsOutput() ProcessorStatsOutput {
+	return o
+}
+
+func (o ProcessorStatsOutput) ToProcessorStatsOutputWithContext(ctx context.Context) ProcessorStatsOutput {
+	return o
+}
+
+// The change stream's resume position, as Atlas reports it.
+func (o ProcessorStatsOutput) ChangeStreamState() pulumi.AnyOutput {
+	return o.ApplyT(func(v ProcessorStats) interface{} { return v.ChangeStreamState }).(pulumi.AnyOutput)
+}
+
+// Messages sent to the dead-letter queue.
+func (o ProcessorStatsOutput) DlqMessageCount() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.DlqMessageCount }).(pulumi.IntOutput)
+}
+
+// Bytes sent to the dead-letter queue.
+func (o ProcessorStatsOutput) DlqMessageSize() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.DlqMessageSize }).(pulumi.IntOutput)
+}
+
+// Messages read.
+func (o ProcessorStatsOutput) InputMessageCount() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.InputMessageCount }).(pulumi.IntOutput)
+}
+
+// Bytes read.
+func (o ProcessorStatsOutput) InputMessageSize() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.InputMessageSize }).(pulumi.IntOutput)
+}
+
+// Bytes of memory in use.
+func (o ProcessorStatsOutput) MemoryTrackerBytes() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.MemoryTrackerBytes }).(pulumi.IntOutput)
+}
+
+// The processor's name.
+func (o ProcessorStatsOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ProcessorStats) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Whether Atlas reports the statistics as complete.
+func (o ProcessorStatsOutput) Ok() pulumi.BoolOutput {
+	return o.ApplyT(func(v ProcessorStats) bool { return v.Ok }).(pulumi.BoolOutput)
+}
+
+// One object per operator, each with at least `name`.
+func (o ProcessorStatsOutput) OperatorStats() pulumi.ArrayOutput {
+	return o.ApplyT(func(v ProcessorStats) []interface{} { return v.OperatorStats }).(pulumi.ArrayOutput)
+}
+
+// Messages written.
+func (o ProcessorStatsOutput) OutputMessageCount() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.OutputMessageCount }).(pulumi.IntOutput)
+}
+
+// Bytes written.
+func (o ProcessorStatsOutput) OutputMessageSize() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.OutputMessageSize }).(pulumi.IntOutput)
+}
+
+// The processor's `_id`.
+func (o ProcessorStatsOutput) ProcessorId() pulumi.StringOutput {
+	return o.ApplyT(func(v ProcessorStats) string { return v.ProcessorId }).(pulumi.StringOutput)
+}
+
+// Atlas's scale factor of the byte sizes.
+func (o ProcessorStatsOutput) ScaleFactor() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.ScaleFactor }).(pulumi.IntOutput)
+}
+
+// Bytes of window and operator state.
+func (o ProcessorStatsOutput) StateSize() pulumi.IntOutput {
+	return o.ApplyT(func(v ProcessorStats) int { return v.StateSize }).(pulumi.IntOutput)
+}
+
+// The state the statistics were taken in.
+func (o ProcessorStatsOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ProcessorStats) string { return v.Status }).(pulumi.StringOutput)
+}
+
+type ProcessorStatsPtrOutput struct{ *pulumi.OutputState }
+
+func (ProcessorStatsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ProcessorStats)(nil)).Elem()
+}
+
+func (o ProcessorStatsPtrOutput) ToProcessorStatsPtrOutput() ProcessorStatsPtrOutput {
+	return o
+}
+
+func (o ProcessorStatsPtrOutput) ToProcessorStatsPtrOutputWithContext(ctx context.Context) ProcessorStatsPtrOutput {
+	return o
+}
+
+func (o ProcessorStatsPtrOutput) Elem() ProcessorStatsOutput {
+	return o.ApplyT(func(v *ProcessorStats) ProcessorStats {
+		if v != nil {
+			return *v
+		}
+		var ret ProcessorStats
+		return ret
+	}).(ProcessorStatsOutput)
+}
+
+// The change stream's resume position, as Atlas reports it.
+func (o ProcessorStatsPtrOutput) ChangeStreamState() pulumi.AnyOutput {
+	return o.ApplyT(func(v *ProcessorStats) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.ChangeStreamState
+	}).(pulumi.AnyOutput)
+}
+
+// Messages sent to the dead-letter queue.
+func (o ProcessorStatsPtrOutput) DlqMessageCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.DlqMessageCount
+	}).(pulumi.IntPtrOutput)
+}
+
+// Bytes sent to the dead-letter queue.
+func (o ProcessorStatsPtrOutput) DlqMessageSize() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.DlqMessageSize
+	}).(pulumi.IntPtrOutput)
+}
+
+// Messages read.
+func (o ProcessorStatsPtrOutput) InputMessageCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.InputMessageCount
+	}).(pulumi.IntPtrOutput)
+}
+
+// Bytes read.
+func (o ProcessorStatsPtrOutput) InputMessageSize() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.InputMessageSize
+	}).(pulumi.IntPtrOutput)
+}
+
+// Bytes of memory in use.
+func (o ProcessorStatsPtrOutput) MemoryTrackerBytes() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.MemoryTrackerBytes
+	}).(pulumi.IntPtrOutput)
+}
+
+// The processor's name.
+func (o ProcessorStatsPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Whether Atlas reports the statistics as complete.
+func (o ProcessorStatsPtrOutput) Ok() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *bool {
+		if v == nil {
+			return nil
+		}
+		return &v.Ok
+	}).(pulumi.BoolPtrOutput)
+}
+
+// One object per operator, each with at least `name`.
+func (o ProcessorStatsPtrOutput) OperatorStats() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *ProcessorStats) []interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.OperatorStats
+	}).(pulumi.ArrayOutput)
+}
+
+// Messages written.
+func (o ProcessorStatsPtrOutput) OutputMessageCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.OutputMessageCount
+	}).(pulumi.IntPtrOutput)
+}
+
+// Bytes written.
+func (o ProcessorStatsPtrOutput) OutputMessageSize() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.OutputMessageSize
+	}).(pulumi.IntPtrOutput)
+}
+
+// The processor's `_id`.
+func (o ProcessorStatsPtrOutput) ProcessorId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ProcessorId
+	}).(pulumi.StringPtrOutput)
+}
+
+// Atlas's scale factor of the byte sizes.
+func (o ProcessorStatsPtrOutput) ScaleFactor() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.ScaleFactor
+	}).(pulumi.IntPtrOutput)
+}
+
+// Bytes of window and operator state.
+func (o ProcessorStatsPtrOutput) StateSize() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.StateSize
+	}).(pulumi.IntPtrOutput)
+}
+
+// The state the statistics were taken in.
+func (o ProcessorStatsPtrOutput) Status() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ProcessorStats) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Status
+	}).(pulumi.StringPtrOutput)
 }
 
 func init() {
@@ -685,4 +990,6 @@ func init() {
 	pulumi.RegisterOutputType(ProcessorInfoArrayOutput{})
 	pulumi.RegisterOutputType(ProcessorOptionsOutput{})
 	pulumi.RegisterOutputType(ProcessorOptionsPtrOutput{})
+	pulumi.RegisterOutputType(ProcessorStatsOutput{})
+	pulumi.RegisterOutputType(ProcessorStatsPtrOutput{})
 }

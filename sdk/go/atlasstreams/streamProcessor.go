@@ -12,13 +12,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Keeps a MongoDB Atlas stream processor running (or stopped), through the Atlas Admin API v2. `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover) like the official `mongodbatlas.StreamProcessor`. The resource id is `projectId/workspaceName/processorName` (each percent-encoded).
+// Keeps a MongoDB Atlas stream processor running (or stopped): `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover). The resource id is `projectId/workspaceName/processorName`, each part percent-encoded: `pulumi import atlasstreams:index:StreamProcessor <name> <id>` adopts an existing processor (state only; destroy then stops it, never deletes it).
 type StreamProcessor struct {
 	pulumi.CustomResourceState
 
-	// With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+	// With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
 	AdoptExisting pulumi.BoolPtrOutput `pulumi:"adoptExisting"`
-	// `true` when this resource created the processor (destroy deletes it); `false` when it adopted an existing one (destroy only stops it).
+	// `true` when this resource created the processor (destroy deletes it); `false` when it adopted or imported an existing one (destroy only stops it).
 	CreatedByResource pulumi.BoolOutput `pulumi:"createdByResource"`
 	// The state the program asked for: `STARTED` or `STOPPED`.
 	DesiredState pulumi.StringOutput `pulumi:"desiredState"`
@@ -26,31 +26,31 @@ type StreamProcessor struct {
 	EffectiveTier pulumi.StringPtrOutput `pulumi:"effectiveTier"`
 	// Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
 	EligibleForFailover pulumi.BoolPtrOutput `pulumi:"eligibleForFailover"`
-	// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+	// As set, or as Atlas reported it when unset.
 	FailoverEnabled pulumi.BoolPtrOutput `pulumi:"failoverEnabled"`
 	// Processor options (with `pipeline` only): `dlq`, `autoscaling`, `resumeFromCheckpoint`.
 	Options ProcessorOptionsPtrOutput `pulumi:"options"`
-	// The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+	// The pipeline as compact JSON text in the order written (after a refresh that found it edited in Atlas: Atlas's copy, in Atlas's order).
 	Pipeline pulumi.StringPtrOutput `pulumi:"pipeline"`
 	// The processor's `_id` in Atlas.
 	ProcessorId pulumi.StringOutput `pulumi:"processorId"`
-	// The stream processor name.
+	// The stream processor name. Changing it replaces the resource.
 	ProcessorName pulumi.StringOutput `pulumi:"processorName"`
-	// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+	// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
 	ProjectId pulumi.StringOutput `pulumi:"projectId"`
-	// Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+	// Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
 	ResumeFromCheckpoint pulumi.BoolPtrOutput `pulumi:"resumeFromCheckpoint"`
-	// Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+	// Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
 	StartAtOperationTime pulumi.StringPtrOutput `pulumi:"startAtOperationTime"`
-	// The state Atlas reported at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
+	// The **observed** state at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
 	State pulumi.StringOutput `pulumi:"state"`
-	// Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+	// The tier as set, or as Atlas reported it when unset.
 	Tier pulumi.StringPtrOutput `pulumi:"tier"`
-	// How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+	// How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
 	TimeoutSeconds pulumi.IntOutput `pulumi:"timeoutSeconds"`
-	// Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+	// Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
 	VerifySeconds pulumi.IntPtrOutput `pulumi:"verifySeconds"`
-	// The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+	// The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
 	WorkspaceName pulumi.StringOutput `pulumi:"workspaceName"`
 }
 
@@ -103,61 +103,61 @@ func (StreamProcessorState) ElementType() reflect.Type {
 }
 
 type streamProcessorArgs struct {
-	// With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+	// With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
 	AdoptExisting *bool `pulumi:"adoptExisting"`
-	// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+	// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; compared only when set). Atlas refuses `true` on a workspace without failover regions.
 	FailoverEnabled *bool `pulumi:"failoverEnabled"`
 	// Processor options (with `pipeline` only): `dlq`, `autoscaling`, `resumeFromCheckpoint`.
 	Options *ProcessorOptions `pulumi:"options"`
-	// The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+	// The aggregation pipeline as JSON text: an array of stages, each with exactly one `$operator` key, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). Text, because the engine sorts the keys of objects and MongoDB documents are ordered: the stages are sent to Atlas key for key in the order written, and compared that way. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart); a malformed text is refused at preview with the line and column. Unset: the processor must already exist; only its state is managed.
 	Pipeline *string `pulumi:"pipeline"`
-	// The stream processor name.
+	// The stream processor name. Changing it replaces the resource.
 	ProcessorName string `pulumi:"processorName"`
-	// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+	// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
 	ProjectId string `pulumi:"projectId"`
-	// Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+	// Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
 	ResumeFromCheckpoint *bool `pulumi:"resumeFromCheckpoint"`
-	// Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+	// Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
 	StartAtOperationTime *string `pulumi:"startAtOperationTime"`
-	// The desired state: `"STARTED"` (default) or `"STOPPED"`. Any other value is refused at preview.
+	// The desired state: `"STARTED"` or `"STOPPED"`. Any other value is refused at preview. Default: `"STARTED"`.
 	State *string `pulumi:"state"`
-	// Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+	// Stream processing tier (SP2, SP5, SP10, SP30, SP50); when set, starts use `:startWith`. With `pipeline` it is part of the definition (a change is applied stop, modify, restart); without, it applies at the next start. Unset: Atlas's (the workspace's tier). Other values are refused at preview.
 	Tier *string `pulumi:"tier"`
-	// How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+	// How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
 	TimeoutSeconds *int `pulumi:"timeoutSeconds"`
-	// Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+	// Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
 	VerifySeconds *int `pulumi:"verifySeconds"`
-	// The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+	// The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
 	WorkspaceName string `pulumi:"workspaceName"`
 }
 
 // The set of arguments for constructing a StreamProcessor resource.
 type StreamProcessorArgs struct {
-	// With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+	// With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
 	AdoptExisting pulumi.BoolPtrInput
-	// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+	// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; compared only when set). Atlas refuses `true` on a workspace without failover regions.
 	FailoverEnabled pulumi.BoolPtrInput
 	// Processor options (with `pipeline` only): `dlq`, `autoscaling`, `resumeFromCheckpoint`.
 	Options ProcessorOptionsPtrInput
-	// The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+	// The aggregation pipeline as JSON text: an array of stages, each with exactly one `$operator` key, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). Text, because the engine sorts the keys of objects and MongoDB documents are ordered: the stages are sent to Atlas key for key in the order written, and compared that way. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart); a malformed text is refused at preview with the line and column. Unset: the processor must already exist; only its state is managed.
 	Pipeline pulumi.StringPtrInput
-	// The stream processor name.
+	// The stream processor name. Changing it replaces the resource.
 	ProcessorName pulumi.StringInput
-	// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+	// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
 	ProjectId pulumi.StringInput
-	// Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+	// Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
 	ResumeFromCheckpoint pulumi.BoolPtrInput
-	// Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+	// Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
 	StartAtOperationTime pulumi.StringPtrInput
-	// The desired state: `"STARTED"` (default) or `"STOPPED"`. Any other value is refused at preview.
+	// The desired state: `"STARTED"` or `"STOPPED"`. Any other value is refused at preview. Default: `"STARTED"`.
 	State pulumi.StringPtrInput
-	// Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+	// Stream processing tier (SP2, SP5, SP10, SP30, SP50); when set, starts use `:startWith`. With `pipeline` it is part of the definition (a change is applied stop, modify, restart); without, it applies at the next start. Unset: Atlas's (the workspace's tier). Other values are refused at preview.
 	Tier pulumi.StringPtrInput
-	// How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+	// How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
 	TimeoutSeconds pulumi.IntPtrInput
-	// Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+	// Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
 	VerifySeconds pulumi.IntPtrInput
-	// The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+	// The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
 	WorkspaceName pulumi.StringInput
 }
 
@@ -198,12 +198,12 @@ func (o StreamProcessorOutput) ToStreamProcessorOutputWithContext(ctx context.Co
 	return o
 }
 
-// With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+// With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
 func (o StreamProcessorOutput) AdoptExisting() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.BoolPtrOutput { return v.AdoptExisting }).(pulumi.BoolPtrOutput)
 }
 
-// `true` when this resource created the processor (destroy deletes it); `false` when it adopted an existing one (destroy only stops it).
+// `true` when this resource created the processor (destroy deletes it); `false` when it adopted or imported an existing one (destroy only stops it).
 func (o StreamProcessorOutput) CreatedByResource() pulumi.BoolOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.BoolOutput { return v.CreatedByResource }).(pulumi.BoolOutput)
 }
@@ -223,7 +223,7 @@ func (o StreamProcessorOutput) EligibleForFailover() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.BoolPtrOutput { return v.EligibleForFailover }).(pulumi.BoolPtrOutput)
 }
 
-// With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+// As set, or as Atlas reported it when unset.
 func (o StreamProcessorOutput) FailoverEnabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.BoolPtrOutput { return v.FailoverEnabled }).(pulumi.BoolPtrOutput)
 }
@@ -233,7 +233,7 @@ func (o StreamProcessorOutput) Options() ProcessorOptionsPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) ProcessorOptionsPtrOutput { return v.Options }).(ProcessorOptionsPtrOutput)
 }
 
-// The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+// The pipeline as compact JSON text in the order written (after a refresh that found it edited in Atlas: Atlas's copy, in Atlas's order).
 func (o StreamProcessorOutput) Pipeline() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringPtrOutput { return v.Pipeline }).(pulumi.StringPtrOutput)
 }
@@ -243,47 +243,47 @@ func (o StreamProcessorOutput) ProcessorId() pulumi.StringOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringOutput { return v.ProcessorId }).(pulumi.StringOutput)
 }
 
-// The stream processor name.
+// The stream processor name. Changing it replaces the resource.
 func (o StreamProcessorOutput) ProcessorName() pulumi.StringOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringOutput { return v.ProcessorName }).(pulumi.StringOutput)
 }
 
-// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+// The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
 func (o StreamProcessorOutput) ProjectId() pulumi.StringOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringOutput { return v.ProjectId }).(pulumi.StringOutput)
 }
 
-// Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+// Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
 func (o StreamProcessorOutput) ResumeFromCheckpoint() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.BoolPtrOutput { return v.ResumeFromCheckpoint }).(pulumi.BoolPtrOutput)
 }
 
-// Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+// Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
 func (o StreamProcessorOutput) StartAtOperationTime() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringPtrOutput { return v.StartAtOperationTime }).(pulumi.StringPtrOutput)
 }
 
-// The state Atlas reported at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
+// The **observed** state at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
 func (o StreamProcessorOutput) State() pulumi.StringOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringOutput { return v.State }).(pulumi.StringOutput)
 }
 
-// Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+// The tier as set, or as Atlas reported it when unset.
 func (o StreamProcessorOutput) Tier() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringPtrOutput { return v.Tier }).(pulumi.StringPtrOutput)
 }
 
-// How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+// How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
 func (o StreamProcessorOutput) TimeoutSeconds() pulumi.IntOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.IntOutput { return v.TimeoutSeconds }).(pulumi.IntOutput)
 }
 
-// Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+// Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
 func (o StreamProcessorOutput) VerifySeconds() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.IntPtrOutput { return v.VerifySeconds }).(pulumi.IntPtrOutput)
 }
 
-// The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+// The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
 func (o StreamProcessorOutput) WorkspaceName() pulumi.StringOutput {
 	return o.ApplyT(func(v *StreamProcessor) pulumi.StringOutput { return v.WorkspaceName }).(pulumi.StringOutput)
 }

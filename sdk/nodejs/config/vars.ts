@@ -8,7 +8,7 @@ declare var exports: any;
 const __config = new pulumi.Config("atlasstreams");
 
 /**
- * A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
+ * A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
  */
 export declare const accessToken: string | undefined;
 Object.defineProperty(exports, "accessToken", {
@@ -19,7 +19,40 @@ Object.defineProperty(exports, "accessToken", {
 });
 
 /**
- * The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
+ * How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+ */
+export declare const actionSettleMs: number | undefined;
+Object.defineProperty(exports, "actionSettleMs", {
+    get() {
+        return __config.getObject<number>("actionSettleMs");
+    },
+    enumerable: true,
+});
+
+/**
+ * Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+ */
+export declare const actionTimeoutMs: number | undefined;
+Object.defineProperty(exports, "actionTimeoutMs", {
+    get() {
+        return __config.getObject<number>("actionTimeoutMs");
+    },
+    enumerable: true,
+});
+
+/**
+ * The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+ */
+export declare const backoffBaseMs: number | undefined;
+Object.defineProperty(exports, "backoffBaseMs", {
+    get() {
+        return __config.getObject<number>("backoffBaseMs");
+    },
+    enumerable: true,
+});
+
+/**
+ * The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
  */
 export declare const baseUrl: string | undefined;
 Object.defineProperty(exports, "baseUrl", {
@@ -30,7 +63,7 @@ Object.defineProperty(exports, "baseUrl", {
 });
 
 /**
- * The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
+ * A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
  */
 export declare const clientId: string | undefined;
 Object.defineProperty(exports, "clientId", {
@@ -41,7 +74,7 @@ Object.defineProperty(exports, "clientId", {
 });
 
 /**
- * The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
+ * The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
  */
 export declare const clientSecret: string | undefined;
 Object.defineProperty(exports, "clientSecret", {
@@ -52,7 +85,51 @@ Object.defineProperty(exports, "clientSecret", {
 });
 
 /**
- * The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
+ * How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+ */
+export declare const connectionWaitMs: number | undefined;
+Object.defineProperty(exports, "connectionWaitMs", {
+    get() {
+        return __config.getObject<number>("connectionWaitMs");
+    },
+    enumerable: true,
+});
+
+/**
+ * `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+ */
+export declare const envelope: boolean | undefined;
+Object.defineProperty(exports, "envelope", {
+    get() {
+        return __config.getObject<boolean>("envelope");
+    },
+    enumerable: true,
+});
+
+/**
+ * The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+ */
+export declare const maxDelayMs: number | undefined;
+Object.defineProperty(exports, "maxDelayMs", {
+    get() {
+        return __config.getObject<number>("maxDelayMs");
+    },
+    enumerable: true,
+});
+
+/**
+ * Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+ */
+export declare const maxRetries: number | undefined;
+Object.defineProperty(exports, "maxRetries", {
+    get() {
+        return __config.getObject<number>("maxRetries");
+    },
+    enumerable: true,
+});
+
+/**
+ * The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
  */
 export declare const privateKey: string | undefined;
 Object.defineProperty(exports, "privateKey", {
@@ -63,12 +140,67 @@ Object.defineProperty(exports, "privateKey", {
 });
 
 /**
- * The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+ * The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+ */
+export declare const processorApiVersion: string | undefined;
+Object.defineProperty(exports, "processorApiVersion", {
+    get() {
+        return __config.get("processorApiVersion");
+    },
+    enumerable: true,
+});
+
+/**
+ * An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
  */
 export declare const publicKey: string | undefined;
 Object.defineProperty(exports, "publicKey", {
     get() {
         return __config.get("publicKey");
+    },
+    enumerable: true,
+});
+
+/**
+ * Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+ */
+export declare const requestTimeoutMs: number | undefined;
+Object.defineProperty(exports, "requestTimeoutMs", {
+    get() {
+        return __config.getObject<number>("requestTimeoutMs");
+    },
+    enumerable: true,
+});
+
+/**
+ * The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+ */
+export declare const retryBudgetMs: number | undefined;
+Object.defineProperty(exports, "retryBudgetMs", {
+    get() {
+        return __config.getObject<number>("retryBudgetMs");
+    },
+    enumerable: true,
+});
+
+/**
+ * The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+ */
+export declare const startWithApiVersion: string | undefined;
+Object.defineProperty(exports, "startWithApiVersion", {
+    get() {
+        return __config.get("startWithApiVersion");
+    },
+    enumerable: true,
+});
+
+/**
+ * How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
+ */
+export declare const unclearSettleMs: number | undefined;
+Object.defineProperty(exports, "unclearSettleMs", {
+    get() {
+        return __config.getObject<number>("unclearSettleMs");
     },
     enumerable: true,
 });

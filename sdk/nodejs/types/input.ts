@@ -6,25 +6,25 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
- * Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+ * Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
  */
 export interface AutoscalingOptionsArgs {
     /**
-     * `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+     * `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
      */
     enabled: pulumi.Input<boolean>;
     /**
-     * The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+     * The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
      */
     maxTier?: pulumi.Input<string | undefined>;
     /**
-     * The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+     * The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
      */
     minTier?: pulumi.Input<string | undefined>;
 }
 
 /**
- * Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+ * Dead-letter queue settings (the API's StreamsDLQ).
  */
 export interface DlqOptionsArgs {
     /**
@@ -32,7 +32,7 @@ export interface DlqOptionsArgs {
      */
     coll: pulumi.Input<string>;
     /**
-     * The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+     * The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
      */
     connectionName: pulumi.Input<string>;
     /**
@@ -46,15 +46,16 @@ export interface DlqOptionsArgs {
  */
 export interface ProcessorOptionsArgs {
     /**
-     * Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+     * Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
      */
     autoscaling?: pulumi.Input<inputs.AutoscalingOptionsArgs | undefined>;
     /**
-     * Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+     * Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
      */
     dlq?: pulumi.Input<inputs.DlqOptionsArgs | undefined>;
     /**
-     * Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+     * Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
      */
     resumeFromCheckpoint?: pulumi.Input<boolean | undefined>;
 }
+

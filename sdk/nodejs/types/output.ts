@@ -6,25 +6,25 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
- * Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+ * Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
  */
 export interface AutoscalingOptions {
     /**
-     * `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+     * `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
      */
     enabled: boolean;
     /**
-     * The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+     * The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
      */
     maxTier?: string;
     /**
-     * The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+     * The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
      */
     minTier?: string;
 }
 
 /**
- * Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+ * Dead-letter queue settings (the API's StreamsDLQ).
  */
 export interface DlqOptions {
     /**
@@ -32,7 +32,7 @@ export interface DlqOptions {
      */
     coll: string;
     /**
-     * The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+     * The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
      */
     connectionName: string;
     /**
@@ -42,29 +42,33 @@ export interface DlqOptions {
 }
 
 /**
- * One stream processor as Atlas reports it (an element of `getStreamProcessors`' `processors`).
+ * One stream processor as Atlas reports it.
  */
 export interface ProcessorInfo {
     /**
-     * The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+     * The tier Atlas runs it on now; absent when Atlas reports none.
      */
     effectiveTier?: string;
     /**
-     * Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+     * Whether Atlas reports it eligible for failover (read-only).
      */
     eligibleForFailover?: boolean;
     /**
-     * Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+     * Whether it fails over to the workspace's failover regions.
      */
     failoverEnabled?: boolean;
     /**
-     * The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+     * `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
      */
     options?: outputs.ProcessorOptions;
     /**
-     * The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
+     * The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
      */
-    pipeline: string;
+    pipeline: any[];
+    /**
+     * The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+     */
+    pipelineJson: string;
     /**
      * The processor's `_id` in Atlas.
      */
@@ -82,11 +86,11 @@ export interface ProcessorInfo {
      */
     state: string;
     /**
-     * The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
+     * Message counts and sizes; absent when Atlas reports none (e.g. never started).
      */
-    stats?: any;
+    stats?: outputs.ProcessorStats;
     /**
-     * The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+     * The tier it runs on (Atlas fills in the workspace's when none was chosen).
      */
     tier?: string;
     /**
@@ -100,16 +104,82 @@ export interface ProcessorInfo {
  */
 export interface ProcessorOptions {
     /**
-     * Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+     * Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
      */
     autoscaling?: outputs.AutoscalingOptions;
     /**
-     * Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+     * Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
      */
     dlq?: outputs.DlqOptions;
     /**
-     * Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+     * Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
      */
     resumeFromCheckpoint?: boolean;
+}
+
+/**
+ * The statistics Atlas returns with a processor (integers; sizes in bytes). A key Atlas leaves out reads as 0, "" or false.
+ */
+export interface ProcessorStats {
+    /**
+     * The change stream's resume position, as Atlas reports it.
+     */
+    changeStreamState?: any;
+    /**
+     * Messages sent to the dead-letter queue.
+     */
+    dlqMessageCount: number;
+    /**
+     * Bytes sent to the dead-letter queue.
+     */
+    dlqMessageSize: number;
+    /**
+     * Messages read.
+     */
+    inputMessageCount: number;
+    /**
+     * Bytes read.
+     */
+    inputMessageSize: number;
+    /**
+     * Bytes of memory in use.
+     */
+    memoryTrackerBytes: number;
+    /**
+     * The processor's name.
+     */
+    name: string;
+    /**
+     * Whether Atlas reports the statistics as complete.
+     */
+    ok: boolean;
+    /**
+     * One object per operator, each with at least `name`.
+     */
+    operatorStats: any[];
+    /**
+     * Messages written.
+     */
+    outputMessageCount: number;
+    /**
+     * Bytes written.
+     */
+    outputMessageSize: number;
+    /**
+     * The processor's `_id`.
+     */
+    processorId: string;
+    /**
+     * Atlas's scale factor of the byte sizes.
+     */
+    scaleFactor: number;
+    /**
+     * Bytes of window and operator state.
+     */
+    stateSize: number;
+    /**
+     * The state the statistics were taken in.
+     */
+    status: string;
 }
 

@@ -25,19 +25,19 @@ __all__ = [
 
 class AutoscalingOptionsArgsDict(TypedDict):
     """
-    Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+    Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
     """
     enabled: pulumi.Input[_builtins.bool]
     """
-    `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+    `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
     """
     max_tier: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+    The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
     """
     min_tier: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+    The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
     """
 
 @pulumi.input_type
@@ -47,11 +47,11 @@ class AutoscalingOptionsArgs:
                  max_tier: pulumi.Input[Optional[_builtins.str]] = None,
                  min_tier: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+        Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
 
-        :param pulumi.Input[_builtins.bool] enabled: `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
-        :param pulumi.Input[_builtins.str] max_tier: The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
-        :param pulumi.Input[_builtins.str] min_tier: The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+        :param pulumi.Input[_builtins.bool] enabled: `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
+        :param pulumi.Input[_builtins.str] max_tier: The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
+        :param pulumi.Input[_builtins.str] min_tier: The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
         """
         pulumi.set(__self__, "enabled", enabled)
         if max_tier is not None:
@@ -63,7 +63,7 @@ class AutoscalingOptionsArgs:
     @pulumi.getter
     def enabled(self) -> pulumi.Input[_builtins.bool]:
         """
-        `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+        `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
         """
         return pulumi.get(self, "enabled")
 
@@ -75,7 +75,7 @@ class AutoscalingOptionsArgs:
     @pulumi.getter(name="maxTier")
     def max_tier(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+        The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
         """
         return pulumi.get(self, "max_tier")
 
@@ -87,7 +87,7 @@ class AutoscalingOptionsArgs:
     @pulumi.getter(name="minTier")
     def min_tier(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+        The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
         """
         return pulumi.get(self, "min_tier")
 
@@ -98,7 +98,7 @@ class AutoscalingOptionsArgs:
 
 class DlqOptionsArgsDict(TypedDict):
     """
-    Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+    Dead-letter queue settings (the API's StreamsDLQ).
     """
     coll: pulumi.Input[_builtins.str]
     """
@@ -106,7 +106,7 @@ class DlqOptionsArgsDict(TypedDict):
     """
     connection_name: pulumi.Input[_builtins.str]
     """
-    The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+    The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
     """
     db: pulumi.Input[_builtins.str]
     """
@@ -120,10 +120,10 @@ class DlqOptionsArgs:
                  connection_name: pulumi.Input[_builtins.str],
                  db: pulumi.Input[_builtins.str]):
         """
-        Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+        Dead-letter queue settings (the API's StreamsDLQ).
 
         :param pulumi.Input[_builtins.str] coll: The collection of the dead-letter queue.
-        :param pulumi.Input[_builtins.str] connection_name: The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+        :param pulumi.Input[_builtins.str] connection_name: The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
         :param pulumi.Input[_builtins.str] db: The database of the dead-letter queue.
         """
         pulumi.set(__self__, "coll", coll)
@@ -146,7 +146,7 @@ class DlqOptionsArgs:
     @pulumi.getter(name="connectionName")
     def connection_name(self) -> pulumi.Input[_builtins.str]:
         """
-        The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+        The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
         """
         return pulumi.get(self, "connection_name")
 
@@ -173,15 +173,15 @@ class ProcessorOptionsArgsDict(TypedDict):
     """
     autoscaling: NotRequired[pulumi.Input[Optional['AutoscalingOptionsArgsDict']]]
     """
-    Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+    Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
     """
     dlq: NotRequired[pulumi.Input[Optional['DlqOptionsArgsDict']]]
     """
-    Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+    Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
     """
     resume_from_checkpoint: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+    Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
     """
 
 @pulumi.input_type
@@ -193,9 +193,9 @@ class ProcessorOptionsArgs:
         """
         Processor options. `dlq` and `autoscaling` are part of the definition; `resumeFromCheckpoint` is sent with a change of the pipeline and never stored by Atlas.
 
-        :param pulumi.Input['AutoscalingOptionsArgs'] autoscaling: Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
-        :param pulumi.Input['DlqOptionsArgs'] dlq: Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
-        :param pulumi.Input[_builtins.bool] resume_from_checkpoint: Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+        :param pulumi.Input['AutoscalingOptionsArgs'] autoscaling: Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
+        :param pulumi.Input['DlqOptionsArgs'] dlq: Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
+        :param pulumi.Input[_builtins.bool] resume_from_checkpoint: Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
         """
         if autoscaling is not None:
             pulumi.set(__self__, "autoscaling", autoscaling)
@@ -208,7 +208,7 @@ class ProcessorOptionsArgs:
     @pulumi.getter
     def autoscaling(self) -> pulumi.Input[Optional['AutoscalingOptionsArgs']]:
         """
-        Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+        Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
         """
         return pulumi.get(self, "autoscaling")
 
@@ -220,7 +220,7 @@ class ProcessorOptionsArgs:
     @pulumi.getter
     def dlq(self) -> pulumi.Input[Optional['DlqOptionsArgs']]:
         """
-        Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+        Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
         """
         return pulumi.get(self, "dlq")
 
@@ -232,7 +232,7 @@ class ProcessorOptionsArgs:
     @pulumi.getter(name="resumeFromCheckpoint")
     def resume_from_checkpoint(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+        Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
         """
         return pulumi.get(self, "resume_from_checkpoint")
 

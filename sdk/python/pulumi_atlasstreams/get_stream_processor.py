@@ -24,7 +24,7 @@ __all__ = [
 
 @pulumi.output_type
 class GetStreamProcessorResult:
-    def __init__(__self__, effective_tier=None, eligible_for_failover=None, failover_enabled=None, options=None, pipeline=None, processor_id=None, processor_name=None, project_id=None, state=None, stats=None, tier=None, workspace_name=None):
+    def __init__(__self__, effective_tier=None, eligible_for_failover=None, failover_enabled=None, options=None, pipeline=None, pipeline_json=None, processor_id=None, processor_name=None, project_id=None, state=None, stats=None, tier=None, workspace_name=None):
         if effective_tier and not isinstance(effective_tier, str):
             raise TypeError("Expected argument 'effective_tier' to be a str")
         pulumi.set(__self__, "effective_tier", effective_tier)
@@ -37,9 +37,12 @@ class GetStreamProcessorResult:
         if options and not isinstance(options, dict):
             raise TypeError("Expected argument 'options' to be a dict")
         pulumi.set(__self__, "options", options)
-        if pipeline and not isinstance(pipeline, str):
-            raise TypeError("Expected argument 'pipeline' to be a str")
+        if pipeline and not isinstance(pipeline, list):
+            raise TypeError("Expected argument 'pipeline' to be a list")
         pulumi.set(__self__, "pipeline", pipeline)
+        if pipeline_json and not isinstance(pipeline_json, str):
+            raise TypeError("Expected argument 'pipeline_json' to be a str")
+        pulumi.set(__self__, "pipeline_json", pipeline_json)
         if processor_id and not isinstance(processor_id, str):
             raise TypeError("Expected argument 'processor_id' to be a str")
         pulumi.set(__self__, "processor_id", processor_id)
@@ -66,7 +69,7 @@ class GetStreamProcessorResult:
     @pulumi.getter(name="effectiveTier")
     def effective_tier(self) -> Optional[_builtins.str]:
         """
-        The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+        The tier Atlas runs it on now; absent when Atlas reports none.
         """
         return pulumi.get(self, "effective_tier")
 
@@ -74,7 +77,7 @@ class GetStreamProcessorResult:
     @pulumi.getter(name="eligibleForFailover")
     def eligible_for_failover(self) -> Optional[_builtins.bool]:
         """
-        Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+        Whether Atlas reports it eligible for failover (read-only).
         """
         return pulumi.get(self, "eligible_for_failover")
 
@@ -82,7 +85,7 @@ class GetStreamProcessorResult:
     @pulumi.getter(name="failoverEnabled")
     def failover_enabled(self) -> Optional[_builtins.bool]:
         """
-        Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+        Whether it fails over to the workspace's failover regions.
         """
         return pulumi.get(self, "failover_enabled")
 
@@ -90,17 +93,25 @@ class GetStreamProcessorResult:
     @pulumi.getter
     def options(self) -> Optional['outputs.ProcessorOptions']:
         """
-        The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+        `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
         """
         return pulumi.get(self, "options")
 
     @_builtins.property
     @pulumi.getter
-    def pipeline(self) -> _builtins.str:
+    def pipeline(self) -> Sequence[Any]:
         """
-        The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
+        The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
         """
         return pulumi.get(self, "pipeline")
+
+    @_builtins.property
+    @pulumi.getter(name="pipelineJson")
+    def pipeline_json(self) -> _builtins.str:
+        """
+        The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+        """
+        return pulumi.get(self, "pipeline_json")
 
     @_builtins.property
     @pulumi.getter(name="processorId")
@@ -136,9 +147,9 @@ class GetStreamProcessorResult:
 
     @_builtins.property
     @pulumi.getter
-    def stats(self) -> Optional[Any]:
+    def stats(self) -> Optional['outputs.ProcessorStats']:
         """
-        The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
+        Message counts and sizes; absent when Atlas reports none (e.g. never started).
         """
         return pulumi.get(self, "stats")
 
@@ -146,7 +157,7 @@ class GetStreamProcessorResult:
     @pulumi.getter
     def tier(self) -> Optional[_builtins.str]:
         """
-        The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+        The tier it runs on (Atlas fills in the workspace's when none was chosen).
         """
         return pulumi.get(self, "tier")
 
@@ -170,6 +181,7 @@ class AwaitableGetStreamProcessorResult(GetStreamProcessorResult):
             failover_enabled=self.failover_enabled,
             options=self.options,
             pipeline=self.pipeline,
+            pipeline_json=self.pipeline_json,
             processor_id=self.processor_id,
             processor_name=self.processor_name,
             project_id=self.project_id,
@@ -184,7 +196,7 @@ def get_stream_processor(processor_name: Optional[_builtins.str] = None,
                          workspace_name: Optional[_builtins.str] = None,
                          opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetStreamProcessorResult:
     """
-    Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+    Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
 
     :param _builtins.str processor_name: The stream processor name.
     :param _builtins.str project_id: The Atlas project id (the API's `groupId`).
@@ -203,6 +215,7 @@ def get_stream_processor(processor_name: Optional[_builtins.str] = None,
         failover_enabled=pulumi.get(__ret__, 'failover_enabled'),
         options=pulumi.get(__ret__, 'options'),
         pipeline=pulumi.get(__ret__, 'pipeline'),
+        pipeline_json=pulumi.get(__ret__, 'pipeline_json'),
         processor_id=pulumi.get(__ret__, 'processor_id'),
         processor_name=pulumi.get(__ret__, 'processor_name'),
         project_id=pulumi.get(__ret__, 'project_id'),
@@ -215,7 +228,7 @@ def get_stream_processor_output(processor_name: pulumi.Input[Optional[_builtins.
                                 workspace_name: pulumi.Input[Optional[_builtins.str]] = None,
                                 opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetStreamProcessorResult]:
     """
-    Reads one stream processor: state, pipeline, options, tier, failover and statistics (the equivalent of the official `mongodbatlas.getStreamProcessor` data source). A missing processor or workspace is an error saying which.
+    Reads one stream processor: state, pipeline, options, tier, failover and statistics (the official `mongodbatlas.getStreamProcessor`'s equivalent). A missing processor or workspace is an error saying which.
 
     :param _builtins.str processor_name: The stream processor name.
     :param _builtins.str project_id: The Atlas project id (the API's `groupId`).
@@ -233,6 +246,7 @@ def get_stream_processor_output(processor_name: pulumi.Input[Optional[_builtins.
         failover_enabled=pulumi.get(__response__, 'failover_enabled'),
         options=pulumi.get(__response__, 'options'),
         pipeline=pulumi.get(__response__, 'pipeline'),
+        pipeline_json=pulumi.get(__response__, 'pipeline_json'),
         processor_id=pulumi.get(__response__, 'processor_id'),
         processor_name=pulumi.get(__response__, 'processor_name'),
         project_id=pulumi.get(__response__, 'project_id'),

@@ -24,24 +24,16 @@ __all__ = [
 
 @pulumi.output_type
 class GetStreamProcessorsResult:
-    def __init__(__self__, processors=None, project_id=None, workspace_name=None):
-        if processors and not isinstance(processors, list):
-            raise TypeError("Expected argument 'processors' to be a list")
-        pulumi.set(__self__, "processors", processors)
+    def __init__(__self__, project_id=None, results=None, workspace_name=None):
         if project_id and not isinstance(project_id, str):
             raise TypeError("Expected argument 'project_id' to be a str")
         pulumi.set(__self__, "project_id", project_id)
+        if results and not isinstance(results, list):
+            raise TypeError("Expected argument 'results' to be a list")
+        pulumi.set(__self__, "results", results)
         if workspace_name and not isinstance(workspace_name, str):
             raise TypeError("Expected argument 'workspace_name' to be a str")
         pulumi.set(__self__, "workspace_name", workspace_name)
-
-    @_builtins.property
-    @pulumi.getter
-    def processors(self) -> Sequence['outputs.ProcessorInfo']:
-        """
-        Every processor of the workspace (all pages), in Atlas's order.
-        """
-        return pulumi.get(self, "processors")
 
     @_builtins.property
     @pulumi.getter(name="projectId")
@@ -50,6 +42,14 @@ class GetStreamProcessorsResult:
         The Atlas project id (the API's `groupId`).
         """
         return pulumi.get(self, "project_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def results(self) -> Sequence['outputs.ProcessorInfo']:
+        """
+        Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+        """
+        return pulumi.get(self, "results")
 
     @_builtins.property
     @pulumi.getter(name="workspaceName")
@@ -66,8 +66,8 @@ class AwaitableGetStreamProcessorsResult(GetStreamProcessorsResult):
         if False:
             yield self
         return GetStreamProcessorsResult(
-            processors=self.processors,
             project_id=self.project_id,
+            results=self.results,
             workspace_name=self.workspace_name)
 
 
@@ -75,7 +75,7 @@ def get_stream_processors(project_id: Optional[_builtins.str] = None,
                           workspace_name: Optional[_builtins.str] = None,
                           opts: Optional[pulumi.InvokeOptions] = None) -> AwaitableGetStreamProcessorsResult:
     """
-    Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+    Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
 
     :param _builtins.str project_id: The Atlas project id (the API's `groupId`).
     :param _builtins.str workspace_name: The stream workspace name (the API's `tenantName`).
@@ -87,14 +87,14 @@ def get_stream_processors(project_id: Optional[_builtins.str] = None,
     __ret__ = pulumi.runtime.invoke('atlasstreams:index:getStreamProcessors', __args__, opts=opts, typ=GetStreamProcessorsResult).value
 
     return AwaitableGetStreamProcessorsResult(
-        processors=pulumi.get(__ret__, 'processors'),
         project_id=pulumi.get(__ret__, 'project_id'),
+        results=pulumi.get(__ret__, 'results'),
         workspace_name=pulumi.get(__ret__, 'workspace_name'))
 def get_stream_processors_output(project_id: pulumi.Input[Optional[_builtins.str]] = None,
                                  workspace_name: pulumi.Input[Optional[_builtins.str]] = None,
                                  opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetStreamProcessorsResult]:
     """
-    Reads every stream processor of a workspace, following every page of `GET …/processors` (the equivalent of the official `mongodbatlas.getStreamProcessors` data source).
+    Reads every stream processor of a workspace, following every page of `GET …/processors` (the official `mongodbatlas.getStreamProcessors`'s equivalent).
 
     :param _builtins.str project_id: The Atlas project id (the API's `groupId`).
     :param _builtins.str workspace_name: The stream workspace name (the API's `tenantName`).
@@ -105,6 +105,6 @@ def get_stream_processors_output(project_id: pulumi.Input[Optional[_builtins.str
     opts = pulumi.InvokeOutputOptions.merge(_utilities.get_invoke_opts_defaults(), opts)
     __ret__ = pulumi.runtime.invoke_output('atlasstreams:index:getStreamProcessors', __args__, opts=opts, typ=GetStreamProcessorsResult)
     return __ret__.apply(lambda __response__: GetStreamProcessorsResult(
-        processors=pulumi.get(__response__, 'processors'),
         project_id=pulumi.get(__response__, 'project_id'),
+        results=pulumi.get(__response__, 'results'),
         workspace_name=pulumi.get(__response__, 'workspace_name')))

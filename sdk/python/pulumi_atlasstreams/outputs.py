@@ -20,12 +20,13 @@ __all__ = [
     'DlqOptions',
     'ProcessorInfo',
     'ProcessorOptions',
+    'ProcessorStats',
 ]
 
 @pulumi.output_type
 class AutoscalingOptions(dict):
     """
-    Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+    Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -51,11 +52,11 @@ class AutoscalingOptions(dict):
                  max_tier: Optional[_builtins.str] = None,
                  min_tier: Optional[_builtins.str] = None):
         """
-        Vertical autoscaling (the API's StreamsOptions.autoscaling): Atlas moves the processor between `minTier` and `maxTier` as its load changes; the output `effectiveTier` says where it runs now.
+        Vertical autoscaling (the API's StreamsOptions.autoscaling); the output `effectiveTier` says where the processor runs now.
 
-        :param _builtins.bool enabled: `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
-        :param _builtins.str max_tier: The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
-        :param _builtins.str min_tier: The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+        :param _builtins.bool enabled: `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
+        :param _builtins.str max_tier: The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
+        :param _builtins.str min_tier: The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
         """
         pulumi.set(__self__, "enabled", enabled)
         if max_tier is not None:
@@ -67,7 +68,7 @@ class AutoscalingOptions(dict):
     @pulumi.getter
     def enabled(self) -> _builtins.bool:
         """
-        `true`: Atlas scales the processor between `minTier` and `maxTier`; `false`: autoscaling off (give no tiers).
+        `true`: Atlas scales the processor between `minTier` and `maxTier` (both then required); `false`: autoscaling off (give no tiers).
         """
         return pulumi.get(self, "enabled")
 
@@ -75,7 +76,7 @@ class AutoscalingOptions(dict):
     @pulumi.getter(name="maxTier")
     def max_tier(self) -> Optional[_builtins.str]:
         """
-        The largest tier, at most the workspace's `streamConfig.maxTierSize`; required when `enabled`.
+        The largest tier, at most the workspace's `maxTierSize`, not below `minTier`; required when `enabled`.
         """
         return pulumi.get(self, "max_tier")
 
@@ -83,7 +84,7 @@ class AutoscalingOptions(dict):
     @pulumi.getter(name="minTier")
     def min_tier(self) -> Optional[_builtins.str]:
         """
-        The smallest tier Atlas may run the processor on (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
+        The smallest tier (SP2, SP5, SP10, SP30, SP50); required when `enabled`.
         """
         return pulumi.get(self, "min_tier")
 
@@ -91,7 +92,7 @@ class AutoscalingOptions(dict):
 @pulumi.output_type
 class DlqOptions(dict):
     """
-    Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+    Dead-letter queue settings (the API's StreamsDLQ).
     """
     @staticmethod
     def __key_warning(key: str):
@@ -115,10 +116,10 @@ class DlqOptions(dict):
                  connection_name: _builtins.str,
                  db: _builtins.str):
         """
-        Dead-letter queue settings (the API's StreamsDLQ): where Atlas writes the documents the processor cannot handle.
+        Dead-letter queue settings (the API's StreamsDLQ).
 
         :param _builtins.str coll: The collection of the dead-letter queue.
-        :param _builtins.str connection_name: The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+        :param _builtins.str connection_name: The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
         :param _builtins.str db: The database of the dead-letter queue.
         """
         pulumi.set(__self__, "coll", coll)
@@ -137,7 +138,7 @@ class DlqOptions(dict):
     @pulumi.getter(name="connectionName")
     def connection_name(self) -> _builtins.str:
         """
-        The name of the connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
+        The connection (in the workspace's connection registry) of the cluster holding the dead-letter queue.
         """
         return pulumi.get(self, "connection_name")
 
@@ -153,10 +154,11 @@ class DlqOptions(dict):
 @pulumi.output_type
 class ProcessorInfo(dict):
     """
-    One stream processor as Atlas reports it (an element of `getStreamProcessors`' `processors`).
+    One stream processor as Atlas reports it.
     """
     def __init__(__self__, *,
-                 pipeline: _builtins.str,
+                 pipeline: Sequence[Any],
+                 pipeline_json: _builtins.str,
                  processor_id: _builtins.str,
                  processor_name: _builtins.str,
                  project_id: _builtins.str,
@@ -166,25 +168,27 @@ class ProcessorInfo(dict):
                  eligible_for_failover: Optional[_builtins.bool] = None,
                  failover_enabled: Optional[_builtins.bool] = None,
                  options: Optional['outputs.ProcessorOptions'] = None,
-                 stats: Optional[Any] = None,
+                 stats: Optional['outputs.ProcessorStats'] = None,
                  tier: Optional[_builtins.str] = None):
         """
-        One stream processor as Atlas reports it (an element of `getStreamProcessors`' `processors`).
+        One stream processor as Atlas reports it.
 
-        :param _builtins.str pipeline: The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
+        :param Sequence[Any] pipeline: The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
+        :param _builtins.str pipeline_json: The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
         :param _builtins.str processor_id: The processor's `_id` in Atlas.
         :param _builtins.str processor_name: The stream processor name.
         :param _builtins.str project_id: The Atlas project id (the API's `groupId`).
         :param _builtins.str state: The state Atlas reports: `CREATED`, `STARTED`, `STOPPED`, `FAILED`, or a transitional value.
         :param _builtins.str workspace_name: The stream workspace name (the API's `tenantName`).
-        :param _builtins.str effective_tier: The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
-        :param _builtins.bool eligible_for_failover: Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
-        :param _builtins.bool failover_enabled: Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
-        :param 'ProcessorOptions' options: The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
-        :param Any stats: The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
-        :param _builtins.str tier: The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+        :param _builtins.str effective_tier: The tier Atlas runs it on now; absent when Atlas reports none.
+        :param _builtins.bool eligible_for_failover: Whether Atlas reports it eligible for failover (read-only).
+        :param _builtins.bool failover_enabled: Whether it fails over to the workspace's failover regions.
+        :param 'ProcessorOptions' options: `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
+        :param 'ProcessorStats' stats: Message counts and sizes; absent when Atlas reports none (e.g. never started).
+        :param _builtins.str tier: The tier it runs on (Atlas fills in the workspace's when none was chosen).
         """
         pulumi.set(__self__, "pipeline", pipeline)
+        pulumi.set(__self__, "pipeline_json", pipeline_json)
         pulumi.set(__self__, "processor_id", processor_id)
         pulumi.set(__self__, "processor_name", processor_name)
         pulumi.set(__self__, "project_id", project_id)
@@ -205,11 +209,19 @@ class ProcessorInfo(dict):
 
     @_builtins.property
     @pulumi.getter
-    def pipeline(self) -> _builtins.str:
+    def pipeline(self) -> Sequence[Any]:
         """
-        The pipeline as compact JSON text in Atlas's key order (integer-like keys such as "10" included): the form StreamProcessor's `pipeline` takes and outputs.
+        The pipeline as objects. Outside TypeScript the objects' keys arrive sorted (the engine sorts them): read `pipelineJson` where key order matters.
         """
         return pulumi.get(self, "pipeline")
+
+    @_builtins.property
+    @pulumi.getter(name="pipelineJson")
+    def pipeline_json(self) -> _builtins.str:
+        """
+        The pipeline as compact JSON text in Atlas's key order (integer-like keys included): the form StreamProcessor's `pipeline` takes.
+        """
+        return pulumi.get(self, "pipeline_json")
 
     @_builtins.property
     @pulumi.getter(name="processorId")
@@ -255,7 +267,7 @@ class ProcessorInfo(dict):
     @pulumi.getter(name="effectiveTier")
     def effective_tier(self) -> Optional[_builtins.str]:
         """
-        The tier Atlas runs the processor on now (with autoscaling, between `minTier` and `maxTier`); absent when Atlas reports none.
+        The tier Atlas runs it on now; absent when Atlas reports none.
         """
         return pulumi.get(self, "effective_tier")
 
@@ -263,7 +275,7 @@ class ProcessorInfo(dict):
     @pulumi.getter(name="eligibleForFailover")
     def eligible_for_failover(self) -> Optional[_builtins.bool]:
         """
-        Whether Atlas reports the processor eligible for failover (read-only); absent when Atlas reports none.
+        Whether Atlas reports it eligible for failover (read-only).
         """
         return pulumi.get(self, "eligible_for_failover")
 
@@ -271,7 +283,7 @@ class ProcessorInfo(dict):
     @pulumi.getter(name="failoverEnabled")
     def failover_enabled(self) -> Optional[_builtins.bool]:
         """
-        Whether the processor fails over to the workspace's failover regions; absent when Atlas reports none.
+        Whether it fails over to the workspace's failover regions.
         """
         return pulumi.get(self, "failover_enabled")
 
@@ -279,15 +291,15 @@ class ProcessorInfo(dict):
     @pulumi.getter
     def options(self) -> Optional['outputs.ProcessorOptions']:
         """
-        The processor's options as Atlas reports them: `dlq` and `autoscaling`; absent when Atlas reports none.
+        `dlq` and `autoscaling` as Atlas reports them; absent when Atlas reports none.
         """
         return pulumi.get(self, "options")
 
     @_builtins.property
     @pulumi.getter
-    def stats(self) -> Optional[Any]:
+    def stats(self) -> Optional['outputs.ProcessorStats']:
         """
-        The statistics Atlas returns with the processor: `name`, `processorId`, `status`, `scaleFactor`, `inputMessageCount`, `inputMessageSize`, `outputMessageCount`, `outputMessageSize`, `dlqMessageCount`, `dlqMessageSize`, `stateSize`, `memoryTrackerBytes` (integers; sizes in bytes), `ok`, `changeStreamState`, `operatorStats`. Absent when Atlas reports none (e.g. never started).
+        Message counts and sizes; absent when Atlas reports none (e.g. never started).
         """
         return pulumi.get(self, "stats")
 
@@ -295,7 +307,7 @@ class ProcessorInfo(dict):
     @pulumi.getter
     def tier(self) -> Optional[_builtins.str]:
         """
-        The tier it runs on (Atlas fills in the workspace's when none was chosen); absent when Atlas reports none.
+        The tier it runs on (Atlas fills in the workspace's when none was chosen).
         """
         return pulumi.get(self, "tier")
 
@@ -329,9 +341,9 @@ class ProcessorOptions(dict):
         """
         Processor options. `dlq` and `autoscaling` are part of the definition; `resumeFromCheckpoint` is sent with a change of the pipeline and never stored by Atlas.
 
-        :param 'AutoscalingOptions' autoscaling: Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
-        :param 'DlqOptions' dlq: Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
-        :param _builtins.bool resume_from_checkpoint: Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+        :param 'AutoscalingOptions' autoscaling: Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
+        :param 'DlqOptions' dlq: Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
+        :param _builtins.bool resume_from_checkpoint: Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
         """
         if autoscaling is not None:
             pulumi.set(__self__, "autoscaling", autoscaling)
@@ -344,7 +356,7 @@ class ProcessorOptions(dict):
     @pulumi.getter
     def autoscaling(self) -> Optional['outputs.AutoscalingOptions']:
         """
-        Vertical autoscaling `{enabled, minTier, maxTier}`; removing it sends `autoscaling: null`.
+        Vertical autoscaling (needs `pipeline`). Sent on create and PATCH, and with every `:startWith`; removing it sends `options: {autoscaling: null}`. A change is applied stop, modify, restart.
         """
         return pulumi.get(self, "autoscaling")
 
@@ -352,7 +364,7 @@ class ProcessorOptions(dict):
     @pulumi.getter
     def dlq(self) -> Optional['outputs.DlqOptions']:
         """
-        Dead-letter queue `{connectionName, db, coll}`; removing it removes the DLQ in Atlas.
+        Dead-letter queue (part of the definition; needs `pipeline`). Removing it from the program removes it in Atlas (the PATCH carries `options: {dlq: null}`).
         """
         return pulumi.get(self, "dlq")
 
@@ -360,8 +372,186 @@ class ProcessorOptions(dict):
     @pulumi.getter(name="resumeFromCheckpoint")
     def resume_from_checkpoint(self) -> Optional[_builtins.bool]:
         """
-        Sent as `options.resumeFromCheckpoint` with every change of the pipeline; Atlas refuses a change of the `$source` or a window stage unless it is `false` (the processor then starts without its checkpoint). Default: unset (not sent).
+        Needs `pipeline`. Sent in the PATCH whenever the pipeline changes (never stored by Atlas). Atlas refuses to change the `$source` or a window stage unless it is `false`: the processor then restarts on the new pipeline without its checkpoint.
         """
         return pulumi.get(self, "resume_from_checkpoint")
+
+
+@pulumi.output_type
+class ProcessorStats(dict):
+    """
+    The statistics Atlas returns with a processor (integers; sizes in bytes). A key Atlas leaves out reads as 0, "" or false.
+    """
+    def __init__(__self__, *,
+                 dlq_message_count: _builtins.int,
+                 dlq_message_size: _builtins.int,
+                 input_message_count: _builtins.int,
+                 input_message_size: _builtins.int,
+                 memory_tracker_bytes: _builtins.int,
+                 name: _builtins.str,
+                 ok: _builtins.bool,
+                 operator_stats: Sequence[Any],
+                 output_message_count: _builtins.int,
+                 output_message_size: _builtins.int,
+                 processor_id: _builtins.str,
+                 scale_factor: _builtins.int,
+                 state_size: _builtins.int,
+                 status: _builtins.str,
+                 change_stream_state: Optional[Any] = None):
+        """
+        The statistics Atlas returns with a processor (integers; sizes in bytes). A key Atlas leaves out reads as 0, "" or false.
+
+        :param _builtins.int dlq_message_count: Messages sent to the dead-letter queue.
+        :param _builtins.int dlq_message_size: Bytes sent to the dead-letter queue.
+        :param _builtins.int input_message_count: Messages read.
+        :param _builtins.int input_message_size: Bytes read.
+        :param _builtins.int memory_tracker_bytes: Bytes of memory in use.
+        :param _builtins.str name: The processor's name.
+        :param _builtins.bool ok: Whether Atlas reports the statistics as complete.
+        :param Sequence[Any] operator_stats: One object per operator, each with at least `name`.
+        :param _builtins.int output_message_count: Messages written.
+        :param _builtins.int output_message_size: Bytes written.
+        :param _builtins.str processor_id: The processor's `_id`.
+        :param _builtins.int scale_factor: Atlas's scale factor of the byte sizes.
+        :param _builtins.int state_size: Bytes of window and operator state.
+        :param _builtins.str status: The state the statistics were taken in.
+        :param Any change_stream_state: The change stream's resume position, as Atlas reports it.
+        """
+        pulumi.set(__self__, "dlq_message_count", dlq_message_count)
+        pulumi.set(__self__, "dlq_message_size", dlq_message_size)
+        pulumi.set(__self__, "input_message_count", input_message_count)
+        pulumi.set(__self__, "input_message_size", input_message_size)
+        pulumi.set(__self__, "memory_tracker_bytes", memory_tracker_bytes)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "ok", ok)
+        pulumi.set(__self__, "operator_stats", operator_stats)
+        pulumi.set(__self__, "output_message_count", output_message_count)
+        pulumi.set(__self__, "output_message_size", output_message_size)
+        pulumi.set(__self__, "processor_id", processor_id)
+        pulumi.set(__self__, "scale_factor", scale_factor)
+        pulumi.set(__self__, "state_size", state_size)
+        pulumi.set(__self__, "status", status)
+        if change_stream_state is not None:
+            pulumi.set(__self__, "change_stream_state", change_stream_state)
+
+    @_builtins.property
+    @pulumi.getter(name="dlqMessageCount")
+    def dlq_message_count(self) -> _builtins.int:
+        """
+        Messages sent to the dead-letter queue.
+        """
+        return pulumi.get(self, "dlq_message_count")
+
+    @_builtins.property
+    @pulumi.getter(name="dlqMessageSize")
+    def dlq_message_size(self) -> _builtins.int:
+        """
+        Bytes sent to the dead-letter queue.
+        """
+        return pulumi.get(self, "dlq_message_size")
+
+    @_builtins.property
+    @pulumi.getter(name="inputMessageCount")
+    def input_message_count(self) -> _builtins.int:
+        """
+        Messages read.
+        """
+        return pulumi.get(self, "input_message_count")
+
+    @_builtins.property
+    @pulumi.getter(name="inputMessageSize")
+    def input_message_size(self) -> _builtins.int:
+        """
+        Bytes read.
+        """
+        return pulumi.get(self, "input_message_size")
+
+    @_builtins.property
+    @pulumi.getter(name="memoryTrackerBytes")
+    def memory_tracker_bytes(self) -> _builtins.int:
+        """
+        Bytes of memory in use.
+        """
+        return pulumi.get(self, "memory_tracker_bytes")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The processor's name.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def ok(self) -> _builtins.bool:
+        """
+        Whether Atlas reports the statistics as complete.
+        """
+        return pulumi.get(self, "ok")
+
+    @_builtins.property
+    @pulumi.getter(name="operatorStats")
+    def operator_stats(self) -> Sequence[Any]:
+        """
+        One object per operator, each with at least `name`.
+        """
+        return pulumi.get(self, "operator_stats")
+
+    @_builtins.property
+    @pulumi.getter(name="outputMessageCount")
+    def output_message_count(self) -> _builtins.int:
+        """
+        Messages written.
+        """
+        return pulumi.get(self, "output_message_count")
+
+    @_builtins.property
+    @pulumi.getter(name="outputMessageSize")
+    def output_message_size(self) -> _builtins.int:
+        """
+        Bytes written.
+        """
+        return pulumi.get(self, "output_message_size")
+
+    @_builtins.property
+    @pulumi.getter(name="processorId")
+    def processor_id(self) -> _builtins.str:
+        """
+        The processor's `_id`.
+        """
+        return pulumi.get(self, "processor_id")
+
+    @_builtins.property
+    @pulumi.getter(name="scaleFactor")
+    def scale_factor(self) -> _builtins.int:
+        """
+        Atlas's scale factor of the byte sizes.
+        """
+        return pulumi.get(self, "scale_factor")
+
+    @_builtins.property
+    @pulumi.getter(name="stateSize")
+    def state_size(self) -> _builtins.int:
+        """
+        Bytes of window and operator state.
+        """
+        return pulumi.get(self, "state_size")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        The state the statistics were taken in.
+        """
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter(name="changeStreamState")
+    def change_stream_state(self) -> Optional[Any]:
+        """
+        The change stream's resume position, as Atlas reports it.
+        """
+        return pulumi.get(self, "change_stream_state")
 
 

@@ -20,39 +20,87 @@ __all__ = ['ProviderArgs', 'Provider']
 class ProviderArgs:
     def __init__(__self__, *,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 action_settle_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 action_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 backoff_base_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 connection_wait_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 envelope: pulumi.Input[Optional[_builtins.bool]] = None,
+                 max_delay_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  private_key: pulumi.Input[Optional[_builtins.str]] = None,
-                 public_key: pulumi.Input[Optional[_builtins.str]] = None):
+                 processor_api_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 public_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 retry_budget_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 start_with_api_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 unclear_settle_ms: pulumi.Input[Optional[_builtins.int]] = None):
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] access_token: A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
-        :param pulumi.Input[_builtins.str] base_url: The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
-        :param pulumi.Input[_builtins.str] client_id: The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
-        :param pulumi.Input[_builtins.str] client_secret: The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
-        :param pulumi.Input[_builtins.str] private_key: The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
-        :param pulumi.Input[_builtins.str] public_key: The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+        :param pulumi.Input[_builtins.str] access_token: A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
+        :param pulumi.Input[_builtins.int] action_settle_ms: How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+        :param pulumi.Input[_builtins.int] action_timeout_ms: Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+        :param pulumi.Input[_builtins.int] backoff_base_ms: The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+        :param pulumi.Input[_builtins.str] base_url: The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
+        :param pulumi.Input[_builtins.str] client_id: A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
+        :param pulumi.Input[_builtins.str] client_secret: The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
+        :param pulumi.Input[_builtins.int] connection_wait_ms: How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+        :param pulumi.Input[_builtins.bool] envelope: `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+        :param pulumi.Input[_builtins.int] max_delay_ms: The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+        :param pulumi.Input[_builtins.int] max_retries: Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.str] private_key: The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
+        :param pulumi.Input[_builtins.str] processor_api_version: The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+        :param pulumi.Input[_builtins.str] public_key: An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
+        :param pulumi.Input[_builtins.int] request_timeout_ms: Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+        :param pulumi.Input[_builtins.int] retry_budget_ms: The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+        :param pulumi.Input[_builtins.str] start_with_api_version: The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+        :param pulumi.Input[_builtins.int] unclear_settle_ms: How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
         """
         if access_token is not None:
             pulumi.set(__self__, "access_token", access_token)
+        if action_settle_ms is not None:
+            pulumi.set(__self__, "action_settle_ms", action_settle_ms)
+        if action_timeout_ms is not None:
+            pulumi.set(__self__, "action_timeout_ms", action_timeout_ms)
+        if backoff_base_ms is not None:
+            pulumi.set(__self__, "backoff_base_ms", backoff_base_ms)
         if base_url is not None:
             pulumi.set(__self__, "base_url", base_url)
         if client_id is not None:
             pulumi.set(__self__, "client_id", client_id)
         if client_secret is not None:
             pulumi.set(__self__, "client_secret", client_secret)
+        if connection_wait_ms is not None:
+            pulumi.set(__self__, "connection_wait_ms", connection_wait_ms)
+        if envelope is not None:
+            pulumi.set(__self__, "envelope", envelope)
+        if max_delay_ms is not None:
+            pulumi.set(__self__, "max_delay_ms", max_delay_ms)
+        if max_retries is not None:
+            pulumi.set(__self__, "max_retries", max_retries)
         if private_key is not None:
             pulumi.set(__self__, "private_key", private_key)
+        if processor_api_version is not None:
+            pulumi.set(__self__, "processor_api_version", processor_api_version)
         if public_key is not None:
             pulumi.set(__self__, "public_key", public_key)
+        if request_timeout_ms is not None:
+            pulumi.set(__self__, "request_timeout_ms", request_timeout_ms)
+        if retry_budget_ms is not None:
+            pulumi.set(__self__, "retry_budget_ms", retry_budget_ms)
+        if start_with_api_version is not None:
+            pulumi.set(__self__, "start_with_api_version", start_with_api_version)
+        if unclear_settle_ms is not None:
+            pulumi.set(__self__, "unclear_settle_ms", unclear_settle_ms)
 
     @_builtins.property
     @pulumi.getter(name="accessToken")
     def access_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
+        A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
         """
         return pulumi.get(self, "access_token")
 
@@ -61,10 +109,46 @@ class ProviderArgs:
         pulumi.set(self, "access_token", value)
 
     @_builtins.property
+    @pulumi.getter(name="actionSettleMs")
+    def action_settle_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+        """
+        return pulumi.get(self, "action_settle_ms")
+
+    @action_settle_ms.setter
+    def action_settle_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "action_settle_ms", value)
+
+    @_builtins.property
+    @pulumi.getter(name="actionTimeoutMs")
+    def action_timeout_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+        """
+        return pulumi.get(self, "action_timeout_ms")
+
+    @action_timeout_ms.setter
+    def action_timeout_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "action_timeout_ms", value)
+
+    @_builtins.property
+    @pulumi.getter(name="backoffBaseMs")
+    def backoff_base_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+        """
+        return pulumi.get(self, "backoff_base_ms")
+
+    @backoff_base_ms.setter
+    def backoff_base_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "backoff_base_ms", value)
+
+    @_builtins.property
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
+        The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
         """
         return pulumi.get(self, "base_url")
 
@@ -76,7 +160,7 @@ class ProviderArgs:
     @pulumi.getter(name="clientId")
     def client_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
+        A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
         """
         return pulumi.get(self, "client_id")
 
@@ -88,7 +172,7 @@ class ProviderArgs:
     @pulumi.getter(name="clientSecret")
     def client_secret(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
+        The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
         """
         return pulumi.get(self, "client_secret")
 
@@ -97,10 +181,58 @@ class ProviderArgs:
         pulumi.set(self, "client_secret", value)
 
     @_builtins.property
+    @pulumi.getter(name="connectionWaitMs")
+    def connection_wait_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+        """
+        return pulumi.get(self, "connection_wait_ms")
+
+    @connection_wait_ms.setter
+    def connection_wait_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "connection_wait_ms", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def envelope(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+        """
+        return pulumi.get(self, "envelope")
+
+    @envelope.setter
+    def envelope(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "envelope", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxDelayMs")
+    def max_delay_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+        """
+        return pulumi.get(self, "max_delay_ms")
+
+    @max_delay_ms.setter
+    def max_delay_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_delay_ms", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxRetries")
+    def max_retries(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+        """
+        return pulumi.get(self, "max_retries")
+
+    @max_retries.setter
+    def max_retries(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "max_retries", value)
+
+    @_builtins.property
     @pulumi.getter(name="privateKey")
     def private_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
+        The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
         """
         return pulumi.get(self, "private_key")
 
@@ -109,16 +241,76 @@ class ProviderArgs:
         pulumi.set(self, "private_key", value)
 
     @_builtins.property
+    @pulumi.getter(name="processorApiVersion")
+    def processor_api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+        """
+        return pulumi.get(self, "processor_api_version")
+
+    @processor_api_version.setter
+    def processor_api_version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "processor_api_version", value)
+
+    @_builtins.property
     @pulumi.getter(name="publicKey")
     def public_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+        An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
         """
         return pulumi.get(self, "public_key")
 
     @public_key.setter
     def public_key(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "public_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="requestTimeoutMs")
+    def request_timeout_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+        """
+        return pulumi.get(self, "request_timeout_ms")
+
+    @request_timeout_ms.setter
+    def request_timeout_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "request_timeout_ms", value)
+
+    @_builtins.property
+    @pulumi.getter(name="retryBudgetMs")
+    def retry_budget_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+        """
+        return pulumi.get(self, "retry_budget_ms")
+
+    @retry_budget_ms.setter
+    def retry_budget_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "retry_budget_ms", value)
+
+    @_builtins.property
+    @pulumi.getter(name="startWithApiVersion")
+    def start_with_api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+        """
+        return pulumi.get(self, "start_with_api_version")
+
+    @start_with_api_version.setter
+    def start_with_api_version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "start_with_api_version", value)
+
+    @_builtins.property
+    @pulumi.getter(name="unclearSettleMs")
+    def unclear_settle_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
+        """
+        return pulumi.get(self, "unclear_settle_ms")
+
+    @unclear_settle_ms.setter
+    def unclear_settle_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "unclear_settle_ms", value)
 
 
 @pulumi.type_token("pulumi:providers:atlasstreams")
@@ -128,23 +320,47 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 action_settle_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 action_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 backoff_base_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 connection_wait_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 envelope: pulumi.Input[Optional[_builtins.bool]] = None,
+                 max_delay_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  private_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 processor_api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  public_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 retry_budget_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 start_with_api_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 unclear_settle_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         """
-        The provider type for the atlasstreams package: the Atlas endpoint and one credential (a service account, an API key, or an access token). Stack config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
+        The atlasstreams provider: the Atlas endpoint, one credential and the client's tuning. Provider config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] access_token: A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
-        :param pulumi.Input[_builtins.str] base_url: The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
-        :param pulumi.Input[_builtins.str] client_id: The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
-        :param pulumi.Input[_builtins.str] client_secret: The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
-        :param pulumi.Input[_builtins.str] private_key: The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
-        :param pulumi.Input[_builtins.str] public_key: The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+        :param pulumi.Input[_builtins.str] access_token: A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
+        :param pulumi.Input[_builtins.int] action_settle_ms: How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+        :param pulumi.Input[_builtins.int] action_timeout_ms: Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+        :param pulumi.Input[_builtins.int] backoff_base_ms: The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+        :param pulumi.Input[_builtins.str] base_url: The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
+        :param pulumi.Input[_builtins.str] client_id: A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
+        :param pulumi.Input[_builtins.str] client_secret: The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
+        :param pulumi.Input[_builtins.int] connection_wait_ms: How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+        :param pulumi.Input[_builtins.bool] envelope: `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+        :param pulumi.Input[_builtins.int] max_delay_ms: The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+        :param pulumi.Input[_builtins.int] max_retries: Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+        :param pulumi.Input[_builtins.str] private_key: The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
+        :param pulumi.Input[_builtins.str] processor_api_version: The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+        :param pulumi.Input[_builtins.str] public_key: An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
+        :param pulumi.Input[_builtins.int] request_timeout_ms: Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+        :param pulumi.Input[_builtins.int] retry_budget_ms: The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+        :param pulumi.Input[_builtins.str] start_with_api_version: The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+        :param pulumi.Input[_builtins.int] unclear_settle_ms: How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
         """
         ...
     @overload
@@ -153,7 +369,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        The provider type for the atlasstreams package: the Atlas endpoint and one credential (a service account, an API key, or an access token). Stack config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
+        The atlasstreams provider: the Atlas endpoint, one credential and the client's tuning. Provider config wins over the environment, and credentials come whole from one source; within one source: service account, then API key, then access token. Half a pair is an error naming the missing key.
 
         :param str resource_name: The name of the resource.
         :param ProviderArgs args: The arguments to use to populate this resource's properties.
@@ -171,11 +387,23 @@ class Provider(pulumi.ProviderResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  access_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 action_settle_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 action_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 backoff_base_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
                  client_id: pulumi.Input[Optional[_builtins.str]] = None,
                  client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 connection_wait_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 envelope: pulumi.Input[Optional[_builtins.bool]] = None,
+                 max_delay_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 max_retries: pulumi.Input[Optional[_builtins.int]] = None,
                  private_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 processor_api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  public_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 request_timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 retry_budget_ms: pulumi.Input[Optional[_builtins.int]] = None,
+                 start_with_api_version: pulumi.Input[Optional[_builtins.str]] = None,
+                 unclear_settle_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -186,11 +414,23 @@ class Provider(pulumi.ProviderResource):
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
             __props__.__dict__["access_token"] = None if access_token is None else pulumi.Output.secret(access_token)
+            __props__.__dict__["action_settle_ms"] = pulumi.Output.from_input(action_settle_ms).apply(pulumi.runtime.to_json) if action_settle_ms is not None else None
+            __props__.__dict__["action_timeout_ms"] = pulumi.Output.from_input(action_timeout_ms).apply(pulumi.runtime.to_json) if action_timeout_ms is not None else None
+            __props__.__dict__["backoff_base_ms"] = pulumi.Output.from_input(backoff_base_ms).apply(pulumi.runtime.to_json) if backoff_base_ms is not None else None
             __props__.__dict__["base_url"] = base_url
             __props__.__dict__["client_id"] = client_id
             __props__.__dict__["client_secret"] = None if client_secret is None else pulumi.Output.secret(client_secret)
+            __props__.__dict__["connection_wait_ms"] = pulumi.Output.from_input(connection_wait_ms).apply(pulumi.runtime.to_json) if connection_wait_ms is not None else None
+            __props__.__dict__["envelope"] = pulumi.Output.from_input(envelope).apply(pulumi.runtime.to_json) if envelope is not None else None
+            __props__.__dict__["max_delay_ms"] = pulumi.Output.from_input(max_delay_ms).apply(pulumi.runtime.to_json) if max_delay_ms is not None else None
+            __props__.__dict__["max_retries"] = pulumi.Output.from_input(max_retries).apply(pulumi.runtime.to_json) if max_retries is not None else None
             __props__.__dict__["private_key"] = None if private_key is None else pulumi.Output.secret(private_key)
+            __props__.__dict__["processor_api_version"] = processor_api_version
             __props__.__dict__["public_key"] = public_key
+            __props__.__dict__["request_timeout_ms"] = pulumi.Output.from_input(request_timeout_ms).apply(pulumi.runtime.to_json) if request_timeout_ms is not None else None
+            __props__.__dict__["retry_budget_ms"] = pulumi.Output.from_input(retry_budget_ms).apply(pulumi.runtime.to_json) if retry_budget_ms is not None else None
+            __props__.__dict__["start_with_api_version"] = start_with_api_version
+            __props__.__dict__["unclear_settle_ms"] = pulumi.Output.from_input(unclear_settle_ms).apply(pulumi.runtime.to_json) if unclear_settle_ms is not None else None
         super(Provider, __self__).__init__(
             'atlasstreams',
             resource_name,

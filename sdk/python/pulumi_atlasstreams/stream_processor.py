@@ -37,19 +37,19 @@ class StreamProcessorArgs:
         """
         The set of arguments for constructing a StreamProcessor resource.
 
-        :param pulumi.Input[_builtins.str] processor_name: The stream processor name.
-        :param pulumi.Input[_builtins.str] project_id: The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
-        :param pulumi.Input[_builtins.str] workspace_name: The stream workspace (formerly "stream instance") name: the API's `tenantName`.
-        :param pulumi.Input[_builtins.bool] adopt_existing: With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
-        :param pulumi.Input[_builtins.bool] failover_enabled: With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+        :param pulumi.Input[_builtins.str] processor_name: The stream processor name. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] project_id: The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] workspace_name: The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.bool] adopt_existing: With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
+        :param pulumi.Input[_builtins.bool] failover_enabled: With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; compared only when set). Atlas refuses `true` on a workspace without failover regions.
         :param pulumi.Input['ProcessorOptionsArgs'] options: Processor options (with `pipeline` only): `dlq`, `autoscaling`, `resumeFromCheckpoint`.
-        :param pulumi.Input[_builtins.str] pipeline: The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
-        :param pulumi.Input[_builtins.bool] resume_from_checkpoint: Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
-        :param pulumi.Input[_builtins.str] start_at_operation_time: Start from this ISO 8601 operation time (`:startWith`). Default: unset.
-        :param pulumi.Input[_builtins.str] state: The desired state: `"STARTED"` (default) or `"STOPPED"`. Any other value is refused at preview.
-        :param pulumi.Input[_builtins.str] tier: Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
-        :param pulumi.Input[_builtins.int] timeout_seconds: How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
-        :param pulumi.Input[_builtins.int] verify_seconds: Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+        :param pulumi.Input[_builtins.str] pipeline: The aggregation pipeline as JSON text: an array of stages, each with exactly one `$operator` key, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). Text, because the engine sorts the keys of objects and MongoDB documents are ordered: the stages are sent to Atlas key for key in the order written, and compared that way. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart); a malformed text is refused at preview with the line and column. Unset: the processor must already exist; only its state is managed.
+        :param pulumi.Input[_builtins.bool] resume_from_checkpoint: Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
+        :param pulumi.Input[_builtins.str] start_at_operation_time: Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
+        :param pulumi.Input[_builtins.str] state: The desired state: `"STARTED"` or `"STOPPED"`. Any other value is refused at preview. Default: `"STARTED"`.
+        :param pulumi.Input[_builtins.str] tier: Stream processing tier (SP2, SP5, SP10, SP30, SP50); when set, starts use `:startWith`. With `pipeline` it is part of the definition (a change is applied stop, modify, restart); without, it applies at the next start. Unset: Atlas's (the workspace's tier). Other values are refused at preview.
+        :param pulumi.Input[_builtins.int] timeout_seconds: How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
+        :param pulumi.Input[_builtins.int] verify_seconds: Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
         """
         pulumi.set(__self__, "processor_name", processor_name)
         pulumi.set(__self__, "project_id", project_id)
@@ -79,7 +79,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="processorName")
     def processor_name(self) -> pulumi.Input[_builtins.str]:
         """
-        The stream processor name.
+        The stream processor name. Changing it replaces the resource.
         """
         return pulumi.get(self, "processor_name")
 
@@ -91,7 +91,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Input[_builtins.str]:
         """
-        The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+        The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
         """
         return pulumi.get(self, "project_id")
 
@@ -103,7 +103,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="workspaceName")
     def workspace_name(self) -> pulumi.Input[_builtins.str]:
         """
-        The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+        The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
         """
         return pulumi.get(self, "workspace_name")
 
@@ -115,7 +115,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="adoptExisting")
     def adopt_existing(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+        With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
         """
         return pulumi.get(self, "adopt_existing")
 
@@ -127,7 +127,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="failoverEnabled")
     def failover_enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+        With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; compared only when set). Atlas refuses `true` on a workspace without failover regions.
         """
         return pulumi.get(self, "failover_enabled")
 
@@ -151,7 +151,7 @@ class StreamProcessorArgs:
     @pulumi.getter
     def pipeline(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+        The aggregation pipeline as JSON text: an array of stages, each with exactly one `$operator` key, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). Text, because the engine sorts the keys of objects and MongoDB documents are ordered: the stages are sent to Atlas key for key in the order written, and compared that way. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart); a malformed text is refused at preview with the line and column. Unset: the processor must already exist; only its state is managed.
         """
         return pulumi.get(self, "pipeline")
 
@@ -163,7 +163,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="resumeFromCheckpoint")
     def resume_from_checkpoint(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+        Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
         """
         return pulumi.get(self, "resume_from_checkpoint")
 
@@ -175,7 +175,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="startAtOperationTime")
     def start_at_operation_time(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+        Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
         """
         return pulumi.get(self, "start_at_operation_time")
 
@@ -187,7 +187,7 @@ class StreamProcessorArgs:
     @pulumi.getter
     def state(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The desired state: `"STARTED"` (default) or `"STOPPED"`. Any other value is refused at preview.
+        The desired state: `"STARTED"` or `"STOPPED"`. Any other value is refused at preview. Default: `"STARTED"`.
         """
         return pulumi.get(self, "state")
 
@@ -199,7 +199,7 @@ class StreamProcessorArgs:
     @pulumi.getter
     def tier(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+        Stream processing tier (SP2, SP5, SP10, SP30, SP50); when set, starts use `:startWith`. With `pipeline` it is part of the definition (a change is applied stop, modify, restart); without, it applies at the next start. Unset: Atlas's (the workspace's tier). Other values are refused at preview.
         """
         return pulumi.get(self, "tier")
 
@@ -211,7 +211,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+        How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
         """
         return pulumi.get(self, "timeout_seconds")
 
@@ -223,7 +223,7 @@ class StreamProcessorArgs:
     @pulumi.getter(name="verifySeconds")
     def verify_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+        Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
         """
         return pulumi.get(self, "verify_seconds")
 
@@ -253,23 +253,23 @@ class StreamProcessor(pulumi.CustomResource):
                  workspace_name: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        Keeps a MongoDB Atlas stream processor running (or stopped), through the Atlas Admin API v2. `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover) like the official `mongodbatlas.StreamProcessor`. The resource id is `projectId/workspaceName/processorName` (each percent-encoded).
+        Keeps a MongoDB Atlas stream processor running (or stopped): `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover). The resource id is `projectId/workspaceName/processorName`, each part percent-encoded: `pulumi import atlasstreams:index:StreamProcessor <name> <id>` adopts an existing processor (state only; destroy then stops it, never deletes it).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.bool] adopt_existing: With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
-        :param pulumi.Input[_builtins.bool] failover_enabled: With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+        :param pulumi.Input[_builtins.bool] adopt_existing: With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
+        :param pulumi.Input[_builtins.bool] failover_enabled: With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; compared only when set). Atlas refuses `true` on a workspace without failover regions.
         :param pulumi.Input[Union['ProcessorOptionsArgs', 'ProcessorOptionsArgsDict']] options: Processor options (with `pipeline` only): `dlq`, `autoscaling`, `resumeFromCheckpoint`.
-        :param pulumi.Input[_builtins.str] pipeline: The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
-        :param pulumi.Input[_builtins.str] processor_name: The stream processor name.
-        :param pulumi.Input[_builtins.str] project_id: The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
-        :param pulumi.Input[_builtins.bool] resume_from_checkpoint: Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
-        :param pulumi.Input[_builtins.str] start_at_operation_time: Start from this ISO 8601 operation time (`:startWith`). Default: unset.
-        :param pulumi.Input[_builtins.str] state: The desired state: `"STARTED"` (default) or `"STOPPED"`. Any other value is refused at preview.
-        :param pulumi.Input[_builtins.str] tier: Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
-        :param pulumi.Input[_builtins.int] timeout_seconds: How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
-        :param pulumi.Input[_builtins.int] verify_seconds: Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
-        :param pulumi.Input[_builtins.str] workspace_name: The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+        :param pulumi.Input[_builtins.str] pipeline: The aggregation pipeline as JSON text: an array of stages, each with exactly one `$operator` key, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). Text, because the engine sorts the keys of objects and MongoDB documents are ordered: the stages are sent to Atlas key for key in the order written, and compared that way. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart); a malformed text is refused at preview with the line and column. Unset: the processor must already exist; only its state is managed.
+        :param pulumi.Input[_builtins.str] processor_name: The stream processor name. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.str] project_id: The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
+        :param pulumi.Input[_builtins.bool] resume_from_checkpoint: Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
+        :param pulumi.Input[_builtins.str] start_at_operation_time: Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
+        :param pulumi.Input[_builtins.str] state: The desired state: `"STARTED"` or `"STOPPED"`. Any other value is refused at preview. Default: `"STARTED"`.
+        :param pulumi.Input[_builtins.str] tier: Stream processing tier (SP2, SP5, SP10, SP30, SP50); when set, starts use `:startWith`. With `pipeline` it is part of the definition (a change is applied stop, modify, restart); without, it applies at the next start. Unset: Atlas's (the workspace's tier). Other values are refused at preview.
+        :param pulumi.Input[_builtins.int] timeout_seconds: How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
+        :param pulumi.Input[_builtins.int] verify_seconds: Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
+        :param pulumi.Input[_builtins.str] workspace_name: The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
         """
         ...
     @overload
@@ -278,7 +278,7 @@ class StreamProcessor(pulumi.CustomResource):
                  args: StreamProcessorArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Keeps a MongoDB Atlas stream processor running (or stopped), through the Atlas Admin API v2. `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover) like the official `mongodbatlas.StreamProcessor`. The resource id is `projectId/workspaceName/processorName` (each percent-encoded).
+        Keeps a MongoDB Atlas stream processor running (or stopped): `pulumi refresh` sees a processor that FAILED or was stopped behind your back, and the next `pulumi up` restarts it. With `pipeline` it also owns the processor's definition (pipeline, dead-letter queue, tier, failover). The resource id is `projectId/workspaceName/processorName`, each part percent-encoded: `pulumi import atlasstreams:index:StreamProcessor <name> <id>` adopts an existing processor (state only; destroy then stops it, never deletes it).
 
         :param str resource_name: The name of the resource.
         :param StreamProcessorArgs args: The arguments to use to populate this resource's properties.
@@ -387,7 +387,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="adoptExisting")
     def adopt_existing(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        With `pipeline`: take over an existing processor whose definition differs, modifying it. Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+        With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident. Default: `false`.
         """
         return pulumi.get(self, "adopt_existing")
 
@@ -395,7 +395,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="createdByResource")
     def created_by_resource(self) -> pulumi.Output[_builtins.bool]:
         """
-        `true` when this resource created the processor (destroy deletes it); `false` when it adopted an existing one (destroy only stops it).
+        `true` when this resource created the processor (destroy deletes it); `false` when it adopted or imported an existing one (destroy only stops it).
         """
         return pulumi.get(self, "created_by_resource")
 
@@ -427,7 +427,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="failoverEnabled")
     def failover_enabled(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        With `pipeline`: whether the processor fails over to the workspace's failover regions (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's). As an output: as set, or as Atlas reported it when unset.
+        As set, or as Atlas reported it when unset.
         """
         return pulumi.get(self, "failover_enabled")
 
@@ -443,7 +443,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter
     def pipeline(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        The aggregation pipeline as JSON text: an array of stages, e.g. `[{"$source":{"connectionName":"sample_stream_solar"}},{"$emit":{"connectionName":"__testLog"}}]` (the official `mongodbatlas.StreamProcessor`'s form). It is text so that the key order of every stage survives the engine, which sorts object keys: the stages are sent to Atlas key for key, in the order written. When set, this resource owns the processor's definition: it creates the processor if missing and applies changes (stop, modify, restart). Unset: the processor must already exist; only its state is managed. As an output: compact JSON text in the order written (after a refresh that found it edited in Atlas, Atlas's copy, in Atlas's order).
+        The pipeline as compact JSON text in the order written (after a refresh that found it edited in Atlas: Atlas's copy, in Atlas's order).
         """
         return pulumi.get(self, "pipeline")
 
@@ -459,7 +459,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="processorName")
     def processor_name(self) -> pulumi.Output[_builtins.str]:
         """
-        The stream processor name.
+        The stream processor name. Changing it replaces the resource.
         """
         return pulumi.get(self, "processor_name")
 
@@ -467,7 +467,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="projectId")
     def project_id(self) -> pulumi.Output[_builtins.str]:
         """
-        The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters.
+        The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Changing it replaces the resource.
         """
         return pulumi.get(self, "project_id")
 
@@ -475,7 +475,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="resumeFromCheckpoint")
     def resume_from_checkpoint(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default).
+        Resume from the last checkpoint when starting (`:startWith`). Unset: Atlas's default.
         """
         return pulumi.get(self, "resume_from_checkpoint")
 
@@ -483,7 +483,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="startAtOperationTime")
     def start_at_operation_time(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Start from this ISO 8601 operation time (`:startWith`). Default: unset.
+        Start from this ISO 8601 operation time, e.g. "2026-01-31T12:00:00Z" (`:startWith`).
         """
         return pulumi.get(self, "start_at_operation_time")
 
@@ -491,7 +491,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter
     def state(self) -> pulumi.Output[_builtins.str]:
         """
-        The state Atlas reported at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
+        The **observed** state at the last create, update or refresh: `STARTED`, `STOPPED`, `CREATED`, `FAILED`, or a transitional value.
         """
         return pulumi.get(self, "state")
 
@@ -499,7 +499,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter
     def tier(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's (the workspace's tier). Any other value is refused at preview. As an output: as set, or as Atlas reported it when unset.
+        The tier as set, or as Atlas reported it when unset.
         """
         return pulumi.get(self, "tier")
 
@@ -507,7 +507,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Output[_builtins.int]:
         """
-        How long create, update and delete wait for the processor to reach the desired state, in seconds. Default 600.
+        How long create, update and delete wait for the processor to settle, in seconds. Pulumi's `customTimeouts` do not reach the provider's waits: this is the deadline. Default: `600`.
         """
         return pulumi.get(self, "timeout_seconds")
 
@@ -515,7 +515,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="verifySeconds")
     def verify_seconds(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Health gate: after the processor reads STARTED, keep watching it this many seconds; if it falls to FAILED meanwhile, create and update fail instead of reporting success. Default 0 (no watch).
+        Health gate: after the processor reads STARTED, create and update keep watching it this many seconds; if it falls to FAILED meanwhile they fail, naming the processor, its state and where to read the reason. 0: no watch. Default: `0`.
         """
         return pulumi.get(self, "verify_seconds")
 
@@ -523,7 +523,7 @@ class StreamProcessor(pulumi.CustomResource):
     @pulumi.getter(name="workspaceName")
     def workspace_name(self) -> pulumi.Output[_builtins.str]:
         """
-        The stream workspace (formerly "stream instance") name: the API's `tenantName`.
+        The stream workspace (formerly "stream instance") name: the API's `tenantName`. Changing it replaces the resource.
         """
         return pulumi.get(self, "workspace_name")
 

@@ -11,32 +11,92 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
+// A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
 func GetAccessToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "atlasstreams:accessToken")
 }
 
-// The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
+// How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+func GetActionSettleMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:actionSettleMs")
+}
+
+// Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+func GetActionTimeoutMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:actionTimeoutMs")
+}
+
+// The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
+func GetBackoffBaseMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:backoffBaseMs")
+}
+
+// The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
 func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "atlasstreams:baseUrl")
 }
 
-// The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
+// A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
 func GetClientId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "atlasstreams:clientId")
 }
 
-// The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
+// The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
 func GetClientSecret(ctx *pulumi.Context) string {
 	return config.Get(ctx, "atlasstreams:clientSecret")
 }
 
-// The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
+// How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+func GetConnectionWaitMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:connectionWaitMs")
+}
+
+// `true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+func GetEnvelope(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "atlasstreams:envelope")
+}
+
+// The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+func GetMaxDelayMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:maxDelayMs")
+}
+
+// Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
+func GetMaxRetries(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:maxRetries")
+}
+
+// The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
 func GetPrivateKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "atlasstreams:privateKey")
 }
 
-// The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+// The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
+func GetProcessorApiVersion(ctx *pulumi.Context) string {
+	return config.Get(ctx, "atlasstreams:processorApiVersion")
+}
+
+// An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
 func GetPublicKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "atlasstreams:publicKey")
+}
+
+// Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+func GetRequestTimeoutMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:requestTimeoutMs")
+}
+
+// The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+func GetRetryBudgetMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:retryBudgetMs")
+}
+
+// The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+func GetStartWithApiVersion(ctx *pulumi.Context) string {
+	return config.Get(ctx, "atlasstreams:startWithApiVersion")
+}
+
+// How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
+func GetUnclearSettleMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "atlasstreams:unclearSettleMs")
 }

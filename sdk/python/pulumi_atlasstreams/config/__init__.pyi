@@ -16,31 +16,91 @@ from .. import _utilities
 
 accessToken: Optional[str]
 """
-A Bearer token used as is; or the environment's `MONGODB_ATLAS_ACCESS_TOKEN`. Used only when neither a service account nor an API key is set.
+A Bearer token used as is; used only when neither a service account nor an API key is set. Environment: `MONGODB_ATLAS_ACCESS_TOKEN`.
+"""
+
+actionSettleMs: Optional[int]
+"""
+How long after a `:start`/`:stop` timed out its effect may still appear before a read that shows none lets it be sent again. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_SETTLE_MS`.
+"""
+
+actionTimeoutMs: Optional[int]
+"""
+Per-attempt timeout of a create, PATCH, DELETE, `:start`, `:startWith` or `:stop` (Atlas was seen to answer these after 30-60 s). In milliseconds. Default: `90000`. Environment: `ATLAS_STREAM_PROCESSOR_ACTION_TIMEOUT_MS`.
+"""
+
+backoffBaseMs: Optional[int]
+"""
+The first backoff delay, doubled per retry plus up to 20 % jitter. In milliseconds. Default: `500`. Environment: `ATLAS_STREAM_PROCESSOR_BACKOFF_BASE_MS`.
 """
 
 baseUrl: Optional[str]
 """
-The Atlas Admin API's base URL. Default `https://cloud.mongodb.com`, or the environment's `MONGODB_ATLAS_BASE_URL`. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request.
+The Atlas Admin API's base URL. Plain `http://` is accepted only to `localhost`, `127.0.0.1` or `[::1]` (the local emulator); anything else is refused before any request. Default: `"https://cloud.mongodb.com"`. Environment: `MONGODB_ATLAS_BASE_URL`.
 """
 
 clientId: Optional[str]
 """
-The service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`; or the environment's `MONGODB_ATLAS_CLIENT_ID`. The preferred credential.
+A service account's client id (OAuth 2.0 client credentials), paired with `clientSecret`. The preferred credential. Environment: `MONGODB_ATLAS_CLIENT_ID`.
 """
 
 clientSecret: Optional[str]
 """
-The service account's client secret, paired with `clientId`; or the environment's `MONGODB_ATLAS_CLIENT_SECRET`. Set it with `pulumi config set --secret`.
+The service account's client secret, paired with `clientId`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_CLIENT_SECRET`.
+"""
+
+connectionWaitMs: Optional[int]
+"""
+How long create and modify retry "connection named X does not exist" while a new connection propagates; 0 turns it off. In milliseconds. Default: `60000`. Environment: `ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS`.
+"""
+
+envelope: Optional[bool]
+"""
+`true` sends `envelope=true` and unwraps the answers. Default: `false`. Environment: `ATLAS_STREAM_PROCESSOR_ENVELOPE`.
+"""
+
+maxDelayMs: Optional[int]
+"""
+The longest single delay, `Retry-After` included. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_DELAY_MS`.
+"""
+
+maxRetries: Optional[int]
+"""
+Retries of one call after its first attempt. Default: `6`. Environment: `ATLAS_STREAM_PROCESSOR_MAX_RETRIES`.
 """
 
 privateKey: Optional[str]
 """
-The API key's private key, paired with `publicKey`; or the environment's `MONGODB_ATLAS_PRIVATE_KEY` (or `MONGODB_ATLAS_PRIVATE_API_KEY`). Set it with `pulumi config set --secret`.
+The API key's private key, paired with `publicKey`. Set it with `pulumi config set --secret`. Environment: `MONGODB_ATLAS_PRIVATE_KEY` or `MONGODB_ATLAS_PRIVATE_API_KEY`.
+"""
+
+processorApiVersion: Optional[str]
+"""
+The `Accept` media-type date of every processor call. Default: `"2024-05-30"`. Environment: `ATLAS_STREAM_PROCESSOR_PROCESSOR_API_VERSION`.
 """
 
 publicKey: Optional[str]
 """
-The API key's public key (HTTP Digest, MD5 or SHA-256), paired with `privateKey`; or the environment's `MONGODB_ATLAS_PUBLIC_KEY` (or `MONGODB_ATLAS_PUBLIC_API_KEY`).
+An API key's public key (HTTP Digest), paired with `privateKey`. Environment: `MONGODB_ATLAS_PUBLIC_KEY` or `MONGODB_ATLAS_PUBLIC_API_KEY`.
+"""
+
+requestTimeoutMs: Optional[int]
+"""
+Per-attempt timeout of a read. In milliseconds. Default: `30000`. Environment: `ATLAS_STREAM_PROCESSOR_REQUEST_TIMEOUT_MS`.
+"""
+
+retryBudgetMs: Optional[int]
+"""
+The time all retries of one call may take. In milliseconds. Default: `120000`. Environment: `ATLAS_STREAM_PROCESSOR_RETRY_BUDGET_MS`.
+"""
+
+startWithApiVersion: Optional[str]
+"""
+The `Accept` media-type date of `:startWith`. Default: `"2025-03-12"`. Environment: `ATLAS_STREAM_PROCESSOR_START_WITH_API_VERSION`.
+"""
+
+unclearSettleMs: Optional[int]
+"""
+How long after an error answer to an action the old state Atlas still shows is not taken as "not applied". In milliseconds. Default: `3000`. Environment: `ATLAS_STREAM_PROCESSOR_UNCLEAR_SETTLE_MS`.
 """
 
