@@ -19,8 +19,13 @@ import type { AutoscalingOptions, DlqOptions, ObservedProcessor, ProcessorRef } 
 import { systemClock, type Clock } from "../util/clock";
 import { cadenceFor, type Cadence } from "./cadence";
 
+/** The roles a change needs, for a 401/403 on one. */
 const ROLES_HINT = (projectId: string) =>
   `Check that the API key or service account has the Project Owner (GROUP_OWNER) or Project Stream Processing Owner (GROUP_STREAM_PROCESSING_OWNER) role on project ${projectId}.`;
+
+/** The role a read needs, for a 401/403 on one. */
+export const READ_ROLES_HINT = (projectId: string) =>
+  `Reading needs at least Project Read Only; check that the API key or service account has a role on project ${projectId}.`;
 
 /** Body of `:startWith` (StreamsStartStreamProcessorWith). */
 export interface StartWithBody {
@@ -96,7 +101,7 @@ export class ProcessorApi {
         method: "GET",
         path: processorPath(ref),
         version: this.v.processor,
-        authHint: ROLES_HINT(ref.projectId).replace("Check that", "Reading needs at least Project Read Only; check that"),
+        authHint: READ_ROLES_HINT(ref.projectId),
       });
       return { found: true, data: res.data };
     } catch (e) {

@@ -13,10 +13,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sharedClient, type AtlasHttpClient } from "../http/client";
 import { ProcessorStateError, StreamProcessorError } from "../errors";
-import { workspacePath } from "../atlas/paths";
+import { pagePath, readAllPages } from "../atlas/paging";
+import { processorsPath } from "../atlas/paths";
 import { toObserved } from "../atlas/observed";
 import { pipelineTextOf } from "../model/pipeline";
-import { ProcessorApi } from "../atlas/processors";
+import { ProcessorApi, READ_ROLES_HINT } from "../atlas/processors";
 import { allConfigKeys, resolveSettings } from "../config/settings";
 import type { ObservedProcessor, ProcessorRef } from "../types";
 import { checkInputs } from "../inputs/check";
@@ -62,11 +63,6 @@ export interface GetStreamProcessorsResult {
   /** Every processor of the workspace (all pages), in Atlas's order. */
   results: GetStreamProcessorResult[];
 }
-
-/** Items per page of `GET …/processors` (Atlas's maximum is 500). */
-export const LIST_PAGE_SIZE = 100;
-/** A guard against a server whose `next` link never ends. */
-const MAX_PAGES = 10_000;
 
 /** The stack config the provider reads, from the program's `pulumi.Config` (namespaces mongodbatlas and atlas-stream-processor). */
 export function programConfig(): Record<string, string | undefined> {
@@ -144,40 +140,24 @@ export async function readStreamProcessors(args: GetStreamProcessorsArgs, http: 
   validate("getStreamProcessors", args as unknown as Record<string, unknown>, ["projectId", "workspaceName"]);
   const api = new ProcessorApi(http);
   const base = { projectId: args.projectId, workspaceName: args.workspaceName };
-  const results: GetStreamProcessorResult[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const res = await http.call({
-      method: "GET",
-      path: `${workspacePath(base)}/processors?pageNum=${page}&itemsPerPage=${LIST_PAGE_SIZE}`,
-      version: http.settings.options.versions.processor,
-      explainNotFound: () => api.explainNotFound({ ...base, processorName: "" }),
-      authHint: `Reading needs at least Project Read Only on project ${args.projectId}.`,
-    });
-    const body = (res.data ?? {}) as { results?: unknown[]; totalCount?: unknown; links?: Array<{ rel?: string }> };
-    const items = Array.isArray(body.results) ? body.results : [];
-    for (const item of items) {
-      const name = (item as { name?: unknown })?.name;
-      const ref = { ...base, processorName: typeof name === "string" ? name : "" };
-      results.push(toResult(ref, toObserved(item, ref)));
-    }
-    if (!hasNextPage(body, items.length, results.length)) break;
-  }
+  const items = await readAllPages(
+    async (pageNum) =>
+      (
+        await http.call({
+          method: "GET",
+          path: pagePath(processorsPath(base), pageNum),
+          version: http.settings.options.versions.processor,
+          explainNotFound: () => api.explainNotFound({ ...base, processorName: "" }),
+          authHint: READ_ROLES_HINT(args.projectId),
+        })
+      ).data,
+  );
+  const results = items.map((item) => {
+    const name = (item as { name?: unknown })?.name;
+    const ref = { ...base, processorName: typeof name === "string" ? name : "" };
+    return toResult(ref, toObserved(item, ref));
+  });
   return { ...base, results };
-}
-
-/**
- * Whether another page follows: Atlas's `next` link when it sends links; otherwise `totalCount`
- * when present; otherwise a full page.
- */
-export function hasNextPage(
-  body: { totalCount?: unknown; links?: Array<{ rel?: string }> },
-  pageItems: number,
-  seenSoFar: number,
-): boolean {
-  if (pageItems === 0) return false;
-  if (Array.isArray(body.links) && body.links.length > 0) return body.links.some((l) => l?.rel === "next");
-  if (typeof body.totalCount === "number") return seenSoFar < body.totalCount;
-  return pageItems >= LIST_PAGE_SIZE;
 }
 
 /** `getStreamProcessor` taking Inputs; nothing is sent until every input is known. */

@@ -28,20 +28,22 @@ export interface ProcessorOptionsInput {
 }
 
 export interface StreamProcessorArgs {
-  /** The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. */
+  /** The Atlas project id (the API's `groupId`): 24 lowercase hexadecimal characters. Required. */
   projectId: pulumi.Input<string>;
   /** The stream workspace (formerly "stream instance") name: the API's `tenantName`. */
   workspaceName: pulumi.Input<string>;
   /** The stream processor name. */
   processorName: pulumi.Input<string>;
   /**
-   * The desired state: `"STARTED"` (default) or `"STOPPED"`. Typed as any string so a value read
-   * from `pulumi.Config` compiles; anything else is refused by `check` at preview.
+   * The desired state: `"STARTED"` or `"STOPPED"`. Typed as any string so a value read from
+   * `pulumi.Config` compiles; anything else is refused by `check` at preview.
+   * @default "STARTED"
    */
   state?: pulumi.Input<DesiredStateInput> | undefined;
   /**
    * How long create, update and delete wait for the processor to reach the desired state, in
-   * seconds. Default 600. (Pulumi's `customTimeouts` have no effect on dynamic providers.)
+   * seconds. (Pulumi's `customTimeouts` have no effect on dynamic providers.)
+   * @default 600
    */
   timeoutSeconds?: pulumi.Input<number> | undefined;
   /**
@@ -60,27 +62,31 @@ export interface StreamProcessorArgs {
    */
   options?: pulumi.Input<ProcessorOptionsInput> | undefined;
   /**
-   * Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Default: Atlas's
-   * (the workspace's tier). Typed as any string so a config value compiles; `check` refuses others.
+   * Stream processing tier (SP2, SP5, SP10, SP30, SP50); starts use `:startWith`. Typed as any
+   * string so a config value compiles; `check` refuses others.
+   * @default unset (Atlas's: the workspace's tier)
    */
   tier?: pulumi.Input<TierInput> | undefined;
   /**
    * With `pipeline`: whether the processor fails over to the workspace's failover regions
-   * (part of the definition; Atlas refuses `true` on a workspace without any). Default: unset (Atlas's).
+   * (part of the definition; Atlas refuses `true` on a workspace without any).
+   * @default unset (Atlas's)
    */
   failoverEnabled?: pulumi.Input<boolean> | undefined;
   /**
    * Health gate: after the processor reads STARTED, keep watching it this many seconds; if it
-   * falls to FAILED meanwhile, create/update fail instead of reporting success. Default 0 (no watch).
+   * falls to FAILED meanwhile, create/update fail instead of reporting success.
+   * @default 0 (no watch)
    */
   verifySeconds?: pulumi.Input<number> | undefined;
-  /** Start from this ISO 8601 operation time (`:startWith`). Default: unset. */
+  /** Start from this ISO 8601 operation time (`:startWith`). @default unset */
   startAtOperationTime?: pulumi.Input<string> | undefined;
-  /** Resume from the last checkpoint when starting (`:startWith`). Default: unset (Atlas's default). */
+  /** Resume from the last checkpoint when starting (`:startWith`). @default unset (Atlas's default) */
   resumeFromCheckpoint?: pulumi.Input<boolean> | undefined;
   /**
    * With `pipeline`: take over an existing processor whose definition differs, modifying it.
-   * Default false (such a processor is an error, so nobody's processor is overwritten by accident).
+   * When false, such a processor is an error, so nobody's processor is overwritten by accident.
+   * @default false
    */
   adoptExisting?: pulumi.Input<boolean> | undefined;
 }

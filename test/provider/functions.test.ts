@@ -6,7 +6,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { getStreamProcessor, getStreamProcessorOutput, getStreamProcessors, getStreamProcessorsOutput } from "../../provider";
-import { LIST_PAGE_SIZE } from "../../provider/resource/functions";
 import { allConfigKeys } from "../../provider/config/settings";
 import { ATLAS_STATS_KEYS } from "../atlas-stats-keys";
 import { API_KEY, FAST_OPTIONS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, unchecked, withEmulator } from "../helpers";
@@ -119,6 +118,7 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
   });
 
   describe("getStreamProcessors", () => {
+    const LIST_PAGE_SIZE = 500; // the API's maximum, which the provider asks for
     it(`follows every page (${LIST_PAGE_SIZE} per page)`, async () => {
       const extra = Array.from({ length: 2 * LIST_PAGE_SIZE + 7 }, (_, i) => ({
         name: `p${String(i).padStart(3, "0")}`,

@@ -3,7 +3,6 @@ import { nth } from "../../present";
 import { checkpointedStagesChanged, checkpointRefusal, checkpointRefusalMessage } from "../../../provider/converge/checkpoint";
 import { diffProcessor } from "../../../provider/inputs/diff";
 import { AtlasApiError } from "../../../provider/errors";
-import { hasNextPage, LIST_PAGE_SIZE } from "../../../provider/resource/functions";
 import { healthVerdict, verifyPollMs } from "../../../provider/converge/health";
 import { parseStats } from "../../../provider/atlas/stats";
 import { checkInputs, DEFINITION_ONLY_INPUTS, UNKNOWN } from "../../../provider/inputs/check";
@@ -139,21 +138,6 @@ describe("stats", () => {
     expect(parseStats(undefined)).to.equal(undefined);
     expect(parseStats([])).to.equal(undefined);
   });
-});
-
-describe("listing pages (getStreamProcessors)", () => {
-  const cases: [string, Parameters<typeof hasNextPage>[0], number, number, boolean][] = [
-    ["a next link", { links: [{ rel: "self" }, { rel: "next" }] }, LIST_PAGE_SIZE, LIST_PAGE_SIZE, true],
-    ["links without next", { links: [{ rel: "self" }], totalCount: 500 }, LIST_PAGE_SIZE, LIST_PAGE_SIZE, false],
-    ["no links, totalCount not reached", { totalCount: 150 }, LIST_PAGE_SIZE, LIST_PAGE_SIZE, true],
-    ["no links, totalCount reached", { totalCount: 150 }, 50, 150, false],
-    ["neither, a full page", {}, LIST_PAGE_SIZE, LIST_PAGE_SIZE, true],
-    ["neither, a short page", {}, 3, 103, false],
-    ["an empty page", { links: [{ rel: "next" }] }, 0, 100, false],
-  ];
-  for (const [what, body, items, seen, expected] of cases) {
-    it(`${what} → ${expected ? "next page" : "done"}`, () => expect(hasNextPage(body, items, seen)).to.equal(expected));
-  }
 });
 
 describe("check: the new inputs", () => {

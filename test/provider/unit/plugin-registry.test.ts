@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { resourceProps } from "../../../provider/resource/stream-processor";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { version } from "../../../package.json";
@@ -103,6 +104,11 @@ describe("plugin registry and schema", () => {
     expect(unknownKey).to.deep.equal(["notAnInput"]);
     const outputOnly = Object.keys(OUTPUTS).filter((k) => !(k in INPUTS));
     expect(outputOnly.sort()).to.deep.equal([...OUTPUT_ONLY_KEYS].sort());
+  });
+
+  it("the dynamic resource registers exactly the registry's inputs and outputs (the engine keeps only those)", () => {
+    const props = resourceProps({ projectId: PROJECT, workspaceName: "w", processorName: "p" });
+    expect(Object.keys(props).sort()).to.deep.equal([...new Set([...Object.keys(INPUTS), ...Object.keys(OUTPUTS)])].sort());
   });
 
   it("the schema: pipeline is a string, credentials are secret, the language sections and both functions are there", () => {
