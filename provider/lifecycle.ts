@@ -4,7 +4,7 @@
  * this file does the I/O in order.
  *
  * Nothing here captures a credential or a client at module scope: `configure` keeps the stack
- * config on a globalThis slot in the provider process, and every method resolves the endpoint
+ * config in a process slot (util/process-slot.ts), and every method resolves the endpoint
  * and credentials at call time: whatever the provider closure captures is written into the
  * state in plain text inside `__provider`.
  */
@@ -23,20 +23,18 @@ import { parseResourceId, refOf, resourceId } from "./inputs/resource-id";
 import { allConfigKeys, resolveSettings } from "./config/settings";
 import { isRunning, isTransitional, satisfies } from "./model/state";
 import { logLine } from "./util/log";
+import { processSlot } from "./util/process-slot";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "./types";
 import { checkInputs, hasDefinition } from "./inputs/check";
 
-const CONFIG_SLOT = "pulumi-atlas-stream-processor/stack-config";
-
-/** The stack config `configure` received, kept in this process's memory only. */
-function stackConfig(): Record<string, string | undefined> {
-  const g = globalThis as unknown as Record<symbol, Record<string, string | undefined> | undefined>;
-  return g[Symbol.for(CONFIG_SLOT)] ?? {};
+/** The stack config `configure` received, kept in this process's memory only (a process slot). */
+function stackConfig(): { config: Record<string, string | undefined> } {
+  return processSlot("configured-stack", () => ({ config: {} }));
 }
 
 /** The process's shared HTTP client for the configured endpoint and credential (resolved now, at call time). */
 export function configuredClient(): AtlasHttpClient {
-  return sharedClient(resolveSettings(stackConfig(), process.env));
+  return sharedClient(resolveSettings(stackConfig().config, process.env));
 }
 
 function processorApi(clock: Clock = systemClock): ProcessorApi {
@@ -258,8 +256,7 @@ export interface ConfigSource {
 export async function configure(req: ConfigSource): Promise<void> {
   const cfg: Record<string, string | undefined> = {};
   for (const key of allConfigKeys()) cfg[key] = req.config.get(key);
-  const g = globalThis as unknown as Record<symbol, unknown>;
-  g[Symbol.for(CONFIG_SLOT)] = cfg;
+  stackConfig().config = cfg;
 }
 
 export async function check(

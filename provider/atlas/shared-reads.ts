@@ -207,6 +207,8 @@ function answerFrom(byName: Record<string, unknown>, name: string): ReadAnswer {
   return data === undefined ? { found: false } : { found: true, data };
 }
 
+// The processor paths that paths.ts builds, read back from what the client sent (the attempt
+// observer sees URLs, not refs).
 const CHANGE_PATH = /\/api\/atlas\/v2\/groups\/([^/?#]+)\/streams\/([^/?#]+)\/processor(?:\/([^/?#]+))?(?:[?#]|$)/;
 
 /**

@@ -194,7 +194,11 @@ export function parseBucketParameters(body: unknown): BucketParameters | undefin
   return out;
 }
 
-/** The project a request draws on: the `{groupId}` of `/api/atlas/v2/groups/{groupId}/…`. */
+/**
+ * The project a request draws on: the `{groupId}` of `/api/atlas/v2/groups/{groupId}/…`. The
+ * transport's own reading of a path, on purpose: http/ sits below atlas/ (which builds the paths,
+ * atlas/paths.ts) and needs only the project, for any endpoint of the API.
+ */
 export function projectOf(path: string): string | undefined {
   const m = /\/api\/atlas\/v2\/groups\/([^/?#]+)/.exec(path);
   return m ? m[1] : undefined;

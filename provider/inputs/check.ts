@@ -148,6 +148,38 @@ function checkDlq(v: unknown, failures: CheckFailure[]): void {
   }
 }
 
+/** The fields that name a processor, or its workspace. */
+export type RefField = "projectId" | "workspaceName" | "processorName";
+
+/**
+ * The rules of the fields that name a processor (required, the project id's form, names Atlas
+ * accepts in a path), for the given fields only: the resource checks all three, a data function
+ * those it takes.
+ */
+export function checkProcessorRef(news: Record<string, unknown>, fields: readonly RefField[]): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const key of fields) {
+    if (news[key] === undefined || news[key] === null) {
+      failures.push({ property: key, reason: `${key} is required.` });
+    }
+  }
+  const projectId = news.projectId;
+  if (fields.includes("projectId") && projectId !== undefined && projectId !== null && !isUnknown(projectId)) {
+    if (typeof projectId !== "string" || !PROJECT_ID.test(projectId)) {
+      failures.push({
+        property: "projectId",
+        reason: `projectId must be the 24-character lowercase hexadecimal Atlas project (group) id, e.g. "6650f1a2b3c4d5e6f7a8b9c0"; got ${describe(projectId)}.`,
+      });
+    }
+  }
+  if (fields.includes("workspaceName") && news.workspaceName != null) checkName("workspaceName", news.workspaceName, failures);
+  if (fields.includes("processorName") && news.processorName != null) checkName("processorName", news.processorName, failures);
+  for (const key of (["workspaceName", "processorName"] as const).filter((k) => fields.includes(k)))
+    checkPathSegment(key, news[key], failures);
+
+  return failures;
+}
+
 /**
  * Validates `news` and returns the inputs with defaults applied, or the failures.
  * Unknown input keys (other than Pulumi's own `__provider`) are refused: a misspelt
@@ -157,23 +189,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
   const failures: CheckFailure[] = [];
   const inputs: Record<string, unknown> = { ...news };
 
-  for (const key of ["projectId", "workspaceName", "processorName"]) {
-    if (news[key] === undefined || news[key] === null) {
-      failures.push({ property: key, reason: `${key} is required.` });
-    }
-  }
-  const projectId = news.projectId;
-  if (projectId !== undefined && projectId !== null && !isUnknown(projectId)) {
-    if (typeof projectId !== "string" || !PROJECT_ID.test(projectId)) {
-      failures.push({
-        property: "projectId",
-        reason: `projectId must be the 24-character lowercase hexadecimal Atlas project (group) id, e.g. "6650f1a2b3c4d5e6f7a8b9c0"; got ${describe(projectId)}.`,
-      });
-    }
-  }
-  if (news.workspaceName != null) checkName("workspaceName", news.workspaceName, failures);
-  if (news.processorName != null) checkName("processorName", news.processorName, failures);
-  for (const key of ["workspaceName", "processorName"]) checkPathSegment(key, news[key], failures);
+  failures.push(...checkProcessorRef(news, ["projectId", "workspaceName", "processorName"]));
 
   if (news.state === undefined || news.state === null) {
     inputs.state = DEFAULT_STATE;

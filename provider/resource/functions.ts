@@ -20,7 +20,7 @@ import { pipelineTextOf } from "../model/pipeline";
 import { ProcessorApi, READ_ROLES_HINT } from "../atlas/processors";
 import { allConfigKeys, resolveSettings } from "../config/settings";
 import type { ObservedProcessor, ProcessorRef } from "../types";
-import { checkInputs } from "../inputs/check";
+import { checkProcessorRef, type RefField } from "../inputs/check";
 
 export interface GetStreamProcessorArgs {
   /** The Atlas project id (the API's `groupId`). */
@@ -81,15 +81,11 @@ function client(): AtlasHttpClient {
 }
 
 /** Validates the arguments with `check`'s rules; throws naming every bad field. */
-function validate(fn: string, args: Record<string, unknown> | undefined, fields: string[]): void {
+function validate(fn: string, args: Record<string, unknown> | undefined, fields: RefField[]): void {
   if (!args || typeof args !== "object") throw new StreamProcessorError(`${fn}: pass an object { ${fields.join(", ")} }.`);
-  const given: Record<string, unknown> = { processorName: "-" }; // a valid stand-in when the function takes no processorName
-  for (const f of fields) given[f] = args[f];
-  const reasons = checkInputs(given)
-    .failures.filter((f) => fields.includes(f.property))
-    .map((f) => f.reason);
+  const reasons = checkProcessorRef(args, fields).map((f) => f.reason);
   for (const k of Object.keys(args)) {
-    if (!fields.includes(k)) reasons.push(`${k} is not an argument of ${fn}: the arguments are ${fields.join(", ")}.`);
+    if (!(fields as string[]).includes(k)) reasons.push(`${k} is not an argument of ${fn}: the arguments are ${fields.join(", ")}.`);
   }
   if (reasons.length > 0) throw new StreamProcessorError(`${fn}: ${reasons.join(" ")}`);
 }

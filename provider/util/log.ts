@@ -9,20 +9,18 @@
  * shared reads), which serves many resources and cannot hold one resource's sink.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { processSlot } from "./process-slot";
 
 /** Receives one progress line (no trailing newline). */
 export type LogSink = (line: string) => void;
 
-const SLOT = "pulumi-atlas-stream-processor/log-sinks";
-
 /**
- * The process's one store, on a globalThis slot rather than at module scope: a closure the
- * dynamic door serializes from this repository's build would otherwise capture the instance,
- * which cannot be serialized, and two copies of this module would hold two stores.
+ * The process's one store, in a process slot rather than at module scope: a closure the dynamic
+ * door serializes from this repository's build would otherwise capture the instance, which
+ * cannot be serialized, and two copies of this module would hold two stores.
  */
 function sinks(): AsyncLocalStorage<LogSink> {
-  const g = globalThis as unknown as Record<symbol, AsyncLocalStorage<LogSink> | undefined>;
-  return (g[Symbol.for(SLOT)] ??= new AsyncLocalStorage<LogSink>());
+  return processSlot("log-sinks", () => new AsyncLocalStorage<LogSink>());
 }
 
 /** Writes one progress line to the sink of the current call (stdout outside any). */
