@@ -4,15 +4,14 @@
  * (`{"$numberLong": "12"}`): both become integers.
  */
 import type { OperatorStats, ProcessorStats } from "../types";
+import { fromValue, numberOf } from "../util/ordered-json";
 
 function int(v: unknown): number {
   let n: number = NaN;
   if (typeof v === "number") n = v;
   else if (typeof v === "string") n = Number(v);
-  else if (v && typeof v === "object") {
-    const inner = Object.values(v as Record<string, unknown>)[0];
-    if (Object.keys(v).length === 1 && typeof inner === "string") n = Number(inner);
-  }
+  // Extended JSON numbers ({"$numberLong": "12"}) read by the one rule the definition compare uses.
+  else if (v && typeof v === "object") n = numberOf(fromValue(v)) ?? NaN;
   return Number.isFinite(n) ? Math.trunc(n) : 0;
 }
 
