@@ -9,13 +9,12 @@ import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "
 import { classifyApiError, missingConnectionName, retryDelayMs } from "../http/retry";
 import { sharedRead, type ReadAnswer } from "./shared-reads";
 import { actionTookEffect, pollDelayMs, settleVerdict, type UnclearAnswer } from "../model/state";
-import { patchApplied, type ModifyBody } from "../model/definition";
+import { patchApplied, type DefinitionBody, type ModifyBody } from "../model/definition";
 import { processorPath, workspacePath, workspacesPath } from "./paths";
 import { logLine } from "../util/log";
 import { notFoundFromCode, processorMissing } from "./not-found";
 import { toObserved } from "./observed";
-import type { Json } from "../util/ordered-json";
-import type { AutoscalingOptions, DlqOptions, ObservedProcessor, ProcessorRef } from "../types";
+import type { AutoscalingOptions, ObservedProcessor, ProcessorRef } from "../types";
 import { systemClock, type Clock } from "../util/clock";
 import { cadenceFor, type Cadence } from "./cadence";
 
@@ -35,14 +34,8 @@ export interface StartWithBody {
   autoscaling?: AutoscalingOptions;
 }
 
-export interface ProcessorDefinitionBody {
-  /** The stages in the order declared (Json keeps it through serialization). */
-  pipeline: Json[];
-  /** `null` resets a field in a PATCH; `resumeFromCheckpoint` is accepted by PATCH only. */
-  options?: { dlq?: DlqOptions | null; autoscaling?: AutoscalingOptions | null; resumeFromCheckpoint?: boolean };
-  tier?: string;
-  failoverEnabled?: boolean;
-}
+/** Body of a create (StreamsProcessor), the same shape as a PATCH's. */
+export type ProcessorDefinitionBody = DefinitionBody;
 
 /**
  * Which action reached Atlas: sent and acknowledged, found already done by a fresh read, or

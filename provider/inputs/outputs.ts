@@ -2,7 +2,7 @@
  * Pure shaping of what the provider sends and returns: the request bodies built from the inputs,
  * the outputs after create/update, and the outputs after a refresh.
  */
-import { autoscalingBody, definitionMismatch, dlqBody, stagesOf } from "../model/definition";
+import { autoscalingBody, createBody, definitionMismatch } from "../model/definition";
 import { pipelineTextOf } from "../model/pipeline";
 import type { ProcessorDefinitionBody, StartWithBody } from "../atlas/processors";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs, StreamProcessorOutputs } from "../types";
@@ -22,14 +22,7 @@ export function startWithBody(inputs: StreamProcessorInputs): StartWithBody | un
 
 /** The create body's definition: the pipeline in the order declared, the DLQ and autoscaling, tier and failoverEnabled when set. */
 export function definitionBody(inputs: StreamProcessorInputs): ProcessorDefinitionBody {
-  const body: ProcessorDefinitionBody = { pipeline: stagesOf(inputs) ?? [] };
-  const options: NonNullable<ProcessorDefinitionBody["options"]> = {};
-  if (inputs.options?.dlq) options.dlq = dlqBody(inputs.options.dlq);
-  if (inputs.options?.autoscaling) options.autoscaling = autoscalingBody(inputs.options.autoscaling);
-  if (Object.keys(options).length > 0) body.options = options;
-  if (inputs.tier !== undefined) body.tier = inputs.tier;
-  if (inputs.failoverEnabled !== undefined) body.failoverEnabled = inputs.failoverEnabled;
-  return body;
+  return createBody(inputs);
 }
 
 /** Outputs: the inputs, the observed state and id, and who created the processor. */

@@ -124,12 +124,24 @@ export function patchApplied(atlas: Definition, body: ModifyBody): boolean {
   return body.failoverEnabled === undefined || (atlas.failoverEnabled ?? false) === body.failoverEnabled;
 }
 
-export interface ModifyBody {
-  /** In the order declared (Json keeps it through serialization). */
+/** The body of a create (`POST …/processor`) or a PATCH: one shape, built by createBody and modifyBody below. */
+export interface DefinitionBody {
+  /** The stages in the order declared (Json keeps it through serialization). */
   pipeline: Json[];
+  /** `null` resets a field in a PATCH; `resumeFromCheckpoint` is accepted by PATCH only. */
   options?: { dlq?: DlqOptions | null; autoscaling?: AutoscalingOptions | null; resumeFromCheckpoint?: boolean };
   tier?: string;
   failoverEnabled?: boolean;
+}
+
+/** The PATCH body (a DefinitionBody). */
+export type ModifyBody = DefinitionBody;
+
+/** The create body: the definition as declared, with nothing to reset and no resumeFromCheckpoint. */
+export function createBody(desired: Definition): DefinitionBody {
+  const { options, ...rest } = desired;
+  const { resumeFromCheckpoint: _notOnCreate, ...createOptions } = options ?? {};
+  return modifyBody({ ...rest, ...(options ? { options: createOptions } : {}) }, undefined);
 }
 
 /**
