@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "sdk/**", "**/node_modules/**", "test/summary-reporter.cjs"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "sdk/**", "**/node_modules/**", "test/support/summary-reporter.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,7 +4,7 @@
  * its stack config file, so nothing is written to ~/.pulumi or into the repository.
  *
  * Shared by the demo (scripts/demo.ts), the benchmark (bench/pulumi-up.ts) and the end-to-end
- * tests (through test/e2e/harness.ts). Not part of the published package.
+ * tests (through test/support/e2e-harness.ts). Not part of the published package.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from "node:fs";

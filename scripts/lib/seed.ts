@@ -1,6 +1,6 @@
 /**
  * The names and credentials of the emulator's default seed (emulator/seeds/default.json), once
- * for the scripts, the benchmark and every test suite (test/seed.ts re-exports them).
+ * for the scripts, the benchmark and every test suite (test/support/seed.ts re-exports them).
  */
 export const PROJECT = "6650f1a2b3c4d5e6f7a8b9c0";
 export const WORKSPACE = "demo-workspace";

@@ -6,9 +6,9 @@
  */
 import { expect } from "chai";
 import { rmSync } from "node:fs";
-import { atlasCurl } from "../helpers";
-import { bodiesOf, startRecordingProxy, writesOf, type RecordingProxy } from "../recording-proxy";
-import { PROJECT_ID, PulumiProject, WORKSPACE, emulatorForSuite, installPackedProject, leakedSecrets } from "./harness";
+import { atlasCurl } from "../support/helpers";
+import { bodiesOf, startRecordingProxy, writesOf, type RecordingProxy } from "../support/recording-proxy";
+import { PROJECT_ID, PulumiProject, WORKSPACE, emulatorForSuite, installPackedProject, leakedSecrets } from "../support/e2e-harness";
 
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { StreamProcessor } from "pulumi-atlas-stream-processor";

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { PulumiProject, REPO, emulatorForSuite, leakedSecrets } from "./harness";
+import { PulumiProject, REPO, emulatorForSuite, leakedSecrets } from "../support/e2e-harness";
 
 describe("e2e: examples", function () {
   this.timeout(120_000);

@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { EmulatorAdminClient, PROJECT_ID, PulumiProject, REPO, WORKSPACE, leakedSecrets, requirePulumiCli } from "./harness";
-import { atlasGenericError as generic } from "../atlas-errors";
+import { EmulatorAdminClient, PROJECT_ID, PulumiProject, REPO, WORKSPACE, leakedSecrets, requirePulumiCli } from "../support/e2e-harness";
+import { atlasGenericError as generic } from "../support/atlas-errors";
 
 describe("e2e: Atlas as observed (slow actions, transient 400s, no orphans)", function () {
   this.timeout(180_000);

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { PulumiProject, REPO, emulatorForSuite, leakedSecrets } from "./harness";
+import { PulumiProject, REPO, emulatorForSuite, leakedSecrets } from "../support/e2e-harness";
 
 const EXAMPLE = path.join(REPO, "examples", "inspect");
 

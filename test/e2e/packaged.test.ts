@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { rmSync } from "node:fs";
-import { PulumiProject, USER_PROGRAM, emulatorForSuite, installPackedProject, leakedSecrets } from "./harness";
+import { PulumiProject, USER_PROGRAM, emulatorForSuite, installPackedProject, leakedSecrets } from "../support/e2e-harness";
 
 describe("e2e: the npm-packed package in a user's project under pulumi up", function () {
   this.timeout(120_000);

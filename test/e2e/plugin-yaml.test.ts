@@ -23,8 +23,8 @@ import {
   emulatorForSuite,
   leakedSecrets,
   pulumiBin,
-} from "./harness";
-import { languageHostsBin, pluginTarball } from "./plugin-harness";
+} from "../support/e2e-harness";
+import { languageHostsBin, pluginTarball } from "../support/plugin-harness";
 
 const EXAMPLE = path.join(REPO, "examples", "yaml", "Pulumi.yaml");
 

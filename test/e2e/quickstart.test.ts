@@ -4,7 +4,7 @@
  * These tests are never skipped: without a Pulumi CLI (or Go to build one) they fail and say why.
  */
 import { expect } from "chai";
-import { PulumiProject, emulatorForSuite, leakedSecrets } from "./harness";
+import { PulumiProject, emulatorForSuite, leakedSecrets } from "../support/e2e-harness";
 
 const E2E_TIMEOUT = 120_000;
 

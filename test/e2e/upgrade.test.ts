@@ -9,8 +9,17 @@ import { execSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { bodiesOf, startRecordingProxy, writesOf, type RecordingProxy } from "../recording-proxy";
-import { PROJECT_ID, PulumiProject, REPO, WORKSPACE, emulatorForSuite, installPackedProject, installTarball, packPackage } from "./harness";
+import { bodiesOf, startRecordingProxy, writesOf, type RecordingProxy } from "../support/recording-proxy";
+import {
+  PROJECT_ID,
+  PulumiProject,
+  REPO,
+  WORKSPACE,
+  emulatorForSuite,
+  installPackedProject,
+  installTarball,
+  packPackage,
+} from "../support/e2e-harness";
 
 /** The last commit of version 0.1.0, whose stacks hold the pipeline as a key-sorted array. */
 const V010 = "2d34e314a87546a81f9754e2142d8c5ebcd055a5";

@@ -1,7 +1,7 @@
 // Workspace, connection and processor bodies as recorded from Atlas (key order, fields always
 // present, no `links`), workspace delete, and connections that read PENDING before READY.
 import { expect } from "chai";
-import { G, P, V_PROC, V_WS, emulatorPerTest } from "./helpers";
+import { G, P, V_PROC, V_WS, emulatorPerTest } from "../support/emulator-client";
 
 const STREAMS = `/api/atlas/v2/groups/${G}/streams`;
 const KAFKA = {

@@ -4,7 +4,18 @@
 import { expect } from "chai";
 import { parseArgs } from "../../emulator/cli";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { Client, G, OWNER, P, V_PROC, bearerClient, challenges, digestHeader, parseChallenge, rawRequest } from "./helpers";
+import {
+  Client,
+  G,
+  OWNER,
+  P,
+  V_PROC,
+  bearerClient,
+  challenges,
+  digestHeader,
+  parseChallenge,
+  rawRequest,
+} from "../support/emulator-client";
 
 const ATLAS_401 =
   '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';

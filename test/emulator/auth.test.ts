@@ -18,7 +18,7 @@ import {
   fetchToken,
   parseChallenge,
   rawRequest,
-} from "./helpers";
+} from "../support/emulator-client";
 
 const run = promisify(execFile);
 

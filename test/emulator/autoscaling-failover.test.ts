@@ -2,7 +2,7 @@
 // `effectiveTier` and `eligibleForFailover`, and PATCH's "left out is kept, null resets".
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { G, P, V_PROC, V_START_WITH, WS, admin, bearerClient, type Client } from "./helpers";
+import { G, P, V_PROC, V_START_WITH, WS, admin, bearerClient, type Client } from "../support/emulator-client";
 
 const PIPELINE = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 const AUTO = { enabled: true, minTier: "SP5", maxTier: "SP30" };

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { USAGE, parseArgs } from "../../emulator/cli";
 import { EMULATOR_DEFAULTS } from "../../emulator/defaults";
-import { P, V_PROC, V_WS, bearerClient, emulatorPerTest } from "./helpers";
+import { P, V_PROC, V_WS, bearerClient, emulatorPerTest } from "../support/emulator-client";
 
 const C = `${P}/connections`;
 const KAFKA = { name: "kafka1", type: "Kafka", bootstrapServers: "broker:9092", security: { protocol: "SASL_SSL" } };

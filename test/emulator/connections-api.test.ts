@@ -3,7 +3,7 @@
 // new connection has before processors may name it.
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { Client, OWNER, P, READONLY, V_PROC, V_WS, bearerClient } from "./helpers";
+import { Client, OWNER, P, READONLY, V_PROC, V_WS, bearerClient } from "../support/emulator-client";
 
 const C = `${P}/connections`;
 const KAFKA = {

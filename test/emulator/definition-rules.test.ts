@@ -7,7 +7,19 @@ import { checkpointedStagesChanged, patchedOptions, pipelineChangeRefusal } from
 import { failureDue } from "../../emulator/fail-after-start";
 import { applySeed, snapshot } from "../../emulator/snapshots";
 import { Store } from "../../emulator/store";
-import { admin, Client, G, OWNER, P, specErrors, storeWithProcessorP, V_PROC, V_START_WITH, V_WS, type Resp } from "./helpers";
+import {
+  admin,
+  Client,
+  G,
+  OWNER,
+  P,
+  specErrors,
+  storeWithProcessorP,
+  V_PROC,
+  V_START_WITH,
+  V_WS,
+  type Resp,
+} from "../support/emulator-client";
 
 const src = { $source: { connectionName: "sample_stream_solar" } };
 const emit = { $emit: { connectionName: "__testLog" } };

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { globToRegExp } from "../../emulator/faults";
-import { Client, G, OWNER, P, V_PROC, admin, bearerClient, fetchToken, rawRequest } from "./helpers";
+import { Client, G, OWNER, P, V_PROC, admin, bearerClient, fetchToken, rawRequest } from "../support/emulator-client";
 
 describe("emulator: fault injection, request log and rate limiting", function () {
   let emu: RunningEmulator;

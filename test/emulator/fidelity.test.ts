@@ -7,8 +7,19 @@ import { parseArgs } from "../../emulator/cli";
 import { processorStats } from "../../emulator/stats";
 import { applySeed } from "../../emulator/snapshots";
 import { Store } from "../../emulator/store";
-import { ATLAS_STATS_KEYS } from "../atlas-stats-keys";
-import { Client, G, OWNER, P, V_PROC, V_START_WITH, admin, componentErrors, specErrors, storeWithProcessorP } from "./helpers";
+import { ATLAS_STATS_KEYS } from "../support/atlas-stats-keys";
+import {
+  Client,
+  G,
+  OWNER,
+  P,
+  V_PROC,
+  V_START_WITH,
+  admin,
+  componentErrors,
+  specErrors,
+  storeWithProcessorP,
+} from "../support/emulator-client";
 
 const WS_NAME = "demo-workspace";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

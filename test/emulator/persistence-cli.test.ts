@@ -6,8 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { defaultSeedPath } from "../../emulator/seed";
-import { Client, G, OWNER, P, REPO_ROOT, V_PROC, bearerClient } from "./helpers";
-import { unchecked } from "../unchecked";
+import { Client, G, OWNER, P, REPO_ROOT, V_PROC, bearerClient } from "../support/emulator-client";
+import { unchecked } from "../support/unchecked";
 
 const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $sort: { z: 1, a: 1 } }];
 

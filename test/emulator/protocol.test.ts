@@ -3,8 +3,8 @@ import { expect } from "chai";
 import * as net from "node:net";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { resolveVersion } from "../../emulator/versioning";
-import { Client, P, V_PROC, V_START_WITH, bearerClient, rawRequest } from "./helpers";
-import { PROJECT } from "../seed";
+import { Client, P, V_PROC, V_START_WITH, bearerClient, rawRequest } from "../support/emulator-client";
+import { PROJECT } from "../support/seed";
 
 describe("emulator: versioning, envelope and bad input", function () {
   let emu: RunningEmulator;

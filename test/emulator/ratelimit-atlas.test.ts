@@ -18,7 +18,7 @@ import {
   responseValidator,
   specErrors,
   type Resp,
-} from "./helpers";
+} from "../support/emulator-client";
 
 const SET = "api/atlas/v2/groups/{groupId}/streams";
 const G2 = "5f0000000000000000000002";

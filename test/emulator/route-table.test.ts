@@ -14,7 +14,7 @@ import {
   pathKind,
   type RouteParams,
 } from "../../emulator/routes";
-import { G, WS, admin, bearerClient, emulatorPerTest, rawRequest } from "./helpers";
+import { G, WS, admin, bearerClient, emulatorPerTest, rawRequest } from "../support/emulator-client";
 
 const PARAMS: Required<RouteParams> = { groupId: G, tenantName: WS, processorName: "orders", connectionName: "sample_stream_solar" };
 const filled = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: keyof RouteParams) => PARAMS[name]);

@@ -16,7 +16,7 @@ import {
   bearerClient,
   specErrors,
   type Resp,
-} from "./helpers";
+} from "../support/emulator-client";
 
 interface Op {
   id: string;

@@ -2,7 +2,7 @@
 // operations that do not fit the current state.
 import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { Client, G, OWNER, P, V_PROC, V_START_WITH, seedProcessors, storeWithProcessorP } from "./helpers";
+import { Client, G, OWNER, P, V_PROC, V_START_WITH, seedProcessors, storeWithProcessorP } from "../support/emulator-client";
 
 const pipeline = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 

@@ -2,7 +2,7 @@
 // 400 (a processor-error fault with a delay, applied or not), and the recorded rate-limit numbers.
 import { expect } from "chai";
 import { parseArgs } from "../../emulator/cli";
-import { P, V_PROC, WS, admin, emulatorPerTest } from "./helpers";
+import { P, V_PROC, WS, admin, emulatorPerTest } from "../support/emulator-client";
 
 const PIPELINE = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 

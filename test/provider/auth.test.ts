@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { nth } from "../present";
+import { nth } from "../support/present";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError } from "../../provider";
 import { resolveSettings } from "../../provider/config/settings";
 import { AtlasHttpClient } from "../../provider/http/client";
-import { FakeClock } from "../fake-clock";
+import { FakeClock } from "../support/fake-clock";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import {
   API_KEY,
@@ -21,7 +21,7 @@ import {
   storedOutputs,
   requestsTo,
   withEmulator,
-} from "../helpers";
+} from "../support/helpers";
 
 const p = provider as Required<typeof provider>;
 

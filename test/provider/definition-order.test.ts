@@ -1,14 +1,14 @@
 /**
  * The pipeline Atlas runs is the pipeline written: every definition behaviour driven the way the
- * engine drives it (test/engine.ts: the resource's own props, @pulumi/pulumi's serialization, a
+ * engine drives it (test/support/engine.ts: the resource's own props, @pulumi/pulumi's serialization, a
  * Struct round trip, keys sorted at every depth), with the body text each request carried on the
  * wire (recording proxy) and the requests counted.
  */
 import { expect } from "chai";
-import { EngineStack, checkThroughEngine, engineInputs } from "../engine";
-import { atlasCurl, processorApiPath, failureOf, WORKSPACE, PROJECT } from "../helpers";
-import { nth } from "../present";
-import { wireFixture } from "./wire-fixture";
+import { EngineStack, checkThroughEngine, engineInputs } from "../support/engine";
+import { atlasCurl, processorApiPath, failureOf, WORKSPACE, PROJECT } from "../support/helpers";
+import { nth } from "../support/present";
+import { wireFixture } from "../support/wire-fixture";
 import type { StreamProcessorArgs } from "../../provider/resource/stream-processor";
 
 const SOURCE = { $source: { connectionName: "sample_stream_solar" } };

@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { nth } from "../present";
+import { nth } from "../support/present";
 import { type PipelineStage } from "../../provider";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import { type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider/types";
-import { PROJECT, WORKSPACE, atlasCurl, inputs, processorApiPath, requestsTo } from "../helpers";
-import { wireFixture } from "./wire-fixture";
+import { PROJECT, WORKSPACE, atlasCurl, inputs, processorApiPath, requestsTo } from "../support/helpers";
+import { wireFixture } from "../support/wire-fixture";
 
 const p = provider as Required<typeof provider>;
 

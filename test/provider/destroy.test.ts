@@ -7,9 +7,18 @@
 import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import type { StreamProcessorArgs } from "../../provider/resource/stream-processor";
-import { atlasGenericError } from "../atlas-errors";
-import { EngineStack } from "../engine";
-import { API_KEY, PROJECT, WORKSPACE, atlasCurl, captureConsole, configureProvider, processorApiPath, withEmulator } from "../helpers";
+import { atlasGenericError } from "../support/atlas-errors";
+import { EngineStack } from "../support/engine";
+import {
+  API_KEY,
+  PROJECT,
+  WORKSPACE,
+  atlasCurl,
+  captureConsole,
+  configureProvider,
+  processorApiPath,
+  withEmulator,
+} from "../support/helpers";
 
 const PIPELINE = [{ $source: { connectionName: "sample_stream_solar" } }, { $emit: { connectionName: "__testLog" } }];
 const PROCESSORS = `/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processor`;

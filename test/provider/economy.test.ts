@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { nth } from "../present";
+import { nth } from "../support/present";
 import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import { AtlasHttpClient } from "../../provider/http/client";
 import { resolveSettings } from "../../provider/config/settings";
-import { API_KEY, FAST_OPTIONS, PROJECT, WORKSPACE, configureProvider, inputs, storedOutputs, withEmulator } from "../helpers";
+import { API_KEY, FAST_OPTIONS, PROJECT, WORKSPACE, configureProvider, inputs, storedOutputs, withEmulator } from "../support/helpers";
 
 const p = provider as Required<typeof provider>;
 const LIST = `/api/atlas/v2/groups/${PROJECT}/streams/${WORKSPACE}/processors`;

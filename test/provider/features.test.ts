@@ -4,14 +4,14 @@
  * refusal without it), key order as data, DLQ removal, and the verifySeconds health gate.
  */
 import { expect } from "chai";
-import { nth } from "../present";
+import { nth } from "../support/present";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import { type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider/types";
 import * as lifecycle from "../../provider/lifecycle";
-import { FakeClock } from "../fake-clock";
-import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath, failureOf } from "../helpers";
-import { atlasGenericError } from "../atlas-errors";
-import { wireFixture } from "./wire-fixture";
+import { FakeClock } from "../support/fake-clock";
+import { PROJECT, WORKSPACE, atlasCurl, inputs, NO_OLDS, processorApiPath, failureOf } from "../support/helpers";
+import { atlasGenericError } from "../support/atlas-errors";
+import { wireFixture } from "../support/wire-fixture";
 
 const p = provider as Required<typeof provider>;
 

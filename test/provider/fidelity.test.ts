@@ -4,7 +4,7 @@ import { isAtlasApiError } from "../../provider";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import { type StreamProcessorOutputs } from "../../provider/types";
 import * as lifecycle from "../../provider/lifecycle";
-import { FakeClock } from "../fake-clock";
+import { FakeClock } from "../support/fake-clock";
 import {
   API_KEY,
   PROJECT,
@@ -16,8 +16,8 @@ import {
   NO_OLDS,
   requestsTo,
   withEmulator,
-} from "../helpers";
-import { atlasGenericError as generic } from "../atlas-errors";
+} from "../support/helpers";
+import { atlasGenericError as generic } from "../support/atlas-errors";
 
 const p = provider as Required<typeof provider>;
 const START = "/processor/orders:start";

@@ -3,7 +3,7 @@ import type { RunningEmulator } from "../../emulator";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
 import { type StreamProcessorInputs, type StreamProcessorOutputs } from "../../provider/types";
 import * as lifecycle from "../../provider/lifecycle";
-import { FakeClock } from "../fake-clock";
+import { FakeClock } from "../support/fake-clock";
 import {
   API_KEY,
   PROJECT,
@@ -17,7 +17,7 @@ import {
   processorApiPath,
   requestsTo,
   withEmulator,
-} from "../helpers";
+} from "../support/helpers";
 
 const p = provider as Required<typeof provider>;
 /** provider.create with the outputs asserted present. */

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { RunningEmulator } from "../../emulator";
 import { AtlasStreamsProvider, type ProgressLog } from "../../provider/plugin/provider";
 import { schemaText } from "../../provider/plugin/schema";
-import { ALL_SECRETS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, failureOf, withEmulator } from "../helpers";
+import { ALL_SECRETS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, failureOf, withEmulator } from "../support/helpers";
 
 const URN = (name: string) => `urn:pulumi:dev::proj::atlasstreams:index:StreamProcessor::${name}`;
 

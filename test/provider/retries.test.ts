@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { nth } from "../present";
+import { nth } from "../support/present";
 import type { RunningEmulator } from "../../emulator";
 import { isAtlasApiError } from "../../provider";
 import { streamProcessorProvider as provider } from "../../provider/resource/dynamic-provider";
@@ -13,7 +13,7 @@ import {
   requestsTo,
   storedOutputs,
   withEmulator,
-} from "../helpers";
+} from "../support/helpers";
 
 const p = provider as Required<typeof provider>;
 const START = "/processor/orders:start";

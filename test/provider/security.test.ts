@@ -18,7 +18,7 @@ import {
   storedOutputs,
   withEmulator,
   type Creds,
-} from "../helpers";
+} from "../support/helpers";
 
 const p = provider as Required<typeof provider>;
 const schemes: [string, (emu: RunningEmulator) => Promise<[Creds, string]>][] = [

@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { RunningEmulator } from "../../emulator";
-import { installPackedProject } from "../e2e/harness";
-import { API_KEY, PROJECT, WORKSPACE, withEmulator } from "../helpers";
+import { installPackedProject } from "../support/e2e-harness";
+import { API_KEY, PROJECT, WORKSPACE, withEmulator } from "../support/helpers";
 
 const execFileAsync = promisify(execFile);
 const REPO = join(__dirname, "..", "..");

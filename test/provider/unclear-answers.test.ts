@@ -3,14 +3,14 @@
  * PATCH) — a 500, a 502 with a gateway's HTML page, a 503 with a plain-text body, a reset — is
  * settled by reading, whatever Atlas shows meanwhile: it shows the old state until the action
  * lands (no STARTING/STOPPING), so an old state right after the answer is no proof that nothing
- * happened. Driven as the engine drives the provider (test/engine.ts), in both action modes, with
+ * happened. Driven as the engine drives the provider (test/support/engine.ts), in both action modes, with
  * the operations the emulator carried out counted and the requests on the wire asserted.
  */
 import { expect } from "chai";
 import type { FaultSpec, RunningEmulator } from "../../emulator";
-import { EngineStack } from "../engine";
-import { API_KEY, PROJECT, WORKSPACE, configureProvider, withEmulator } from "../helpers";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { EngineStack } from "../support/engine";
+import { API_KEY, PROJECT, WORKSPACE, configureProvider, withEmulator } from "../support/helpers";
+import { startRecordingProxy, type RecordingProxy } from "../support/recording-proxy";
 import type { StreamProcessorArgs } from "../../provider/resource/stream-processor";
 
 const SOURCE = { $source: { connectionName: "sample_stream_solar" } };

@@ -7,7 +7,7 @@ import { DEFAULT_CADENCE_POLICY, cadenceFor, lookAtMs, planLooks, remember, type
 import { pollUntil, type ConvergeContext } from "../../../provider/converge/converge";
 import type { ProcessorApi } from "../../../provider/atlas/processors";
 import type { ObservedProcessor, ProcessorRef } from "../../../provider/types";
-import { FakeClock } from "../../fake-clock";
+import { FakeClock } from "../../support/fake-clock";
 
 const REF: ProcessorRef = { projectId: "p1", workspaceName: "ws", processorName: "orders" };
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { covers, definitionChanges, definitionMismatch, modifyBody, sameValue, type Definition } from "../../../provider/model/definition";
 import { bodyText } from "../../../provider/http/client";
 import { diffProcessor } from "../../../provider/inputs/diff";
-import { PROJECT } from "../../seed";
+import { PROJECT } from "../../support/seed";
 
 const SOURCE = { $source: { connectionName: "c" } };
 

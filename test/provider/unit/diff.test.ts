@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { diffProcessor, IDENTITY_KEYS } from "../../../provider/inputs/diff";
 import { UNKNOWN } from "../../../provider/inputs/check";
-import { PROJECT } from "../../seed";
+import { PROJECT } from "../../support/seed";
 
 const NAMES = { projectId: PROJECT, workspaceName: "ws", processorName: "proc" };
 const PIPELINE = [

@@ -1,5 +1,5 @@
 import { assert, expect } from "chai";
-import { nth } from "../../present";
+import { nth } from "../../support/present";
 import { createHash } from "node:crypto";
 import {
   digestAuthorization,

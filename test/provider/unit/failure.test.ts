@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { nth } from "../../present";
+import { nth } from "../../support/present";
 import { endsWait } from "../../../provider/converge/converge";
 import { AtlasApiError, AtlasConfigError, AtlasNetworkError } from "../../../provider/errors";
 import { notFoundFromCode } from "../../../provider/atlas/not-found";
@@ -8,7 +8,7 @@ import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/config/options";
 import { resolveSettings } from "../../../provider/config/settings";
 import { isTransitional, nextStep, waitVerdict } from "../../../provider/model/state";
 import { checkInputs } from "../../../provider/inputs/check";
-import { PROJECT } from "../../seed";
+import { PROJECT } from "../../support/seed";
 
 /** Atlas's generic processor error detail, as recorded. */
 const generic = (msg: string) => `Streams Processor with this name (orders) had a problem occur: ${msg}`;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { nth } from "../../present";
+import { nth } from "../../support/present";
 import { checkpointedStagesChanged, checkpointRefusal, checkpointRefusalMessage } from "../../../provider/converge/checkpoint";
 import { diffProcessor } from "../../../provider/inputs/diff";
 import { AtlasApiError } from "../../../provider/errors";
@@ -7,7 +7,7 @@ import { healthVerdict, verifyPollMs } from "../../../provider/converge/health";
 import { parseStats } from "../../../provider/atlas/stats";
 import { checkInputs, DEFINITION_ONLY_INPUTS, UNKNOWN } from "../../../provider/inputs/check";
 import type { PipelineStage } from "../../../provider/types";
-import { PROJECT } from "../../seed";
+import { PROJECT } from "../../support/seed";
 
 const BASE = { projectId: PROJECT, workspaceName: "ws", processorName: "proc" };
 const SOURCE = { $source: { connectionName: "c" } };

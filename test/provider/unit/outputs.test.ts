@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { unchecked } from "../../unchecked";
+import { unchecked } from "../../support/unchecked";
 import { startWithBody, toOutputs } from "../../../provider/inputs/outputs";
 import { compact } from "../../../provider/util/objects";
 import { parseResourceId, resourceId } from "../../../provider/inputs/resource-id";
 import type { ObservedProcessor, ProcessorRef, StreamProcessorInputs } from "../../../provider/types";
-import { PROJECT } from "../../seed";
+import { PROJECT } from "../../support/seed";
 
 /** Every own value, recursively, so a test can say "no undefined anywhere". */
 function hasUndefinedDeep(v: unknown): boolean {

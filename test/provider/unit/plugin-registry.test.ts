@@ -8,7 +8,7 @@ import { CONFIG, INPUTS, OUTPUTS, PROCESSOR_OPTIONS, type ConfigSpec, type Prope
 import { buildSchema, schemaText } from "../../../provider/plugin/schema";
 import { DEFAULT_BASE_URL, ENV_KEYS } from "../../../provider/config/settings";
 import { checkInputs, DEFAULT_STATE, DEFAULT_TIMEOUT_SECONDS, OUTPUT_ONLY_KEYS } from "../../../provider/inputs/check";
-import { PROJECT } from "../../seed";
+import { PROJECT } from "../../support/seed";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const readme = readFileSync(path.join(REPO, "README.md"), "utf8");

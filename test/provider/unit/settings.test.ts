@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { nth } from "../../present";
+import { nth } from "../../support/present";
 import { createHash } from "node:crypto";
 import { AtlasConfigError } from "../../../provider/errors";
 import {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { nth } from "../../present";
+import { nth } from "../../support/present";
 import {
   checkInputs,
   DEFAULT_STATE,
@@ -8,7 +8,7 @@ import {
   UNKNOWN,
   type CheckFailure,
 } from "../../../provider/inputs/check";
-import { PROJECT } from "../../seed";
+import { PROJECT } from "../../support/seed";
 
 const BASE = { projectId: PROJECT, workspaceName: "demo-workspace", processorName: "demo-processor" };
 

@@ -13,7 +13,7 @@ import { ProcessorApi, type ActionOutcome } from "../../../provider/atlas/proces
 import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/config/options";
 import { pollDelayMs } from "../../../provider/model/state";
 import type { ObservedProcessor, ProcessorRef } from "../../../provider/types";
-import { FakeClock } from "../../fake-clock";
+import { FakeClock } from "../../support/fake-clock";
 
 const REF: ProcessorRef = { projectId: "p1", workspaceName: "ws", processorName: "orders" };
 

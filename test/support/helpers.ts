@@ -5,10 +5,10 @@
 import { assert, expect } from "chai";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../emulator";
-import { streamProcessorProvider } from "../provider/resource/dynamic-provider";
-import { pipelineText } from "../provider/model/pipeline";
-import type { PipelineStage, StreamProcessorInputs, StreamProcessorOutputs } from "../provider/types";
+import { startEmulator, type EmulatorOptions, type RunningEmulator, type RequestLogEntry } from "../../emulator";
+import { streamProcessorProvider } from "../../provider/resource/dynamic-provider";
+import { pipelineText } from "../../provider/model/pipeline";
+import type { PipelineStage, StreamProcessorInputs, StreamProcessorOutputs } from "../../provider/types";
 
 import { API_KEY, PROJECT, WORKSPACE } from "./seed";
 import { unchecked } from "./unchecked";

@@ -8,9 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as gstruct from "google-protobuf/google/protobuf/struct_pb";
-import * as lifecycle from "../provider/lifecycle";
-import { resourceProps, type StreamProcessorArgs } from "../provider/resource/stream-processor";
-import type { StreamProcessorInputs, StreamProcessorOutputs } from "../provider/types";
+import * as lifecycle from "../../provider/lifecycle";
+import { resourceProps, type StreamProcessorArgs } from "../../provider/resource/stream-processor";
+import type { StreamProcessorInputs, StreamProcessorOutputs } from "../../provider/types";
 
 /** Every object's keys in ascending order, at every depth: what Go's map-based marshalling produces. */
 export function sortedKeys(v: unknown): unknown {

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { REPO } from "./harness";
+import { REPO } from "./e2e-harness";
 
 function run(script: string, args: string[], what: string): string {
   try {

@@ -5,8 +5,8 @@
  */
 import { assert } from "chai";
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
-import { API_KEY, PROJECT, WORKSPACE, configureProvider, withEmulator } from "../helpers";
-import { startRecordingProxy, type RecordingProxy } from "../recording-proxy";
+import { API_KEY, PROJECT, WORKSPACE, configureProvider, withEmulator } from "./helpers";
+import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";
 
 export interface WireFixture {
   /** The emulator of the running test. */

@@ -5,7 +5,7 @@
  * 127.0.0.1 still answers. A wait of minutes runs in milliseconds, with the same polls.
  * Parallel sleepers each advance the one clock: use it with one waiting loop at a time.
  */
-import type { Clock } from "../provider/util/clock";
+import type { Clock } from "../../provider/util/clock";
 
 export class FakeClock implements Clock {
   private t: number;

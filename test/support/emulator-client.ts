@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import YAML from "yaml";
-import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "../seed";
+import { API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "./seed";
 import { applySeed } from "../../emulator/snapshots";
 import { Store } from "../../emulator/store";
 import type { SeedProcessor } from "../../emulator/types";
