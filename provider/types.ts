@@ -155,3 +155,36 @@ export interface ProcessorStats {
   changeStreamState?: Record<string, unknown>;
   operatorStats: OperatorStats[];
 }
+
+// The data functions' arguments and results (getStreamProcessor, getStreamProcessors).
+
+export interface GetStreamProcessorArgs {
+  /** The Atlas project id (the API's `groupId`). */
+  projectId: string;
+  /** The stream workspace name (the API's `tenantName`). */
+  workspaceName: string;
+  processorName: string;
+}
+
+export interface GetStreamProcessorsArgs {
+  projectId: string;
+  workspaceName: string;
+}
+
+/** One processor as Atlas reports it. */
+export interface GetStreamProcessorResult extends ProcessorRef, Omit<ObservedProcessor, "id" | "name"> {
+  /** The processor's `_id`. */
+  processorId: string;
+  /**
+   * The pipeline as compact JSON text in Atlas's key order: the form StreamProcessor's `pipeline`
+   * takes and outputs (the array `pipeline` loses the order of integer-like keys such as "10").
+   */
+  pipelineJson: string;
+}
+
+export interface GetStreamProcessorsResult {
+  projectId: string;
+  workspaceName: string;
+  /** Every processor of the workspace (all pages), in Atlas's order. */
+  results: GetStreamProcessorResult[];
+}

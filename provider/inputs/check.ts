@@ -6,6 +6,7 @@
  */
 import { isPlainObject } from "../util/objects";
 import { checkPipeline } from "../model/pipeline";
+import { INPUTS, OUTPUTS } from "./registry";
 import { DESIRED_STATES, TIERS, type StreamProcessorInputs } from "../types";
 
 /** The string the engine sends for an input that is unknown during preview. */
@@ -274,24 +275,9 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
       failures.push({ property: key, reason: `${key} must be true or false, got ${describe(v)}.` });
     }
   }
-  const known = new Set([
-    "__provider",
-    "projectId",
-    "workspaceName",
-    "processorName",
-    "state",
-    "timeoutSeconds",
-    "pipeline",
-    "options",
-    "tier",
-    "startAtOperationTime",
-    "resumeFromCheckpoint",
-    "adoptExisting",
-    "failoverEnabled",
-    "verifySeconds",
-    // Output-only keys the resource class declares so they exist on `resource.state`; never inputs.
-    ...OUTPUT_ONLY_KEYS,
-  ]);
+  // The inputs registry's keys, and the output-only keys the resource class declares so they
+  // exist on `resource.state` (never inputs).
+  const known = new Set<string>(["__provider", ...Object.keys(INPUTS), ...OUTPUT_ONLY_KEYS]);
   for (const key of Object.keys(news)) {
     if (!known.has(key)) {
       failures.push({
@@ -320,8 +306,8 @@ export const DEFINITION_ONLY_INPUTS = [
   "adoptExisting",
 ] as const;
 
-/** Outputs that are never inputs (the resource class declares them so they exist on the resource). */
-export const OUTPUT_ONLY_KEYS = ["processorId", "desiredState", "createdByResource", "effectiveTier", "eligibleForFailover"] as const;
+/** The outputs that are no input (the registry's outputs less its inputs). */
+export const OUTPUT_ONLY_KEYS: readonly string[] = Object.keys(OUTPUTS).filter((k) => !(k in INPUTS));
 
 function definitionOnlyFailures(news: Record<string, unknown>): CheckFailure[] {
   if (news.pipeline !== undefined && news.pipeline !== null) return []; // set, or unknown during preview

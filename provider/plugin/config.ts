@@ -9,7 +9,7 @@
 import { OPTION_KEYS } from "../config/options";
 import { CONFIG_KEYS } from "../config/settings";
 import type { ConfigSource } from "../lifecycle";
-import { CONFIG, type ConfigName } from "./registry";
+import { CONFIG, type ConfigName } from "../inputs/registry";
 import { PACKAGE } from "./schema";
 
 /** The key the core reads for each plugin config name. */

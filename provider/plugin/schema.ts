@@ -6,7 +6,7 @@
  * Defaults go into the descriptions only, never into the schema's `default` field: the generated
  * SDKs would fill them in on their side, a second copy of what `check` does.
  */
-import { CONFIG, FUNCTIONS, INPUTS, OUTPUTS, TYPES, type ConfigSpec, type Kind, type PropertySpec } from "./registry";
+import { CONFIG, FUNCTIONS, INPUTS, OUTPUTS, TYPES, type ConfigSpec, type Kind, type PropertySpec } from "../inputs/registry";
 
 export const PACKAGE = "atlasstreams";
 export const RESOURCE_TOKEN = `${PACKAGE}:index:StreamProcessor`;

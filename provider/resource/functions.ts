@@ -19,16 +19,17 @@ import { toObserved } from "../atlas/observed";
 import { pipelineTextOf } from "../model/pipeline";
 import { ProcessorApi, READ_ROLES_HINT } from "../atlas/processors";
 import { allConfigKeys, resolveSettings } from "../config/settings";
-import type { ObservedProcessor, ProcessorRef } from "../types";
-import { checkProcessorRef, type RefField } from "../inputs/check";
+import type {
+  GetStreamProcessorArgs,
+  GetStreamProcessorResult,
+  GetStreamProcessorsArgs,
+  GetStreamProcessorsResult,
+  ObservedProcessor,
+  ProcessorRef,
+} from "../types";
 
-export interface GetStreamProcessorArgs {
-  /** The Atlas project id (the API's `groupId`). */
-  projectId: string;
-  /** The stream workspace name (the API's `tenantName`). */
-  workspaceName: string;
-  processorName: string;
-}
+export type { GetStreamProcessorArgs, GetStreamProcessorResult, GetStreamProcessorsArgs, GetStreamProcessorsResult };
+import { checkProcessorRef, type RefField } from "../inputs/check";
 
 export interface GetStreamProcessorOutputArgs {
   projectId: pulumi.Input<string>;
@@ -36,32 +37,9 @@ export interface GetStreamProcessorOutputArgs {
   processorName: pulumi.Input<string>;
 }
 
-export interface GetStreamProcessorsArgs {
-  projectId: string;
-  workspaceName: string;
-}
-
 export interface GetStreamProcessorsOutputArgs {
   projectId: pulumi.Input<string>;
   workspaceName: pulumi.Input<string>;
-}
-
-/** One processor as Atlas reports it. */
-export interface GetStreamProcessorResult extends ProcessorRef, Omit<ObservedProcessor, "id" | "name"> {
-  /** The processor's `_id`. */
-  processorId: string;
-  /**
-   * The pipeline as compact JSON text in Atlas's key order: the form StreamProcessor's `pipeline`
-   * takes and outputs (the array `pipeline` loses the order of integer-like keys such as "10").
-   */
-  pipelineJson: string;
-}
-
-export interface GetStreamProcessorsResult {
-  projectId: string;
-  workspaceName: string;
-  /** Every processor of the workspace (all pages), in Atlas's order. */
-  results: GetStreamProcessorResult[];
 }
 
 /** The stack config the provider reads, from the program's `pulumi.Config` (namespaces mongodbatlas and atlas-stream-processor). */

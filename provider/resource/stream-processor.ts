@@ -5,7 +5,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { streamProcessorProvider } from "./dynamic-provider";
 import { pipelineText } from "../model/pipeline";
-import type { AutoscalingOptions, DesiredState, DesiredStateInput, DlqOptions, PipelineStage, TierInput } from "../types";
+import type {
+  AutoscalingOptions,
+  DesiredState,
+  DesiredStateInput,
+  DlqOptions,
+  PipelineStage,
+  StreamProcessorInputs,
+  TierInput,
+} from "../types";
+import type { INPUTS, RequiredInputs, SameKeys, Table } from "../inputs/registry";
 
 /** `options.autoscaling` as the program may give it (tiers typed as any string, like `tier`). */
 export interface AutoscalingInput {
@@ -90,6 +99,13 @@ export interface StreamProcessorArgs {
    */
   adoptExisting?: pulumi.Input<boolean> | undefined;
 }
+
+// The inputs registry (inputs/registry.ts) describes exactly these arguments: the same keys, and
+// the same required marks. Either failing to compile means the registry needs the change too.
+const registryHasTheArgs: SameKeys<StreamProcessorArgs, StreamProcessorInputs> = true;
+const registryRequiresWhatArgsRequire: typeof INPUTS extends Table<StreamProcessorInputs, StreamProcessorArgs> ? true : never = true;
+const argsRequireTheIdentity: SameKeys<RequiredInputs, Pick<StreamProcessorArgs, "projectId" | "workspaceName" | "processorName">> = true;
+void [registryHasTheArgs, registryRequiresWhatArgsRequire, argsRequireTheIdentity];
 
 export class StreamProcessor extends pulumi.dynamic.Resource {
   declare public readonly projectId: pulumi.Output<string>;

@@ -81,7 +81,7 @@ namespace AtlasStreamProcessor.AtlasStreams
         /// </summary>
         public readonly string ProjectId;
         /// <summary>
-        /// Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+        /// Every processor of the workspace (all pages, 500 a page), in Atlas's order.
         /// </summary>
         public readonly ImmutableArray<Outputs.ProcessorInfo> Results;
         /// <summary>

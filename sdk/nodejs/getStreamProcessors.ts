@@ -34,7 +34,7 @@ export interface GetStreamProcessorsResult {
      */
     readonly projectId: string;
     /**
-     * Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+     * Every processor of the workspace (all pages, 500 a page), in Atlas's order.
      */
     readonly results: outputs.ProcessorInfo[];
     /**

@@ -32,7 +32,7 @@ type GetStreamProcessorsArgs struct {
 type GetStreamProcessorsResult struct {
 	// The Atlas project id (the API's `groupId`).
 	ProjectId string `pulumi:"projectId"`
-	// Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+	// Every processor of the workspace (all pages, 500 a page), in Atlas's order.
 	Results []ProcessorInfo `pulumi:"results"`
 	// The stream workspace name (the API's `tenantName`).
 	WorkspaceName string `pulumi:"workspaceName"`
@@ -77,7 +77,7 @@ func (o GetStreamProcessorsResultOutput) ProjectId() pulumi.StringOutput {
 	return o.ApplyT(func(v GetStreamProcessorsResult) string { return v.ProjectId }).(pulumi.StringOutput)
 }
 
-// Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+// Every processor of the workspace (all pages, 500 a page), in Atlas's order.
 func (o GetStreamProcessorsResultOutput) Results() ProcessorInfoArrayOutput {
 	return o.ApplyT(func(v GetStreamProcessorsResult) []ProcessorInfo { return v.Results }).(ProcessorInfoArrayOutput)
 }

@@ -47,7 +47,7 @@ class GetStreamProcessorsResult:
     @pulumi.getter
     def results(self) -> Sequence['outputs.ProcessorInfo']:
         """
-        Every processor of the workspace (all pages, 100 a page), in Atlas's order.
+        Every processor of the workspace (all pages, 500 a page), in Atlas's order.
         """
         return pulumi.get(self, "results")
 

@@ -6,20 +6,18 @@
  *
  * The compiler keeps it complete: every table `satisfies` a record over the keys of the type it
  * describes (so a key missing or extra is an error), each entry's `kind` must fit that key's
- * TypeScript type, and `required` must match the type's optional marks (StreamProcessorArgs for
- * the inputs, the result interfaces for the outputs). Nothing here is plugin-specific: it imports
- * only types, so any part of the provider may use it.
+ * TypeScript type, and `required` must match the type's optional marks (for the inputs: the
+ * identity fields only, which resource/stream-processor.ts holds to StreamProcessorArgs; the result
+ * interfaces for the outputs). Both doors and `check` use it: it sits in the core and imports only
+ * types from below.
  */
+import type { ClientOptions, OPTION_KEYS } from "../config/options";
+import type { CONFIG_KEYS } from "../config/settings";
 import type {
   GetStreamProcessorArgs,
   GetStreamProcessorResult,
   GetStreamProcessorsArgs,
   GetStreamProcessorsResult,
-} from "../resource/functions";
-import type { ClientOptions, OPTION_KEYS } from "../config/options";
-import type { StreamProcessorArgs } from "../resource/stream-processor";
-import type { CONFIG_KEYS } from "../config/settings";
-import type {
   AutoscalingOptions,
   DlqOptions,
   ProcessorOptions,
@@ -65,18 +63,19 @@ export interface PropertySpec<K extends Kind = Kind, R extends boolean = boolean
 }
 
 /** A record over T's keys whose kinds fit T's types and whose `required` marks match `Req`'s. */
-type Table<T, Req = T> = {
+export type Table<T, Req = T> = {
   [K in keyof T]-?: PropertySpec<KindOf<T[K]>, K extends RequiredKeys<Req> ? true : false>;
 };
 
-/** StreamProcessorArgs (what a program writes) and StreamProcessorInputs (after check) have the same keys. */
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
-const argsAndInputsAgree: SameKeys<StreamProcessorArgs, StreamProcessorInputs> = true;
-void argsAndInputsAgree;
+/** True when A and B have the same keys. */
+export type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : never;
+
+/** What a program must give: the fields that name the processor (StreamProcessorArgs's required ones). */
+export type RequiredInputs = Pick<StreamProcessorInputs, "projectId" | "workspaceName" | "processorName">;
 
 const TIERS_TEXT = "SP2, SP5, SP10, SP30, SP50";
 
-/** The resource's inputs, in the README's order. `required` follows StreamProcessorArgs. */
+/** The resource's inputs, in the README's order. `required` follows StreamProcessorArgs (checked there). */
 export const INPUTS = {
   projectId: {
     kind: "string",
@@ -161,7 +160,7 @@ export const INPUTS = {
     description:
       "With `pipeline`: take over an existing processor whose definition differs, modifying it. `false`: such a processor is an error, so nobody's processor is overwritten by accident.",
   },
-} as const satisfies Table<StreamProcessorInputs, StreamProcessorArgs>;
+} as const satisfies Table<StreamProcessorInputs, RequiredInputs>;
 
 /** Outputs whose meaning differs from the input of the same name, and the output-only ones. */
 const OUTPUT_ONLY = {
@@ -330,7 +329,7 @@ export const GET_PROCESSORS_RESULT = {
   results: {
     kind: { array: { ref: "ProcessorInfo" } },
     required: true,
-    description: "Every processor of the workspace (all pages, 100 a page), in Atlas's order.",
+    description: "Every processor of the workspace (all pages, 500 a page), in Atlas's order.",
   },
 } as const satisfies Table<GetStreamProcessorsResult>;
 
