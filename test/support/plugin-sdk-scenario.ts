@@ -20,7 +20,7 @@ import {
   emulatorForSuite,
   leakedSecrets,
   pulumiBin,
-} from "./harness";
+} from "./e2e-harness";
 import { languageHostsBin, pluginTarball } from "./plugin-harness";
 
 export interface SdkScenario {
