@@ -8,7 +8,16 @@ import type { RunningEmulator } from "../../emulator";
 import { getStreamProcessor, getStreamProcessorOutput, getStreamProcessors, getStreamProcessorsOutput } from "../../provider";
 import { allConfigKeys } from "../../provider/config/settings";
 import { ATLAS_STATS_KEYS } from "../support/atlas-stats-keys";
-import { API_KEY, FAST_OPTIONS, PROJECT, SERVICE_ACCOUNT, WORKSPACE, unchecked, withEmulator } from "../support/helpers";
+import {
+  API_KEY,
+  FAST_OPTIONS,
+  PROJECT,
+  SERVICE_ACCOUNT,
+  WORKSPACE,
+  forgetSharedClients,
+  unchecked,
+  withEmulator,
+} from "../support/helpers";
 
 const ENV_KEYS = ["MONGODB_ATLAS_BASE_URL", "MONGODB_ATLAS_PUBLIC_KEY", "MONGODB_ATLAS_PRIVATE_KEY"];
 
@@ -37,6 +46,7 @@ describe("data functions getStreamProcessor / getStreamProcessors", function () 
     stackConfig({});
     for (const k of ENV_KEYS) delete process.env[k];
     await emu.close();
+    forgetSharedClients();
   });
 
   describe("getStreamProcessor", () => {

@@ -12,6 +12,7 @@ import type { PipelineStage, StreamProcessorInputs, StreamProcessorOutputs } fro
 
 import { API_KEY, PROJECT, WORKSPACE } from "./seed";
 import { unchecked } from "./unchecked";
+import { processSlot } from "../../provider/util/process-slot";
 
 export { unchecked } from "./unchecked";
 export { ALL_SECRETS, API_KEY, PROJECT, READONLY_KEY, SERVICE_ACCOUNT, WORKSPACE } from "./seed";
@@ -46,6 +47,15 @@ export async function configureProvider(url: string, creds: Creds, extra: Record
       },
     },
   });
+}
+
+/**
+ * Forgets the process's shared HTTP clients (and their tokens and nonces). A new emulator may
+ * come up on the port of one closed earlier: a client cached for that URL would then send a
+ * token the new server never issued, and its 401 would show among the requests a test counts.
+ */
+export function forgetSharedClients(): void {
+  processSlot<Map<string, unknown>>("clients", () => new Map()).clear();
 }
 
 export async function withEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
