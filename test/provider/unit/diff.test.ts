@@ -183,3 +183,33 @@ describe("diff", () => {
     }
   });
 });
+
+const BASE = { projectId: PROJECT, workspaceName: "ws", processorName: "proc" };
+
+describe("diff: the new inputs", () => {
+  const names = { ...BASE, timeoutSeconds: 600 };
+  const olds = (o: Record<string, unknown> = {}) => ({ ...names, state: "STARTED", desiredState: "STARTED", pipeline: PIPELINE, ...o });
+  const news = (o: Record<string, unknown> = {}) => ({ ...names, state: "STARTED", pipeline: PIPELINE, ...o });
+  const cases: [string, Record<string, unknown>, Record<string, unknown>, string[]][] = [
+    ["failoverEnabled set", {}, { failoverEnabled: true }, ["failoverEnabled"]],
+    ["failoverEnabled unchanged", { failoverEnabled: true }, { failoverEnabled: true }, []],
+    ["failoverEnabled left unset (Atlas's value kept)", { failoverEnabled: true }, {}, []],
+    ["failoverEnabled unknown", {}, { failoverEnabled: UNKNOWN }, ["pipeline"]],
+    ["verifySeconds set", {}, { verifySeconds: 5 }, ["verifySeconds"]],
+    ["options.resumeFromCheckpoint set", {}, { options: { resumeFromCheckpoint: false } }, ["options.resumeFromCheckpoint"]],
+    [
+      "options.resumeFromCheckpoint unchanged",
+      { options: { resumeFromCheckpoint: false } },
+      { options: { resumeFromCheckpoint: false } },
+      [],
+    ],
+    ["the DLQ removed", { options: { dlq: { connectionName: "c", db: "d", coll: "x" } } }, {}, ["options"]],
+  ];
+  for (const [what, o, n, expected] of cases) {
+    it(`${what} → [${expected.join(", ")}]`, () => {
+      const d = diffProcessor(olds(o), news(n));
+      expect(d.changed).to.deep.equal(expected);
+      expect(d.replaces).to.deep.equal([]);
+    });
+  }
+});

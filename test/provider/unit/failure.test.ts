@@ -1,13 +1,9 @@
 import { expect } from "chai";
-import { nth } from "../../support/present";
 import { endsWait } from "../../../provider/converge/converge";
 import { AtlasApiError, AtlasConfigError, AtlasNetworkError } from "../../../provider/errors";
 import { notFoundFromCode } from "../../../provider/atlas/not-found";
 import { classifyFailure, missingConnectionName, type FailureClass, type FailureReport } from "../../../provider/http/retry";
-import { DEFAULT_CLIENT_OPTIONS } from "../../../provider/config/options";
-import { resolveSettings } from "../../../provider/config/settings";
 import { isTransitional, nextStep, waitVerdict } from "../../../provider/model/state";
-import { checkInputs } from "../../../provider/inputs/check";
 import { PROJECT } from "../../support/seed";
 
 /** Atlas's generic processor error detail, as recorded. */
@@ -149,48 +145,5 @@ describe("failure classification", () => {
         expect(waitVerdict("STOPPED", state)).to.equal("pending");
       });
     }
-  });
-
-  describe("check refuses names made only of dots", () => {
-    const base = { projectId: PROJECT, workspaceName: "ws", processorName: "orders" };
-    for (const key of ["workspaceName", "processorName"]) {
-      for (const name of [".", "..", "..."]) {
-        it(`${key} ${JSON.stringify(name)}`, () => {
-          const { failures } = checkInputs({ ...base, [key]: name });
-          expect(failures).to.have.length(1);
-          expect(nth(failures, 0).property).to.equal(key);
-          expect(nth(failures, 0).reason).to.include("only of dots");
-        });
-      }
-      it(`${key} with dots among other characters passes ("a.b", ".x", "x..")`, () => {
-        for (const name of ["a.b", ".x", "x.."]) expect(checkInputs({ ...base, [key]: name }).failures).to.deep.equal([]);
-      });
-    }
-    it("DLQ names are not path segments: a dot-only db passes", () => {
-      const { failures } = checkInputs({
-        ...base,
-        pipeline: [{ $source: { connectionName: "c" } }],
-        options: { dlq: { connectionName: "c", db: ".", coll: "x" } },
-      });
-      expect(failures).to.deep.equal([]);
-    });
-  });
-
-  describe("client options for actions and connections", () => {
-    it("default to a 90 s action timeout and a 60 s connection wait", () => {
-      expect(DEFAULT_CLIENT_OPTIONS).to.include({ actionTimeoutMs: 90_000, connectionWaitMs: 60_000 });
-    });
-    it("read atlas-stream-processor:actionTimeoutMs and ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS", () => {
-      expect(resolveSettings({ "atlas-stream-processor:actionTimeoutMs": "120000" }, {}).options.actionTimeoutMs).to.equal(120_000);
-      expect(resolveSettings({}, { ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS: "0" }).options.connectionWaitMs).to.equal(0);
-    });
-    it("refuse a bad value naming the key the user set", () => {
-      expect(() => resolveSettings({ "atlas-stream-processor:actionTimeoutMs": "soon" }, {})).to.throw(
-        "atlas-stream-processor:actionTimeoutMs",
-      );
-      expect(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS: "-1" })).to.throw(
-        "ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS",
-      );
-    });
   });
 });

@@ -341,3 +341,21 @@ describe("settings", () => {
     });
   });
 });
+
+describe("client options for actions and connections", () => {
+  it("default to a 90 s action timeout and a 60 s connection wait", () => {
+    expect(DEFAULT_CLIENT_OPTIONS).to.include({ actionTimeoutMs: 90_000, connectionWaitMs: 60_000 });
+  });
+  it("read atlas-stream-processor:actionTimeoutMs and ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS", () => {
+    expect(resolveSettings({ "atlas-stream-processor:actionTimeoutMs": "120000" }, {}).options.actionTimeoutMs).to.equal(120_000);
+    expect(resolveSettings({}, { ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS: "0" }).options.connectionWaitMs).to.equal(0);
+  });
+  it("refuse a bad value naming the key the user set", () => {
+    expect(() => resolveSettings({ "atlas-stream-processor:actionTimeoutMs": "soon" }, {})).to.throw(
+      "atlas-stream-processor:actionTimeoutMs",
+    );
+    expect(() => resolveSettings({}, { ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS: "-1" })).to.throw(
+      "ATLAS_STREAM_PROCESSOR_CONNECTION_WAIT_MS",
+    );
+  });
+});

@@ -7,6 +7,7 @@ import {
   hasDefinition,
   UNKNOWN,
   type CheckFailure,
+  DEFINITION_ONLY_INPUTS,
 } from "../../../provider/inputs/check";
 import { PROJECT } from "../../support/seed";
 
@@ -410,5 +411,91 @@ describe("check", () => {
         expect(Object.keys(inputs)).to.not.include(key);
       });
     }
+  });
+});
+
+const SOURCE = { $source: { connectionName: "c" } };
+const PIPELINE = [SOURCE, { $match: { a: 1 } }];
+
+describe("check: the new inputs", () => {
+  const check = (extra: Record<string, unknown>) => checkInputs({ ...BASE, ...extra });
+
+  describe("definition-only inputs without pipeline are refused, naming the field", () => {
+    const cases: [string, Record<string, unknown>][] = [
+      ["options.dlq", { options: { dlq: { connectionName: "c", db: "d", coll: "x" } } }],
+      ["options.autoscaling", { options: { autoscaling: { enabled: true, minTier: "SP5", maxTier: "SP10" } } }],
+      ["options.resumeFromCheckpoint", { options: { resumeFromCheckpoint: false } }],
+      ["failoverEnabled", { failoverEnabled: false }],
+      ["adoptExisting", { adoptExisting: true }],
+    ];
+    for (const [field, extra] of cases) {
+      it(`${field} without pipeline is a failure naming it and the fix`, () => {
+        const { failures } = check(extra);
+        expect(failures).to.have.length(1);
+        expect(nth(failures, 0).property).to.equal(field);
+        expect(nth(failures, 0).reason).to.include(field).and.include("set pipeline").and.include("ignored");
+      });
+      it(`${field} with pipeline passes`, () => expect(check({ ...extra, pipeline: PIPELINE }).failures).to.deep.equal([]));
+      it(`${field} with a pipeline not known yet (preview) passes`, () =>
+        expect(check({ ...extra, pipeline: UNKNOWN }).failures).to.deep.equal([]));
+    }
+    it("covers every definition-only input", () => expect([...DEFINITION_ONLY_INPUTS]).to.deep.equal(cases.map((c) => c[0])));
+    it("a misspelt key is still refused too", () =>
+      expect(check({ failoverEnabeld: true }).failures.map((f) => f.property)).to.deep.equal(["failoverEnabeld"]));
+  });
+
+  describe("value rules", () => {
+    const bad: [string, Record<string, unknown>][] = [
+      ["failoverEnabled", { pipeline: PIPELINE, failoverEnabled: "yes" }],
+      ["options.resumeFromCheckpoint", { pipeline: PIPELINE, options: { resumeFromCheckpoint: "false" } }],
+      ["verifySeconds", { verifySeconds: -1 }],
+      ["verifySeconds", { verifySeconds: "10" }],
+      ["verifySeconds", { verifySeconds: Infinity }],
+      ["state", { state: "RUNNING" }],
+      ["tier", { tier: "SP3" }],
+    ];
+    for (const [field, extra] of bad) {
+      it(`refuses ${field} = ${JSON.stringify(Object.values(extra).pop())}, naming it`, () => {
+        const { failures } = check(extra);
+        expect(failures.map((f) => f.property)).to.deep.equal([field]);
+        expect(nth(failures, 0).reason).to.include(field);
+      });
+    }
+    it("accepts verifySeconds 0 and fractions, and leaves it unset by default (no diff on existing stacks)", () => {
+      expect(check({ verifySeconds: 0 }).failures).to.deep.equal([]);
+      expect(check({ verifySeconds: 0.5 }).failures).to.deep.equal([]);
+      expect(Object.keys(check({}).inputs)).to.not.include("verifySeconds");
+    });
+    it("passes unknown values", () => {
+      expect(
+        check({ pipeline: PIPELINE, failoverEnabled: UNKNOWN, verifySeconds: UNKNOWN, options: { resumeFromCheckpoint: UNKNOWN } })
+          .failures,
+      ).to.deep.equal([]);
+    });
+  });
+});
+
+describe("check refuses names made only of dots", () => {
+  const base = { projectId: PROJECT, workspaceName: "ws", processorName: "orders" };
+  for (const key of ["workspaceName", "processorName"]) {
+    for (const name of [".", "..", "..."]) {
+      it(`${key} ${JSON.stringify(name)}`, () => {
+        const { failures } = checkInputs({ ...base, [key]: name });
+        expect(failures).to.have.length(1);
+        expect(nth(failures, 0).property).to.equal(key);
+        expect(nth(failures, 0).reason).to.include("only of dots");
+      });
+    }
+    it(`${key} with dots among other characters passes ("a.b", ".x", "x..")`, () => {
+      for (const name of ["a.b", ".x", "x.."]) expect(checkInputs({ ...base, [key]: name }).failures).to.deep.equal([]);
+    });
+  }
+  it("DLQ names are not path segments: a dot-only db passes", () => {
+    const { failures } = checkInputs({
+      ...base,
+      pipeline: [{ $source: { connectionName: "c" } }],
+      options: { dlq: { connectionName: "c", db: ".", coll: "x" } },
+    });
+    expect(failures).to.deep.equal([]);
   });
 });
