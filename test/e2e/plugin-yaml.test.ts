@@ -43,6 +43,8 @@ interface Extras {
   elsewhere?: string | undefined;
   /** The data functions. */
   functions?: boolean;
+  /** A processor `broken` with a state no processor can be asked for. */
+  badState?: string;
 }
 
 /** examples/yaml/Pulumi.yaml with the test's additions. */
@@ -74,6 +76,11 @@ function program(x: Extras): string {
       },
     };
   if (x.imported) doc.resources.inventory = x.imported;
+  if (x.badState !== undefined)
+    doc.resources.broken = {
+      type: "atlasstreams:index:StreamProcessor",
+      properties: { ...names, processorName: "broken", state: x.badState },
+    };
   if (x.elsewhere) {
     doc.resources.elsewhere = {
       type: "pulumi:providers:atlasstreams",
@@ -180,6 +187,16 @@ describe("e2e: the native plugin from a Pulumi YAML program", function () {
     ).to.deep.equal([]);
     // refresh: always reads both processors: one shared list, or a GET each.
     expect(sent.length).to.be.within(1, 2);
+  });
+
+  it("a bad input is refused at preview, naming the field and what it must be, with no action sent", async () => {
+    setProgram({ badState: "RUNNING" });
+    await suite.admin.clearRequests();
+    const r = await p().preview([], { allowFail: true });
+    expect(r.code).to.not.equal(0);
+    expect(r.stdout + r.stderr).to.match(/state must be "STARTED" or "STOPPED", got "RUNNING"/);
+    expect((await apiRequests(suite.admin)).filter((x) => !x.startsWith("GET"))).to.deep.equal([]);
+    setProgram({});
   });
 
   it("a processor FAILED out of band: preview --diff shows the state to change, up --refresh restarts it", async () => {
