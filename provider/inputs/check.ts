@@ -277,7 +277,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
   }
   // The inputs registry's keys, and the output-only keys the resource class declares so they
   // exist on `resource.state` (never inputs).
-  const known = new Set<string>(["__provider", ...Object.keys(INPUTS), ...OUTPUT_ONLY_KEYS]);
+  const known = new Set<string>(["__provider", ...INPUT_KEYS, ...OUTPUT_ONLY_KEYS]);
   for (const key of Object.keys(news)) {
     if (!known.has(key)) {
       failures.push({
@@ -306,8 +306,12 @@ export const DEFINITION_ONLY_INPUTS = [
   "adoptExisting",
 ] as const;
 
+// Plain lists of names, taken from the registry once: functions of this module are serialized
+// into `__provider` with what they reference, and the registry's objects must not be among it.
+/** The resource's inputs (the registry's). */
+const INPUT_KEYS: readonly string[] = Object.keys(INPUTS);
 /** The outputs that are no input (the registry's outputs less its inputs). */
-export const OUTPUT_ONLY_KEYS: readonly string[] = Object.keys(OUTPUTS).filter((k) => !(k in INPUTS));
+export const OUTPUT_ONLY_KEYS: readonly string[] = Object.keys(OUTPUTS).filter((k) => !INPUT_KEYS.includes(k));
 
 function definitionOnlyFailures(news: Record<string, unknown>): CheckFailure[] {
   if (news.pipeline !== undefined && news.pipeline !== null) return []; // set, or unknown during preview
