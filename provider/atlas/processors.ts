@@ -7,7 +7,7 @@
 import type { AtlasHttpClient } from "../http/client";
 import { asError, AtlasApiError, isAtlasApiError, UnverifiedActionError } from "../errors";
 import { classifyApiError, missingConnectionName, retryDelayMs } from "../http/retry";
-import { sharedRead, type ReadAnswer } from "./shared-reads";
+import { actionBegun, expectRead, sharedRead, type ReadAnswer } from "./shared-reads";
 import { actionTookEffect, pollDelayMs, settleVerdict, type UnclearAnswer } from "../model/state";
 import { patchApplied, type DefinitionBody, type ModifyBody } from "../model/definition";
 import { processorPath, workspacePath, workspacesPath } from "./paths";
@@ -88,6 +88,15 @@ export class ProcessorApi {
     return undefined;
   }
 
+  /**
+   * Announces when this processor's wait will read it next (`at`, ms on the real clock), or that
+   * it will not read soon (undefined): concurrent reads of the workspace gather only for reads
+   * that are due. No request.
+   */
+  expectLook(ref: ProcessorRef, at: number | undefined): void {
+    expectRead(this.http, ref, this.v.processor, at);
+  }
+
   private async getOne(ref: ProcessorRef): Promise<ReadAnswer> {
     try {
       const res = await this.http.call({
@@ -155,6 +164,9 @@ export class ProcessorApi {
     before?: string,
   ): Promise<ActionOutcome> {
     const tookEffect = (answer: UnclearAnswer) => this.settle(ref, answer, (o) => actionTookEffect(action, o?.state, before));
+    // The wait after it reads when the answer comes: reads of the workspace asked just before then wait for it.
+    const ended = actionBegun(this.http, ref, this.v.processor, action);
+    let answered = false;
     try {
       const res = await this.http.call({
         method: "POST",
@@ -174,6 +186,7 @@ export class ProcessorApi {
         );
         return "timed-out";
       }
+      answered = !res.appliedAfterFailure;
       return res.appliedAfterFailure ? "already" : "sent";
     } catch (e) {
       // Atlas refuses to start a running processor (or stop a stopped one) with a 4xx whose
@@ -192,6 +205,8 @@ export class ProcessorApi {
         if (applied) return "already";
       }
       throw e;
+    } finally {
+      ended(answered);
     }
   }
 

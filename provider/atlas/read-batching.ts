@@ -14,23 +14,31 @@ export interface ReadPlanInput {
   pending: number;
   /** When the oldest of them asked (ms epoch); ignored when pending is 0. */
   oldestPendingAt: number;
-  /** Other processors of the workspace that asked within `activeWindowMs` and wait on nothing now. */
-  othersActive: number;
+  /**
+   * When (ms epoch) the other processors of the workspace that are expected to read soon will
+   * ask: a wait's next look, announced before it sleeps, or the end of an action in flight,
+   * estimated from how long recent actions of its kind took. Not the waiting reads.
+   */
+  companionsDue: readonly number[];
   /** Whether a list request of this workspace is being answered. */
   listInFlight: boolean;
 }
 
 export interface BatchPolicy {
   /**
-   * How long a read may wait for companions before a list (or its own GET) is sent. Default 100 ms:
-   * measured with 100 creates by 10 staggered callers under Atlas-like timing (synchronous 1.5 s
-   * actions, a 1 s create, +50 ms a request), 40 ms sent 3.1–3.5 requests per processor and 100 ms
-   * 2.9–3.0, for 0.1 s more per create (2.74 s against 2.84 s); the waits after a create learn
-   * to ask that much earlier (cadence.ts).
+   * How long a read may wait for companions that are due (see `companionsDue`) before a list (or
+   * its own GET) is sent. Default 100 ms: with 100 creates by 10 staggered callers under
+   * Atlas-like timing (synchronous 1.5 s actions, a 1 s create, +50 ms a request), 40 ms sent
+   * 3.1–3.5 requests per processor and 100 ms 2.9–3.0. Only companions that are due hold a read,
+   * so the window costs time only when a companion is expected within it (the engine hands out
+   * creates a few ms apart: the first of ten looks waits for the last).
    */
   gatherMs: number;
-  /** A processor that asked this recently counts as a likely companion. Default 1500 ms. */
-  activeWindowMs: number;
+  /**
+   * A companion due this long ago that has not asked yet is still waited for (an action a little
+   * slower than the recent ones); one later than that is not. Default 100 ms.
+   */
+  overdueMs: number;
   /** How old a list answer may be for a read of a processor nobody changed lately. Default 2000 ms. */
   maxAgeMs: number;
   /** After a change (create, action, PATCH, DELETE) of a processor, its reads need recent answers, for this long. Default 600 000 ms. */
@@ -40,8 +48,8 @@ export interface BatchPolicy {
 }
 
 export const DEFAULT_BATCH_POLICY: BatchPolicy = {
-  gatherMs: 100,
-  activeWindowMs: 1500,
+  gatherMs: 50,
+  overdueMs: 100,
   maxAgeMs: 2000,
   freshAfterChangeMs: 600_000,
   freshMaxAgeMs: 60,
@@ -60,17 +68,18 @@ export type ReadPlan =
 /**
  * What to send for the reads waiting on one workspace. Waiting reads are only ever answered by
  * a request sent after they asked, so a list in flight never answers them: they wait for it to
- * end and then go out together.
+ * end and then go out together. They wait for companions only while one is due (expected to ask
+ * before the oldest of them has waited `gatherMs`): a resource that finished, or whose next look
+ * is a second away, holds nobody up. Each new read plans again, so the last companion to arrive
+ * sends the list.
  */
 export function planRead(x: ReadPlanInput, p: BatchPolicy = DEFAULT_BATCH_POLICY): ReadPlan {
   if (x.pending <= 0 || x.listInFlight) return { kind: "idle" };
-  // Alone in the workspace: a plain GET, at once.
-  if (x.pending === 1 && x.othersActive === 0) return { kind: "get" };
-  // Everyone likely to ask is already waiting: no reason to wait longer.
-  if (x.othersActive === 0) return { kind: "list" };
-  const waited = x.now - x.oldestPendingAt;
-  if (waited >= p.gatherMs) return x.pending >= 2 ? { kind: "list" } : { kind: "get" };
-  return { kind: "wait", ms: p.gatherMs - waited };
+  const send: ReadPlan = x.pending >= 2 ? { kind: "list" } : { kind: "get" };
+  const deadline = x.oldestPendingAt + p.gatherMs;
+  if (x.now >= deadline) return send;
+  const due = x.companionsDue.some((t) => t >= x.now - p.overdueMs && t <= deadline);
+  return due ? { kind: "wait", ms: deadline - x.now } : send;
 }
 
 export interface AnswerFacts {
@@ -80,6 +89,8 @@ export interface AnswerFacts {
   listSentAt: number;
   /** When the last change request for this processor from this process ended (answered or failed). */
   changedAt?: number | undefined;
+  /** When the request that answered this processor's previous read was sent. */
+  seenSentAt?: number | undefined;
 }
 
 /**
@@ -88,11 +99,13 @@ export interface AnswerFacts {
  * action failed, so a list sent before that failure can never decide it. While a processor is
  * being changed and waited on (a change within `freshAfterChangeMs`), a list at most
  * `freshMaxAgeMs` old serves it (about one request's latency: a poll joins the list in flight
- * instead of waiting for the next). Otherwise (a first look, a refresh) a list at most
+ * instead of waiting for the next), but never the one its previous read got. Otherwise (a first look, a refresh) a list at most
  * `maxAgeMs` old serves it.
  */
 export function answerServes(f: AnswerFacts, p: BatchPolicy = DEFAULT_BATCH_POLICY): boolean {
   if (f.changedAt !== undefined && f.listSentAt < f.changedAt) return false;
   const beingChanged = f.changedAt !== undefined && f.askedAt - f.changedAt < p.freshAfterChangeMs;
+  // A poll of a processor being changed wants news: the answer its previous read got would only repeat it.
+  if (beingChanged && f.seenSentAt !== undefined && f.listSentAt <= f.seenSentAt) return false;
   return f.listSentAt >= f.askedAt - (beingChanged ? p.freshMaxAgeMs : p.maxAgeMs);
 }

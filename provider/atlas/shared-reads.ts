@@ -5,6 +5,11 @@
  * still goes out as its own GET. A read is only ever answered by a request sent after it
  * asked, so it sees what a GET of its own would have seen, never an older state.
  *
+ * Reads wait for one another only when another is due: each wait says when its next look will
+ * go (`expectRead`), and each action in flight is expected to end as long after it was sent as
+ * recent actions of its kind took (`actionBegun`), since its wait reads at once when it ends.
+ * A resource that finished, or whose next look is a second away, holds no read up.
+ *
  * Its times are real time (Date.now), not the client's clock, on purpose: they schedule real
  * gathering timers and must agree with them, and they decide only which request answers a read,
  * never how long anything waits for Atlas.
@@ -47,8 +52,15 @@ interface WorkspaceReads {
   latest: ListRound | undefined;
   /** Processor name → when the last change request for it ended. */
   changedAt: Record<string, number>;
-  /** Processor name → when it last asked (a plain object: no Map/Set in closure-reachable state). */
-  lastAsk: Record<string, number>;
+  /**
+   * Processor name → when its wait announced it will read next, while it is not waiting on a
+   * read (a plain object: no Map/Set in closure-reachable state).
+   */
+  due: Record<string, number>;
+  /** Processor name → when the request whose answer its last read got was sent. */
+  seenSentAt: Record<string, number>;
+  /** Processor name → the action in flight on it (its wait reads when the answer comes). */
+  actions: Record<string, { kind: string; began: number }>;
   listInFlight: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -66,18 +78,28 @@ interface ClientReads {
   workspaces: Record<string, WorkspaceReads>;
   stats: ReadStats;
   policy: BatchPolicy;
+  /** Action kind → how long its recent answered requests took, ms (the newest last). */
+  actionMs: Record<string, number[]>;
 }
+
+/** How many recent action durations are remembered per kind. */
+const ACTION_SAMPLES = 24;
 
 function readsOf(http: AtlasHttpClient): ClientReads {
   const all = processSlot("shared-reads", () => new WeakMap<AtlasHttpClient, ClientReads>());
   let r = all.get(http);
   if (!r) {
-    r = { workspaces: {}, stats: { lists: 0, listPages: 0, singles: 0, shared: 0 }, policy: { ...DEFAULT_BATCH_POLICY } };
+    r = { workspaces: {}, stats: { lists: 0, listPages: 0, singles: 0, shared: 0 }, policy: { ...DEFAULT_BATCH_POLICY }, actionMs: {} };
     all.set(http, r);
     // Changes sent through this client from now on make older lists unfit to answer for them.
     http.onAttemptEnded((method, url, body) => noteChange(http, method, url, body));
   }
   return r;
+}
+
+/** This client's batching policy, to change in place (tests and experiments; defaults in read-batching.ts). */
+export function batchPolicy(http: AtlasHttpClient): BatchPolicy {
+  return readsOf(http).policy;
 }
 
 /** How many lists, pages and single GETs this client's reads used so far. */
@@ -96,28 +118,21 @@ export function sharedRead(
   single: () => Promise<ReadAnswer>,
 ): Promise<ReadAnswer> {
   const reads = readsOf(http);
-  const key = JSON.stringify([ref.projectId, ref.workspaceName, version]);
-  const ws = (reads.workspaces[key] ??= {
-    projectId: ref.projectId,
-    workspaceName: ref.workspaceName,
-    version,
-    pending: [],
-    inFlight: undefined,
-    latest: undefined,
-    changedAt: {},
-    lastAsk: {},
-    listInFlight: false,
-    timer: undefined,
-  });
+  const ws = workspaceOf(reads, ref, version);
   return new Promise<ReadAnswer>((resolve, reject) => {
     const now = Date.now();
-    ws.lastAsk[ref.processorName] = now;
-    const waiter: Waiter = { name: ref.processorName, askedAt: now, single, resolve, reject };
+    delete ws.due[ref.processorName];
+    const name = ref.processorName;
+    const waiter: Waiter = { name, askedAt: now, single, resolve, reject };
     const serves = (round: ListRound) =>
-      answerServes({ askedAt: now, listSentAt: round.sentAt, changedAt: ws.changedAt[ref.processorName] }, reads.policy);
+      answerServes(
+        { askedAt: now, listSentAt: round.sentAt, changedAt: ws.changedAt[name], seenSentAt: ws.seenSentAt[name] },
+        reads.policy,
+      );
     if (ws.latest?.byName && serves(ws.latest)) {
       reads.stats.shared += 1;
-      resolve(answerFrom(ws.latest.byName, ref.processorName));
+      ws.seenSentAt[name] = ws.latest.sentAt;
+      resolve(answerFrom(ws.latest.byName, name));
       return;
     }
     if (ws.inFlight && serves(ws.inFlight)) {
@@ -125,20 +140,81 @@ export function sharedRead(
       return;
     }
     ws.pending.push(waiter);
-    // Decide on the next turn of the event loop, so reads asked in the same turn (a refresh's
-    // burst) go out together even when the first of them would otherwise look alone.
-    if (!ws.timer && !ws.listInFlight) ws.timer = setTimeout(() => pump(http, reads, ws), 0);
+    // Decide again on the next turn of the event loop (a gathering timer is replaced: this read
+    // may be the companion it waited for), so reads asked in the same turn (a refresh's burst) go
+    // out together even when the first of them would otherwise look alone.
+    if (!ws.listInFlight) {
+      if (ws.timer) clearTimeout(ws.timer);
+      ws.timer = setTimeout(() => pump(http, reads, ws), 0);
+    }
   });
 }
 
-function othersActive(ws: WorkspaceReads, now: number, windowMs: number): number {
-  const waiting = ws.pending.map((w) => w.name);
-  let n = 0;
-  for (const [name, at] of Object.entries(ws.lastAsk)) {
-    if (now - at > windowMs) delete ws.lastAsk[name];
-    else if (!waiting.includes(name)) n += 1;
+function workspaceOf(reads: ClientReads, ref: ProcessorRef, version: string): WorkspaceReads {
+  const key = JSON.stringify([ref.projectId, ref.workspaceName, version]);
+  return (reads.workspaces[key] ??= {
+    projectId: ref.projectId,
+    workspaceName: ref.workspaceName,
+    version,
+    pending: [],
+    inFlight: undefined,
+    latest: undefined,
+    changedAt: {},
+    due: {},
+    seenSentAt: {},
+    actions: {},
+    listInFlight: false,
+    timer: undefined,
+  });
+}
+
+/**
+ * Announces that the processor's wait will read it at `at` (ms epoch; undefined: it will not
+ * read soon, e.g. its wait ended), so reads of its workspace asked just before wait for it and
+ * share one list instead of each sending its own request.
+ */
+export function expectRead(http: AtlasHttpClient, ref: ProcessorRef, version: string, at: number | undefined): void {
+  const ws = workspaceOf(readsOf(http), ref, version);
+  if (at === undefined) delete ws.due[ref.processorName];
+  else ws.due[ref.processorName] = at;
+}
+
+/**
+ * Notes that an action (`kind`: start, stop) on the processor was sent: its wait will read when
+ * the answer comes, which is expected as long after as recent answered actions of its kind took
+ * (the median; the first action's end is not foreseen). Call the returned function when the
+ * answer came (`answered`: Atlas said it is done, so the read follows at once) or not.
+ */
+export function actionBegun(http: AtlasHttpClient, ref: ProcessorRef, version: string, kind: string): (answered: boolean) => void {
+  const reads = readsOf(http);
+  const ws = workspaceOf(reads, ref, version);
+  const action = { kind, began: Date.now() };
+  ws.actions[ref.processorName] = action;
+  return (answered) => {
+    if (ws.actions[ref.processorName] === action) delete ws.actions[ref.processorName];
+    if (!answered) return;
+    const now = Date.now();
+    reads.actionMs[kind] = [...(reads.actionMs[kind] ?? []), now - action.began].slice(-ACTION_SAMPLES);
+    // Its wait reads next, at once (its first look after an answered action is immediate).
+    ws.due[ref.processorName] = now;
+  };
+}
+
+/** When the workspace's processors that are not waiting on a read are expected to ask. */
+function companionsDue(reads: ClientReads, ws: WorkspaceReads): number[] {
+  const out = Object.values(ws.due);
+  for (const { kind, began } of Object.values(ws.actions)) {
+    // The first answer of a run teaches the rest: actions sent with it are expected to end with it.
+    const typical = median(reads.actionMs[kind] ?? []);
+    if (typical !== undefined) out.push(began + typical);
   }
-  return n;
+  return out;
+}
+
+function median(xs: readonly number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Decides and sends; called when a read asks, a list ends, or a gathering timer fires. */
@@ -153,7 +229,7 @@ function pump(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): vo
       now,
       pending: ws.pending.length,
       oldestPendingAt: ws.pending[0]?.askedAt ?? now,
-      othersActive: othersActive(ws, now, reads.policy.activeWindowMs),
+      companionsDue: companionsDue(reads, ws),
       listInFlight: ws.listInFlight,
     },
     reads.policy,
@@ -167,6 +243,7 @@ function pump(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): vo
     case "get": {
       const w = ws.pending.shift()!;
       reads.stats.singles += 1;
+      ws.seenSentAt[w.name] = now;
       w.single().then(w.resolve, w.reject);
       return;
     }
@@ -181,13 +258,17 @@ function pump(http: AtlasHttpClient, reads: ClientReads, ws: WorkspaceReads): vo
             round.byName = byName;
             if (!ws.latest || ws.latest.sentAt <= round.sentAt) ws.latest = round;
             reads.stats.shared += round.waiters.length;
-            for (const w of round.waiters) w.resolve(answerFrom(byName, w.name));
+            for (const w of round.waiters) {
+              ws.seenSentAt[w.name] = Math.max(ws.seenSentAt[w.name] ?? 0, round.sentAt);
+              w.resolve(answerFrom(byName, w.name));
+            }
           },
           // The list failed after its own retries: each read falls back to its own GET, which
           // reports its own error (a 404 naming what is missing, a 403, …) if it fails too.
           () => {
             for (const w of round.waiters) {
               reads.stats.singles += 1;
+              ws.seenSentAt[w.name] = Date.now();
               w.single().then(w.resolve, w.reject);
             }
           },

@@ -107,58 +107,65 @@ export async function pollUntil(
   const began = clock.now();
   let lastPendingAt: number | undefined;
   let readFailed = false;
-  for (let attempt = 0; ; attempt++) {
-    if (
-      returnBy !== undefined &&
-      clock.now() >= returnBy &&
-      returnBy < ctx.deadline &&
-      lastReadError === undefined &&
-      lastState !== "(not read yet)"
-    )
-      return last;
-    const until = returnBy !== undefined && clock.now() < returnBy ? Math.min(returnBy, ctx.deadline) : ctx.deadline;
-    const remaining = until - clock.now();
-    if (clock.now() >= ctx.deadline) {
-      const waited = Math.round((clock.now() - ctx.startedAt) / 1000);
-      throw new ProcessorStateError(
-        `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}${after ? ` (${after})` : ""}; last observed state: ${lastState ?? "not found (404)"}` +
-          `${lastReadError ? `; the last read failed: ${lastReadError}` : ""}. ` +
-          `Raise timeoutSeconds if Atlas is just slow, or check the processor in the Atlas UI.`,
-        lastState ?? "NOT_FOUND",
-      );
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (
+        returnBy !== undefined &&
+        clock.now() >= returnBy &&
+        returnBy < ctx.deadline &&
+        lastReadError === undefined &&
+        lastState !== "(not read yet)"
+      )
+        return last;
+      const until = returnBy !== undefined && clock.now() < returnBy ? Math.min(returnBy, ctx.deadline) : ctx.deadline;
+      const remaining = until - clock.now();
+      if (clock.now() >= ctx.deadline) {
+        const waited = Math.round((clock.now() - ctx.startedAt) / 1000);
+        throw new ProcessorStateError(
+          `Timed out after ${waited}s waiting for the ${describeRef(ref)} to become ${goal}${after ? ` (${after})` : ""}; last observed state: ${lastState ?? "not found (404)"}` +
+            `${lastReadError ? `; the last read failed: ${lastReadError}` : ""}. ` +
+            `Raise timeoutSeconds if Atlas is just slow, or check the processor in the Atlas UI.`,
+          lastState ?? "NOT_FOUND",
+        );
+      }
+      const lookAt = plan ? began + lookAtMs(attempt, previousLookAt - began, plan) : previousLookAt + pollDelayMs(attempt);
+      const sleepMs = Math.max(0, Math.min(lookAt - clock.now(), Math.max(0, remaining)));
+      // Said before sleeping, so reads of the workspace asked just before this look wait for it and share a list.
+      ctx.api.expectLook(ref, Date.now() + sleepMs);
+      await clock.sleep(sleepMs);
+      previousLookAt = clock.now();
+      try {
+        last = await ctx.api.get(ref);
+        lastReadError = undefined;
+      } catch (e) {
+        if (endsWait(e)) throw e;
+        lastReadError = errorMessage(e);
+        readFailed = true;
+        ctx.log(
+          `[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - clock.now()) / 1000))}s left)`,
+        );
+        continue;
+      }
+      const state = last?.state;
+      // A line when the state settles, and a "still …" line every few seconds while it does not:
+      // a short transition needs no line of its own (100 processors would print 100 STARTINGs).
+      const now = clock.now();
+      if (state !== lastState) lastState = state;
+      const news = state !== lastPrinted && (done(state) || !isTransitional(state));
+      if (news || (!done(state) && now - lastPrintedAt >= PROGRESS_EVERY_MS)) {
+        const elapsed = `${((now - ctx.startedAt) / 1000).toFixed(1)}s`;
+        ctx.log(`[atlas] ${ref.processorName}: ${state === lastPrinted ? "still " : ""}${state ?? "not found"} (${elapsed})`);
+        lastPrinted = state;
+        lastPrintedAt = now;
+      }
+      if (done(state)) {
+        if (cadence && !readFailed && state === goal) cadence.learn(goal, { lo: lastPendingAt, hi: previousLookAt - began });
+        return last;
+      }
+      lastPendingAt = previousLookAt - began;
     }
-    const lookAt = plan ? began + lookAtMs(attempt, previousLookAt - began, plan) : previousLookAt + pollDelayMs(attempt);
-    await clock.sleep(Math.max(0, Math.min(lookAt - clock.now(), Math.max(0, remaining))));
-    previousLookAt = clock.now();
-    try {
-      last = await ctx.api.get(ref);
-      lastReadError = undefined;
-    } catch (e) {
-      if (endsWait(e)) throw e;
-      lastReadError = errorMessage(e);
-      readFailed = true;
-      ctx.log(
-        `[atlas] ${ref.processorName}: a read failed while waiting for ${goal} (${lastReadError}); still waiting (${Math.max(0, Math.round((ctx.deadline - clock.now()) / 1000))}s left)`,
-      );
-      continue;
-    }
-    const state = last?.state;
-    // A line when the state settles, and a "still …" line every few seconds while it does not:
-    // a short transition needs no line of its own (100 processors would print 100 STARTINGs).
-    const now = clock.now();
-    if (state !== lastState) lastState = state;
-    const news = state !== lastPrinted && (done(state) || !isTransitional(state));
-    if (news || (!done(state) && now - lastPrintedAt >= PROGRESS_EVERY_MS)) {
-      const elapsed = `${((now - ctx.startedAt) / 1000).toFixed(1)}s`;
-      ctx.log(`[atlas] ${ref.processorName}: ${state === lastPrinted ? "still " : ""}${state ?? "not found"} (${elapsed})`);
-      lastPrinted = state;
-      lastPrintedAt = now;
-    }
-    if (done(state)) {
-      if (cadence && !readFailed && state === goal) cadence.learn(goal, { lo: lastPendingAt, hi: previousLookAt - began });
-      return last;
-    }
-    lastPendingAt = previousLookAt - began;
+  } finally {
+    ctx.api.expectLook(ref, undefined);
   }
 }
 

@@ -68,6 +68,7 @@ describe("the look cadence after a create or an action", () => {
           clock.advance(50); // the read's latency
           return { id: "id", name: "orders", state: clock.now() - t0 >= settleMs ? goal : "CREATING", pipeline: [] };
         },
+        expectLook: () => undefined,
       } as unknown as ProcessorApi;
       const ctx: ConvergeContext = {
         api,

@@ -49,6 +49,7 @@ function scripted(
       return outcome;
     },
     missingParent: () => undefined,
+    expectLook: () => undefined,
   };
   return { api: api as unknown as ProcessorApi, reads, starts, t0 };
 }
