@@ -380,3 +380,7 @@ export async function remove(_id: string, props: StreamProcessorOutputs, clock: 
   }
   logLine(`[atlas] ${ref.processorName}: ${stopped.state}; left in place (this resource did not create it)`);
 }
+
+// The engine calls a dynamic provider's `delete`; the module itself is the provider object
+// (resource/dynamic-provider.ts), so Pulumi writes `__provider` as a require of this file.
+export { remove as delete };
