@@ -5,7 +5,10 @@
  * the same N (the engine's own floor, measured for every phase). The package is consumed as a
  * user would: packed and installed into a temporary project (scripts/bench.sh builds first).
  *
- *   npm run bench -- [N ...] [--parallel P] [--profile default|atlas|both] [--auth serviceAccount|apiKey] [--repeat R] [--no-write]
+ *   npm run bench -- [N ...] [--parallel P] [--profile default|atlas|both] [--auth serviceAccount|apiKey] [--repeat R] [--no-write] [--log-dir DIR]
+ *
+ * `--log-dir DIR` writes the API requests of each measured `up` (as the emulator logged them) to
+ * DIR/up-<profile>-<N>-<run>.json with when the command began and ended, to see where the time went.
  *
  * Profiles:
  * - `default` (today's): existing CREATED processors adopted and started; 50 ms added to every
@@ -15,8 +18,9 @@
  *   every request; a create reads INIT then CREATING for 1 s; `:start`/`:stop` are synchronous
  *   and take 1.5 s (GET shows the previous state until they answer). Destroy deletes them.
  *
- * Each N is measured R times (default 3) on fresh stacks and a fresh emulator, alternating
- * whether the floor or the real program goes first; the tables show medians.
+ * Each N is measured R times (default 3) on fresh stacks and a fresh emulator, each phase's floor
+ * being the mean of a no-op run just before the real command and one just after; the tables show
+ * medians.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -205,12 +209,17 @@ async function measureLimited(
   }
 }
 
-async function measure(dir: string, n: number, parallel: number, auth: Auth, rep: number, profile: Profile): Promise<Row> {
+async function measure(dir: string, n: number, parallel: number, auth: Auth, rep: number, profile: Profile, logDir?: string): Promise<Row> {
   const names = namesOf(n);
   const emu = await startEmulator({ seed: seedFor(names, profile), ...profile.emulator, quiet: true });
   const admin = new EmulatorAdminClient(emu.url);
   const real = await PulumiProject.create({ projectDir: dir, stack: `bench-${profile.name}-${n}-${rep}` });
-  const floor = await PulumiProject.create({ projectDir: dir, stack: `noop-${profile.name}-${n}-${rep}` });
+  // Two floor stacks: each phase's floor is the mean of one run just before the real command and
+  // one just after, so a slow or quick moment of the machine weighs on both sides alike.
+  const floors = [
+    await PulumiProject.create({ projectDir: dir, stack: `noop-${profile.name}-${n}-${rep}-before` }),
+    await PulumiProject.create({ projectDir: dir, stack: `noop-${profile.name}-${n}-${rep}-after` }),
+  ] as const;
   const P = `--parallel=${parallel}`;
   const commands: Record<Phase, string[]> = {
     up: ["up", "--yes", "--skip-preview", P],
@@ -223,8 +232,10 @@ async function measure(dir: string, n: number, parallel: number, auth: Auth, rep
     await real.useEmulator(emu.url, auth, false);
     await real.config("n", String(n));
     if (profile.create) await real.config("create", "true");
-    await floor.config("n", String(n));
-    await floor.config("noop", "true");
+    for (const floor of floors) {
+      await floor.config("n", String(n));
+      await floor.config("noop", "true");
+    }
     await admin.fault({ method: "*", path: "/api/*", kind: "latency", latencyMs: LATENCY_MS, times: 1_000_000 });
 
     const phases = {} as Record<Phase, PhaseRow>;
@@ -233,15 +244,20 @@ async function measure(dir: string, n: number, parallel: number, auth: Auth, rep
     let refreshRequests: number | undefined;
     let refreshS: number | undefined;
     for (const phase of PHASES) {
-      const floorFirst = (rep + PHASES.indexOf(phase)) % 2 === 0;
-      let f = floorFirst ? await floor.pulumi(commands[phase]) : undefined;
+      const before = await floors[0].pulumi(commands[phase]);
       await admin.clearRequests();
       const r = await real.pulumi(commands[phase]);
+      const endedAt = Date.now();
       const api = apiOnly(await admin.requests());
-      f ??= await floor.pulumi(commands[phase]);
-      phases[phase] = { wallS: r.ms / 1000, floorS: f.ms / 1000, requests: api.length, authenticated: authenticatedOf(api) };
+      const after = await floors[1].pulumi(commands[phase]);
+      const floorS = (before.ms + after.ms) / 2000;
+      phases[phase] = { wallS: r.ms / 1000, floorS, requests: api.length, authenticated: authenticatedOf(api) };
       if (phase === "up") {
         upApi = api;
+        if (logDir) {
+          const times = { startedAt: new Date(endedAt - r.ms).toISOString(), endedAt: new Date(endedAt).toISOString() };
+          writeFileSync(path.join(logDir, `up-${profile.name}-${n}-${rep + 1}.json`), JSON.stringify({ ...times, requests: api }, null, 1));
+        }
         const states = await admin.states(names);
         const notStarted = Object.entries(states).filter(([, s]) => s !== "STARTED");
         if (notStarted.length) throw new Error(`${notStarted.length} processors not STARTED after up`);
@@ -278,8 +294,10 @@ async function measure(dir: string, n: number, parallel: number, auth: Auth, rep
   } finally {
     if (!destroyed) await real.destroy([P], { allowFail: true }).catch(() => undefined);
     await real.dispose();
-    await floor.destroy([], { allowFail: true }).catch(() => undefined);
-    await floor.dispose();
+    for (const floor of floors) {
+      await floor.destroy([], { allowFail: true }).catch(() => undefined);
+      await floor.dispose();
+    }
     await emu.close();
   }
 }
@@ -461,6 +479,8 @@ async function main(): Promise<void> {
   const noWrite = args.includes("--no-write");
   if (noWrite) args.splice(args.indexOf("--no-write"), 1);
   const repeat = Math.max(1, Number(opt("--repeat") ?? 3));
+  const logDir = opt("--log-dir");
+  if (logDir) mkdirSync(logDir, { recursive: true });
   const ns = args.length ? args.map(Number) : [10, 50, 100];
   pulumiBin();
   process.stdout.write(`pulumi benchmark: profiles ${profiles.map((p) => p.name).join(", ")}, --parallel ${parallel}, ${auth} auth\n`);
@@ -473,7 +493,13 @@ async function main(): Promise<void> {
         const reps: Row[] = [];
         for (let rep = 0; rep < repeat; rep++) {
           process.stdout.write(`${profile.name} N=${n} run ${rep + 1}/${repeat}...\n`);
-          reps.push(await measure(dir, n, parallel, auth, rep, profile));
+          const row = await measure(dir, n, parallel, auth, rep, profile, logDir);
+          reps.push(row);
+          const up = row.phases.up;
+          process.stdout.write(
+            `  up ${up.wallS.toFixed(1)} s (floor ${up.floorS.toFixed(1)} s): ratio ${((up.wallS - up.floorS) / row.serialMinS).toFixed(2)}, ` +
+              `${row.perProcessor.toFixed(2)} requests per processor\n`,
+          );
         }
         rows.push(aggregate(profile, reps));
       }
@@ -486,7 +512,7 @@ async function main(): Promise<void> {
     const legend =
       `**${profile.name}** profile: ${profile.describe}. --parallel ${parallel}, ${auth} auth, medians of ${repeat} run(s) per N ` +
       `(token requests, Digest 401s, 429s and failed resources: the most in any run). ` +
-      `Each phase's no-op floor is the same command on a stack of N no-op dynamic resources, measured in the same run. ` +
+      `Each phase's no-op floor is the same command on a stack of N no-op dynamic resources, measured in the same run: the mean of one run just before the real command and one just after. ` +
       `serial min = ceil(N / ${parallel}) x (${profile.stepText}) = the least time the creates can take when each holds an engine slot until its processor runs; ` +
       `"(wall-floor)/N x P s" is our part of the wall time per engine slot and resource. ` +
       `ideal net = requests x ${LATENCY_MS} ms / ${parallel} + one step (${profile.stepS} s). ` +
