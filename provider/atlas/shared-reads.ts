@@ -121,8 +121,8 @@ export function sharedRead(
   const ws = workspaceOf(reads, ref, version);
   return new Promise<ReadAnswer>((resolve, reject) => {
     const now = Date.now();
-    delete ws.due[ref.processorName];
     const name = ref.processorName;
+    delete ws.due[name];
     const waiter: Waiter = { name, askedAt: now, single, resolve, reject };
     const serves = (round: ListRound) =>
       answerServes(
@@ -203,10 +203,12 @@ export function actionBegun(http: AtlasHttpClient, ref: ProcessorRef, version: s
 /** When the workspace's processors that are not waiting on a read are expected to ask. */
 function companionsDue(reads: ClientReads, ws: WorkspaceReads): number[] {
   const out = Object.values(ws.due);
+  const typical: Record<string, number | undefined> = {};
   for (const { kind, began } of Object.values(ws.actions)) {
     // The first answer of a run teaches the rest: actions sent with it are expected to end with it.
-    const typical = median(reads.actionMs[kind] ?? []);
-    if (typical !== undefined) out.push(began + typical);
+    if (!(kind in typical)) typical[kind] = median(reads.actionMs[kind] ?? []);
+    const ms = typical[kind];
+    if (ms !== undefined) out.push(began + ms);
   }
   return out;
 }

@@ -130,7 +130,8 @@ export async function pollUntil(
       }
       const lookAt = plan ? began + lookAtMs(attempt, previousLookAt - began, plan) : previousLookAt + pollDelayMs(attempt);
       const sleepMs = Math.max(0, Math.min(lookAt - clock.now(), Math.max(0, remaining)));
-      // Said before sleeping, so reads of the workspace asked just before this look wait for it and share a list.
+      // Said before sleeping, so reads of the workspace asked just before this look wait for it and
+      // share a list; in real time, which the shared reads' gathering timers run on.
       ctx.api.expectLook(ref, Date.now() + sleepMs);
       await clock.sleep(sleepMs);
       previousLookAt = clock.now();
